@@ -19,6 +19,6 @@ import (
 	_ "github.com/prometheus/client_golang/prometheus"
 	_ "github.com/prometheus/client_golang/prometheus/promhttp"
 	_ "github.com/russellhaering/goxmldsig"
-	_ "modernc.org/sqlite"
 	_ "golang.org/x/oauth2"
+	_ "modernc.org/sqlite"
 )

@@ -131,7 +131,6 @@ func (c strCol) Scan(src any) error {
 	return nil
 }
 
-
 // placeholders returns "$n, $n+1, ..." for k values starting at n, and the
 // next free index.
 func placeholders(n, k int) (string, int) {
