@@ -1,0 +1,187 @@
+// Package app wires Seam's components from a Config: store, master key,
+// domain services and the HTTP server. cmd/seam and the end-to-end tests
+// both start Seam through it.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/httpapi"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/store/sqlstore"
+)
+
+// Version is set at build time with -ldflags "-X github.com/seamsso/seam/internal/app.Version=...".
+var Version = "dev"
+
+// App is a running configuration of Seam.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	Store    *sqlstore.Store
+	Sealer   *keys.Sealer
+	Projects *projects.Service
+	Orgs     *organizations.Service
+	Server   *httpapi.Server
+	Clock    func() time.Time
+	IDs      ids.Generator
+	Rand     io.Reader
+}
+
+// Open connects the database (applying migrations), loads the master key
+// and builds the services and HTTP server.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+	backend, addr, err := cfg.Database()
+	if err != nil {
+		return nil, err
+	}
+	var st *sqlstore.Store
+	switch backend {
+	case "sqlite":
+		st, err = sqlstore.OpenSQLite(ctx, addr)
+	default:
+		st, err = sqlstore.OpenPostgres(ctx, addr)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, Log: log, Store: st, Clock: now, Rand: rand.Reader, IDs: ids.Generator{Rand: rand.Reader}}
+	if err := a.loadMasterKey(backend, addr); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Server = httpapi.New(httpapi.Deps{
+		Store: st, Projects: a.Projects, Organizations: a.Orgs, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
+	})
+	return a, nil
+}
+
+// loadMasterKey reads SEAM_SECRET_KEY, or with SQLite and no key, a key
+// file beside the database (created on first start, with a warning).
+func (a *App) loadMasterKey(backend, dbPath string) error {
+	var key []byte
+	var err error
+	switch {
+	case a.Config.SecretKey != "":
+		key, err = keys.ParseMasterKey(a.Config.SecretKey)
+		if err != nil {
+			return fmt.Errorf("SEAM_SECRET_KEY: %w", err)
+		}
+	case backend == "sqlite":
+		path := dbPath + ".key"
+		var created bool
+		key, created, err = keys.LoadOrCreateKeyFile(path, a.Rand)
+		if err != nil {
+			return fmt.Errorf("master key file %s: %w", path, err)
+		}
+		if created {
+			a.Log.Warn("SEAM_SECRET_KEY is not set: generated a master key file beside the database; back it up with the database, and set SEAM_SECRET_KEY in production",
+				slog.String("path", path))
+		}
+	default:
+		return errors.New("SEAM_SECRET_KEY is required with PostgreSQL (32 bytes, base64): generate one with `openssl rand -base64 32`")
+	}
+	a.Sealer, err = keys.NewSealer(key, a.Rand)
+	return err
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Bootstrap creates a test project on an empty SQLite database (the
+// zero-setup mode) and prints its credentials once to out.
+func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
+	if a.Store.Backend() != "sqlite" {
+		return nil
+	}
+	n, err := a.Store.CountProjects(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	creds, err := a.Projects.Create(ctx, projects.CreateParams{
+		Name: "Bootstrap test project", Environment: ids.Test,
+		RedirectURLs: []string{"http://localhost:3000/authenticate"},
+	})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, `Seam created a test project on this empty database. These credentials are shown once:
+
+  project_id:   %s
+  secret:       %s
+  public_token: %s
+  redirect URL: http://localhost:3000/authenticate (add more with `+"`seam project create`"+`)
+
+`, creds.ProjectID, creds.Secret, creds.PublicToken)
+	return err
+}
+
+// Serve answers HTTP on ln until ctx is cancelled, then drains in-flight
+// requests for up to the configured shutdown timeout.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           a.Server,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
+		slog.String("database", a.Store.Backend()))
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: draining in-flight requests", slog.Duration("timeout", a.Config.ShutdownTimeout))
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// NewLogger builds the slog logger from the config, writing to w.
+func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		lvl = slog.LevelInfo
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// now is the production clock: UTC at the database's microsecond precision,
+// so a value returned by the API equals the value read back later.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }

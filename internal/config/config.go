@@ -1,0 +1,104 @@
+// Package config reads Seam's settings from SEAM_* environment variables and
+// command-line flags; a flag given on the command line wins over its
+// environment variable.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is everything `seam serve` needs.
+type Config struct {
+	Addr                  string
+	DatabaseURL           string
+	BaseURL               string
+	SecretKey             string // base64 master key; empty means key file (SQLite only)
+	OutboundAllow         string
+	RBACPolicyFile        string
+	LogLevel              string
+	LogFormat             string
+	ClockSkew             time.Duration
+	ShutdownTimeout       time.Duration
+	SessionJWTKeyRotation time.Duration
+}
+
+// Getenv is os.Getenv, injectable for tests.
+type Getenv func(string) string
+
+// Register adds the shared flags to fs with defaults from the environment.
+func Register(fs *flag.FlagSet, env Getenv, c *Config) {
+	str := func(p *string, name, envName, def, usage string) {
+		v := env(envName)
+		if v == "" {
+			v = def
+		}
+		fs.StringVar(p, name, v, usage+" ("+envName+")")
+	}
+	dur := func(p *time.Duration, name, envName string, def time.Duration, usage string) {
+		v := def
+		if s := env(envName); s != "" {
+			if d, err := time.ParseDuration(s); err == nil {
+				v = d
+			}
+		}
+		fs.DurationVar(p, name, v, usage+" ("+envName+")")
+	}
+	str(&c.Addr, "addr", "SEAM_ADDR", "127.0.0.1:8080", "listen address")
+	str(&c.DatabaseURL, "database-url", "SEAM_DATABASE_URL", "sqlite:seam.db", "sqlite:PATH or postgres:// URL")
+	str(&c.BaseURL, "base-url", "SEAM_BASE_URL", "", "public origin for ACS, audience, redirect URLs and JWT issuer (default http://ADDR)")
+	str(&c.SecretKey, "secret-key", "SEAM_SECRET_KEY", "", "base64 32-byte master key encrypting private keys and client secrets")
+	str(&c.OutboundAllow, "outbound-allow", "SEAM_OUTBOUND_ALLOW", "", "CIDRs and host:port pairs the outbound client may reach despite the private-address block")
+	str(&c.RBACPolicyFile, "rbac-policy", "SEAM_RBAC_POLICY", "", "JSON file with custom RBAC roles and resources")
+	str(&c.LogLevel, "log-level", "SEAM_LOG_LEVEL", "info", "debug, info, warn or error")
+	str(&c.LogFormat, "log-format", "SEAM_LOG_FORMAT", "json", "json or text")
+	dur(&c.ClockSkew, "clock-skew", "SEAM_CLOCK_SKEW", 60*time.Second, "allowed clock skew for SAML and OIDC time checks")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "SEAM_SHUTDOWN_TIMEOUT", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
+	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, "age after which a project's session-JWT signing key is replaced")
+}
+
+// Finish fills derived defaults and validates.
+func (c *Config) Finish() error {
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + c.Addr
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+		return fmt.Errorf("base URL %q must start with http:// or https://", c.BaseURL)
+	}
+	if _, _, err := c.Database(); err != nil {
+		return err
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		return fmt.Errorf("log format %q must be json or text", c.LogFormat)
+	}
+	if c.ClockSkew < 0 || c.ClockSkew > 10*time.Minute {
+		return fmt.Errorf("clock skew %s must be between 0 and 10m", c.ClockSkew)
+	}
+	return nil
+}
+
+// Database splits DatabaseURL into backend ("sqlite" or "postgres") and the
+// driver's address.
+func (c *Config) Database() (backend, addr string, err error) {
+	u := c.DatabaseURL
+	switch {
+	case strings.HasPrefix(u, "postgres://"), strings.HasPrefix(u, "postgresql://"):
+		return "postgres", u, nil
+	case strings.HasPrefix(u, "sqlite:"):
+		p := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
+		if p == "" {
+			return "", "", fmt.Errorf("database URL %q has no file path", u)
+		}
+		return "sqlite", p, nil
+	}
+	return "", "", fmt.Errorf("database URL must start with sqlite: or postgres://")
+}
+
+// OSEnv is the process environment.
+func OSEnv(name string) string { return os.Getenv(name) }

@@ -1,0 +1,27 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/seamsso/seam/internal/projects"
+)
+
+// requireProject authenticates HTTP Basic project_id:secret. Every failure
+// mode (missing header, malformed header, unknown project, wrong secret)
+// gives the same 401 so that nothing about the project is revealed.
+func (s *Server) requireProject(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		user, pass, ok := r.BasicAuth()
+		if !ok || user == "" || pass == "" || len(user) > 256 || len(pass) > 256 {
+			writeError(w, r, projects.ErrUnauthorized())
+			return
+		}
+		p, err := s.projects.Authenticate(r.Context(), user, pass)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyProject, p)))
+	})
+}

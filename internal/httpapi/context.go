@@ -1,0 +1,39 @@
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/seamsso/seam/internal/store"
+)
+
+type ctxKey int
+
+const (
+	keyRequestID ctxKey = iota
+	keyLogger
+	keyProject
+	keyRoute
+)
+
+// routeInfo lets the matched route report its pattern to the outer
+// middleware (the mux sets Request.Pattern only on its own copy).
+type routeInfo struct{ pattern string }
+
+func requestID(ctx context.Context) string {
+	id, _ := ctx.Value(keyRequestID).(string)
+	return id
+}
+
+func loggerFrom(ctx context.Context) *slog.Logger {
+	if l, ok := ctx.Value(keyLogger).(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+// projectFrom returns the project authenticated by Basic auth.
+func projectFrom(ctx context.Context) *store.Project {
+	p, _ := ctx.Value(keyProject).(*store.Project)
+	return p
+}

@@ -1,0 +1,23 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+// jsonField reads a nested field from a raw JSON document.
+func jsonField(t *testing.T, raw []byte, path ...string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range path {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[p]
+	}
+	return v
+}

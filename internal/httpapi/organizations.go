@@ -1,0 +1,123 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/store"
+)
+
+type orgResponse struct {
+	Organization *organizations.Organization `json:"organization"`
+}
+
+// orgBody is a create/update body: the settable fields plus the path ID the
+// Go SDK repeats in the body.
+type orgBody struct {
+	organizations.Fields
+	OrganizationID string `json:"organization_id"`
+}
+
+func (s *Server) orgView(r *http.Request, o *store.Organization) (*organizations.Organization, error) {
+	active, err := s.activeConnections(r, o)
+	if err != nil {
+		return nil, err
+	}
+	return organizations.View(o, active), nil
+}
+
+// activeConnections lists the organization's active SSO connections for the
+// organization object; it is empty until SSO connections exist.
+func (s *Server) activeConnections(r *http.Request, o *store.Organization) ([]organizations.ActiveConnection, error) {
+	return nil, nil
+}
+
+func (s *Server) orgHooks() organizations.Hooks { return organizations.Hooks{} }
+
+func (s *Server) createOrganization(r *http.Request) (int, any, error) {
+	var b orgBody
+	if err := decodeJSON(r, &b); err != nil {
+		return 0, nil, err
+	}
+	o, err := s.orgs.Create(r.Context(), projectFrom(r.Context()), b.Fields, s.orgHooks())
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.orgView(r, o)
+	return http.StatusOK, orgResponse{v}, err
+}
+
+func (s *Server) getOrganization(r *http.Request) (int, any, error) {
+	o, err := s.orgs.Get(r.Context(), s.store, projectFrom(r.Context()).ID, r.PathValue("organization_id"))
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.orgView(r, o)
+	return http.StatusOK, orgResponse{v}, err
+}
+
+func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
+	var b orgBody
+	if err := decodeJSON(r, &b); err != nil {
+		return 0, nil, err
+	}
+	ref := r.PathValue("organization_id")
+	o, err := s.orgs.Update(r.Context(), projectFrom(r.Context()).ID, ref, b.Fields, s.orgHooks(),
+		func(o *store.Organization) error { return bodyOrgMatches(ref, o, b.OrganizationID) })
+	if err != nil {
+		return 0, nil, err
+	}
+	v, err := s.orgView(r, o)
+	return http.StatusOK, orgResponse{v}, err
+}
+
+func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
+	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]string{"organization_id": id}, nil
+}
+
+type searchResponse struct {
+	Organizations   []*organizations.Organization `json:"organizations"`
+	ResultsMetadata resultsMetadata               `json:"results_metadata"`
+}
+
+type resultsMetadata struct {
+	Total      int     `json:"total"`
+	NextCursor *string `json:"next_cursor"`
+}
+
+func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
+	var p organizations.SearchParams
+	if err := decodeJSON(r, &p); err != nil {
+		return 0, nil, err
+	}
+	res, err := s.orgs.Search(r.Context(), projectFrom(r.Context()).ID, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := searchResponse{Organizations: []*organizations.Organization{}, ResultsMetadata: resultsMetadata{Total: res.Total}}
+	if res.NextCursor != "" {
+		out.ResultsMetadata.NextCursor = &res.NextCursor
+	}
+	for _, o := range res.Organizations {
+		v, err := s.orgView(r, o)
+		if err != nil {
+			return 0, nil, err
+		}
+		out.Organizations = append(out.Organizations, v)
+	}
+	return http.StatusOK, out, nil
+}
+
+// bodyOrgMatches checks an organization_id repeated in the body against the
+// organization the path resolved to (the path may hold a slug).
+func bodyOrgMatches(pathRef string, o *store.Organization, inBody string) error {
+	if inBody == "" || inBody == pathRef || inBody == o.ID {
+		return nil
+	}
+	return apierr.BadRequest("invalid_request_value", "organization_id in the request body does not match the URL path.")
+}

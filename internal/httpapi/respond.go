@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/seamsso/seam/internal/apierr"
+)
+
+// errorBody is Stytch's error envelope.
+type errorBody struct {
+	StatusCode   int            `json:"status_code"`
+	RequestID    string         `json:"request_id"`
+	ErrorType    string         `json:"error_type"`
+	ErrorMessage string         `json:"error_message"`
+	ErrorURL     string         `json:"error_url"`
+	ErrorDetails map[string]any `json:"error_details,omitempty"`
+}
+
+// writeJSON writes body (a JSON object) with request_id and status_code
+// added as its first members, the way every Stytch response carries them.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, body any) {
+	b, err := json.Marshal(body)
+	if err != nil || len(b) < 2 || b[0] != '{' {
+		writeError(w, r, apierr.Internal(err))
+		return
+	}
+	var out bytes.Buffer
+	out.Grow(len(b) + 96)
+	out.WriteString(`{"request_id":`)
+	id, _ := json.Marshal(requestID(r.Context()))
+	out.Write(id)
+	out.WriteString(`,"status_code":`)
+	out.WriteString(strconv.Itoa(status))
+	if len(b) > 2 {
+		out.WriteByte(',')
+	}
+	out.Write(b[1:])
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(out.Bytes())
+}
+
+// writeError writes err in the error envelope. Internal causes are logged
+// with the request ID and never sent to the client.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := apierr.As(err)
+	if e.Status >= 500 {
+		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "request failed",
+			slog.String("error_type", e.Type), slog.String("error", errString(e.Cause)))
+	}
+	b, _ := json.Marshal(errorBody{
+		StatusCode: e.Status, RequestID: requestID(r.Context()), ErrorType: e.Type,
+		ErrorMessage: e.Message, ErrorDetails: e.Details,
+		ErrorURL: "https://stytch.com/docs/api-reference/b2b/api/errors/" + strconv.Itoa(e.Status) + "#" + e.Type,
+	})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.Status)
+	_, _ = w.Write(b)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

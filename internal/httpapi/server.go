@@ -1,0 +1,116 @@
+// Package httpapi is Seam's HTTP layer: routing, Stytch's error envelope,
+// project authentication, member-session authorization, request IDs and
+// JSON decoding. Handlers translate HTTP to domain-service calls and back;
+// all rules live in the services.
+package httpapi
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Deps are the server's collaborators, all injected.
+type Deps struct {
+	Store         store.Store
+	Projects      *projects.Service
+	Organizations *organizations.Service
+	Logger        *slog.Logger
+	Clock         func() time.Time
+	IDs           ids.Generator
+	Registry      *prometheus.Registry
+	BaseURL       string
+	Version       string
+}
+
+// Server is the HTTP API.
+type Server struct {
+	store    store.Store
+	projects *projects.Service
+	orgs     *organizations.Service
+	log      *slog.Logger
+	clock    func() time.Time
+	ids      ids.Generator
+	metrics  *metrics
+	registry *prometheus.Registry
+	baseURL  string
+	version  string
+	routes   []route
+	handler  http.Handler
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.Registry == nil {
+		d.Registry = prometheus.NewRegistry()
+	}
+	s := &Server{
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, log: d.Logger, clock: d.Clock,
+		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
+	}
+	s.metrics = newMetrics(d.Registry)
+	mux := http.NewServeMux()
+	for _, rt := range s.routeTable() {
+		s.routes = append(s.routes, rt)
+		h := rt.handler
+		if rt.auth == authProject {
+			h = s.requireProject(h)
+		}
+		mux.Handle(rt.pattern, s.named(h))
+	}
+	s.handler = s.observe(s.fallback(mux))
+	return s
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// named records the matched pattern for logs and metrics.
+func (s *Server) named(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ri, ok := r.Context().Value(keyRoute).(*routeInfo); ok {
+			ri.pattern = r.Pattern
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+type authMode int
+
+const (
+	authNone authMode = iota
+	authProject
+)
+
+type route struct {
+	pattern string
+	auth    authMode
+	summary string
+	handler http.Handler
+}
+
+// apiFunc is the shape of a JSON endpoint: it returns a status and a body
+// object, or an error carrying its Stytch error_type.
+type apiFunc func(r *http.Request) (int, any, error)
+
+func (f apiFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	status, body, err := f(r)
+	if err != nil {
+		writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, status, body)
+}

@@ -1,0 +1,176 @@
+package organizations
+
+import (
+	"context"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// apply validates every present field and copies it into o. It does not
+// write; the caller stores o only when apply succeeds.
+func (s *Service) apply(ctx context.Context, q store.Queries, o *store.Organization, f Fields, h Hooks) error {
+	if f.OrganizationName.Set {
+		if err := validateName(f.OrganizationName.V); err != nil {
+			return err
+		}
+		o.Name = f.OrganizationName.V
+	}
+	if f.OrganizationSlug.Set {
+		if err := validateSlug(f.OrganizationSlug.V); err != nil {
+			return err
+		}
+		o.Slug = f.OrganizationSlug.V
+	}
+	if f.OrganizationLogoURL.Set {
+		if err := validateLogoURL(f.OrganizationLogoURL.V); err != nil {
+			return err
+		}
+		o.LogoURL = f.OrganizationLogoURL.V
+	}
+	if f.OrganizationExternalID.Set {
+		if err := validateExternalID(f.OrganizationExternalID.V); err != nil {
+			return err
+		}
+		o.ExternalID = f.OrganizationExternalID.V
+	}
+	if f.TrustedMetadata.Set {
+		tm, err := validateTrustedMetadata(f.TrustedMetadata.V)
+		if err != nil {
+			return err
+		}
+		o.TrustedMetadata = tm
+	}
+	if f.SSOJITProvisioning.Set {
+		if err := validateEnum("sso_jit_provisioning", f.SSOJITProvisioning.V, "ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"); err != nil {
+			return err
+		}
+		o.SSOJITProvisioning = f.SSOJITProvisioning.V
+	}
+	if f.SSODefaultConnectionID.Set && f.SSODefaultConnectionID.V != "" {
+		if err := checkConnection(ctx, q, h, o, f.SSODefaultConnectionID.V, "invalid_sso_default_connection_id"); err != nil {
+			return err
+		}
+	}
+	f.SSODefaultConnectionID.Apply(&o.SSODefaultConnectionID)
+
+	st := decodeSettings(o.Settings)
+	if err := s.applySettings(ctx, q, o, &st, f, h); err != nil {
+		return err
+	}
+	o.Settings = mustJSON(st)
+	return nil
+}
+
+func (s *Service) applySettings(ctx context.Context, q store.Queries, o *store.Organization, st *settings, f Fields, h Hooks) error {
+	if f.SSOJITProvisioningAllowedConnections.Set {
+		for _, c := range f.SSOJITProvisioningAllowedConnections.V {
+			if err := checkConnection(ctx, q, h, o, c, "invalid_connection_for_jit_provisioning"); err != nil {
+				return err
+			}
+		}
+		st.SSOJITProvisioningAllowedConnections = f.SSOJITProvisioningAllowedConnections.V
+	}
+	if f.EmailAllowedDomains.Set {
+		d, err := validateDomains("email_allowed_domains", f.EmailAllowedDomains.V)
+		if err != nil {
+			return err
+		}
+		st.EmailAllowedDomains = d
+	}
+	if f.ClaimedEmailDomains.Set {
+		d, err := validateDomains("claimed_email_domains", f.ClaimedEmailDomains.V)
+		if err != nil {
+			return err
+		}
+		st.ClaimedEmailDomains = d
+	}
+	enums := []struct {
+		field string
+		v     *settingValue
+	}{
+		{"email_jit_provisioning", &settingValue{f.EmailJITProvisioning.Set, f.EmailJITProvisioning.V, &st.EmailJITProvisioning, []string{"RESTRICTED", "NOT_ALLOWED"}}},
+		{"email_invites", &settingValue{f.EmailInvites.Set, f.EmailInvites.V, &st.EmailInvites, []string{"ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"}}},
+		{"auth_methods", &settingValue{f.AuthMethods.Set, f.AuthMethods.V, &st.AuthMethods, []string{"ALL_ALLOWED", "RESTRICTED"}}},
+		{"mfa_policy", &settingValue{f.MFAPolicy.Set, f.MFAPolicy.V, &st.MFAPolicy, []string{"OPTIONAL", "REQUIRED_FOR_ALL"}}},
+		{"mfa_methods", &settingValue{f.MFAMethods.Set, f.MFAMethods.V, &st.MFAMethods, []string{"ALL_ALLOWED", "RESTRICTED"}}},
+		{"oauth_tenant_jit_provisioning", &settingValue{f.OAuthTenantJITProvisioning.Set, f.OAuthTenantJITProvisioning.V, &st.OAuthTenantJITProvisioning, []string{"RESTRICTED", "NOT_ALLOWED"}}},
+	}
+	for _, e := range enums {
+		if !e.v.set {
+			continue
+		}
+		if err := validateEnum(e.field, e.v.val, e.v.allowed...); err != nil {
+			return err
+		}
+		*e.v.dst = e.v.val
+	}
+	if f.AllowedAuthMethods.Set {
+		if err := validateEach("allowed_auth_methods", f.AllowedAuthMethods.V, "sso", "magic_link", "password", "google_oauth", "microsoft_oauth", "hubspot_oauth", "slack_oauth", "github_oauth", "email_otp"); err != nil {
+			return err
+		}
+		st.AllowedAuthMethods = f.AllowedAuthMethods.V
+	}
+	if f.AllowedMFAMethods.Set {
+		if err := validateEach("allowed_mfa_methods", f.AllowedMFAMethods.V, "sms_otp", "totp"); err != nil {
+			return err
+		}
+		st.AllowedMFAMethods = f.AllowedMFAMethods.V
+	}
+	if f.RBACEmailImplicitRoleAssignments.Set {
+		for _, a := range f.RBACEmailImplicitRoleAssignments.V {
+			if _, err := validateDomains("rbac_email_implicit_role_assignments", []string{a.Domain}); err != nil {
+				return err
+			}
+			if err := checkRole(ctx, h, o, a.RoleID); err != nil {
+				return err
+			}
+		}
+		st.RBACEmailImplicitRoleAssignments = f.RBACEmailImplicitRoleAssignments.V
+	}
+	return nil
+}
+
+type settingValue struct {
+	set     bool
+	val     string
+	dst     *string
+	allowed []string
+}
+
+func validateEach(field string, vals []string, allowed ...string) error {
+	for _, v := range vals {
+		if err := validateEnum(field, v, allowed...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func checkConnection(ctx context.Context, q store.Queries, h Hooks, o *store.Organization, id, errType string) error {
+	if h.ConnectionBelongs == nil {
+		return apierr.BadRequest(errType, "Connection "+quoteShort(id)+" is not an SSO connection of this organization.")
+	}
+	ok, err := h.ConnectionBelongs(ctx, q, o.ProjectID, o.ID, id)
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	if !ok {
+		return apierr.BadRequest(errType, "Connection "+quoteShort(id)+" is not an SSO connection of this organization.")
+	}
+	return nil
+}
+
+func checkRole(ctx context.Context, h Hooks, o *store.Organization, roleID string) error {
+	ok := false
+	if h.RoleExists != nil {
+		var err error
+		if ok, err = h.RoleExists(ctx, o.ProjectID, o, roleID); err != nil {
+			return apierr.Internal(err)
+		}
+	}
+	if !ok {
+		return apierr.BadRequest("invalid_rbac_role_id", "Role "+quoteShort(roleID)+" does not exist in the project's RBAC policy or the organization's custom roles.")
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package organizations
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/opt"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Service implements the organization rules over a store.
+type Service struct {
+	Store store.Store
+	Now   func() time.Time
+	IDs   ids.Generator
+}
+
+// Fields are the settable organization fields shared by create and update.
+// Absent fields are left unchanged (update) or defaulted (create).
+type Fields struct {
+	OrganizationName                     opt.Value[string]                `json:"organization_name"`
+	OrganizationSlug                     opt.Value[string]                `json:"organization_slug"`
+	OrganizationLogoURL                  opt.Value[string]                `json:"organization_logo_url"`
+	OrganizationExternalID               opt.Value[string]                `json:"organization_external_id"`
+	TrustedMetadata                      opt.Value[json.RawMessage]       `json:"trusted_metadata"`
+	SSOJITProvisioning                   opt.Value[string]                `json:"sso_jit_provisioning"`
+	SSOJITProvisioningAllowedConnections opt.Value[[]string]              `json:"sso_jit_provisioning_allowed_connections"`
+	SSODefaultConnectionID               opt.Value[string]                `json:"sso_default_connection_id"`
+	EmailAllowedDomains                  opt.Value[[]string]              `json:"email_allowed_domains"`
+	EmailJITProvisioning                 opt.Value[string]                `json:"email_jit_provisioning"`
+	EmailInvites                         opt.Value[string]                `json:"email_invites"`
+	AuthMethods                          opt.Value[string]                `json:"auth_methods"`
+	AllowedAuthMethods                   opt.Value[[]string]              `json:"allowed_auth_methods"`
+	MFAPolicy                            opt.Value[string]                `json:"mfa_policy"`
+	MFAMethods                           opt.Value[string]                `json:"mfa_methods"`
+	AllowedMFAMethods                    opt.Value[[]string]              `json:"allowed_mfa_methods"`
+	RBACEmailImplicitRoleAssignments     opt.Value[[]EmailRoleAssignment] `json:"rbac_email_implicit_role_assignments"`
+	OAuthTenantJITProvisioning           opt.Value[string]                `json:"oauth_tenant_jit_provisioning"`
+	ClaimedEmailDomains                  opt.Value[[]string]              `json:"claimed_email_domains"`
+}
+
+// Hooks lets other domains take part in organization rules without this
+// package depending on them.
+type Hooks struct {
+	// ConnectionBelongs reports whether connectionID is an SSO connection of
+	// the organization (used for sso_default_connection_id and the JIT
+	// allow-list).
+	ConnectionBelongs func(ctx context.Context, q store.Queries, projectID, orgID, connectionID string) (bool, error)
+	// RoleExists reports whether roleID is a project or organization role.
+	RoleExists func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error)
+}
+
+// Create validates and stores a new organization.
+func (s *Service) Create(ctx context.Context, project *store.Project, f Fields, h Hooks) (*store.Organization, error) {
+	if !f.OrganizationName.Has() {
+		return nil, apierr.BadRequest("organization_name_missing", "organization_name is required.")
+	}
+	if !f.OrganizationSlug.Has() {
+		return nil, apierr.BadRequest("invalid_organization_slug", "organization_slug is required.")
+	}
+	if f.SSODefaultConnectionID.Has() && f.SSODefaultConnectionID.V != "" {
+		return nil, apierr.BadRequest("invalid_sso_default_connection_id",
+			"A new organization has no SSO connections; set sso_default_connection_id with Update Organization.")
+	}
+	now := s.Now()
+	o := &store.Organization{
+		ProjectID: project.ID, ID: s.IDs.New(ids.Organization, ids.Environment(project.Environment)),
+		SSOJITProvisioning: "ALL_ALLOWED", TrustedMetadata: json.RawMessage("{}"),
+		Settings: mustJSON(defaultSettings()), CustomRoles: json.RawMessage("[]"),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := s.apply(ctx, s.Store, o, f, h); err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateOrganization(ctx, o); err != nil {
+		return nil, conflictError(err)
+	}
+	return o, nil
+}
+
+// Get resolves ref (ID, slug or external ID) within the project.
+func (s *Service) Get(ctx context.Context, q store.Queries, projectID, ref string) (*store.Organization, error) {
+	o, err := q.GetOrganization(ctx, projectID, ref)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, NotFound(ref)
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return o, nil
+}
+
+// Update applies a partial update under a row lock; on any error nothing is
+// written. authorize, when set, is called with the locked organization and
+// the parsed fields before anything changes (RBAC per field).
+func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h Hooks,
+	authorize func(o *store.Organization) error) (*store.Organization, error) {
+	var out *store.Organization
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		o, err := q.GetOrganizationForUpdate(ctx, projectID, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return NotFound(ref)
+		}
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		if authorize != nil {
+			if err := authorize(o); err != nil {
+				return err
+			}
+		}
+		if err := s.apply(ctx, q, o, f, h); err != nil {
+			return err
+		}
+		o.UpdatedAt = s.Now()
+		if err := q.UpdateOrganization(ctx, o); err != nil {
+			return conflictError(err)
+		}
+		out = o
+		return nil
+	})
+	return out, err
+}
+
+// Delete removes the organization and, through foreign keys, everything it owns.
+func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error) (string, error) {
+	var id string
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		o, err := q.GetOrganizationForUpdate(ctx, projectID, ref)
+		if errors.Is(err, store.ErrNotFound) {
+			return NotFound(ref)
+		}
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		if authorize != nil {
+			if err := authorize(o); err != nil {
+				return err
+			}
+		}
+		id = o.ID
+		return q.DeleteOrganization(ctx, projectID, o.ID)
+	})
+	return id, err
+}
+
+// NotFound is the error for an unknown organization reference.
+func NotFound(ref string) *apierr.Error {
+	return apierr.NotFound("organization_not_found", "Organization "+quoteShort(ref)+" was not found in this project.")
+}
+
+func conflictError(err error) error {
+	var c *store.ErrConflict
+	if errors.As(err, &c) {
+		switch c.Field {
+		case "slug":
+			return apierr.BadRequest("organization_slug_already_used", "organization_slug is already used by another organization in this project.")
+		case "external_id":
+			return apierr.BadRequest("organization_external_id_already_used", "organization_external_id is already used by another organization in this project.")
+		}
+		return apierr.BadRequest("duplicate_organization", "An organization with these identifiers already exists.")
+	}
+	return apierr.Internal(err)
+}
+
+func mustJSON(v any) json.RawMessage {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // only called with this package's plain structs
+	}
+	return b
+}
