@@ -1,0 +1,72 @@
+package oidc
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// MaxResponseBytes caps every response body this package reads from a
+// provider (discovery, JWKS, token, userinfo).
+const MaxResponseBytes = 1 << 20
+
+// userAgent identifies Seam to providers; it carries no version so that it
+// cannot leak deployment details.
+const userAgent = "Seam-OIDC"
+
+// errBodyTooLarge reports a response body above MaxResponseBytes.
+var errBodyTooLarge = fmt.Errorf("response body exceeds %d bytes", MaxResponseBytes)
+
+// errNoClient is returned when the caller passes a nil *http.Client: falling
+// back to http.DefaultClient would bypass the SSRF guard.
+var errNoClient = errors.New("no HTTP client supplied")
+
+// response is a completed exchange with its body fully read (and capped).
+type response struct {
+	status      int
+	contentType string
+	header      http.Header
+	body        []byte
+}
+
+// do sends req through hc and reads at most MaxResponseBytes of the body.
+// Transport failures are returned as-is; an oversized body is errBodyTooLarge
+// with the status still reported.
+func do(hc *http.Client, req *http.Request) (*response, error) {
+	if hc == nil {
+		return nil, errNoClient
+	}
+	req.Header.Set("User-Agent", userAgent)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	r := &response{
+		status:      resp.StatusCode,
+		contentType: mediaType(resp.Header.Get("Content-Type")),
+		header:      resp.Header,
+	}
+	if resp.ContentLength > MaxResponseBytes {
+		return r, errBodyTooLarge
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err != nil {
+		return r, err
+	}
+	if len(body) > MaxResponseBytes {
+		return r, errBodyTooLarge
+	}
+	r.body = body
+	return r, nil
+}
+
+// mediaType is the lower-cased type/subtype of a Content-Type value.
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.ToLower(strings.TrimSpace(ct))
+}
