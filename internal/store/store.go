@@ -36,4 +36,5 @@ type Store interface {
 type Queries interface {
 	ProjectQueries
 	OrganizationQueries
+	ConnectionQueries
 }

@@ -32,6 +32,7 @@ func allCases() []testCase {
 	for _, list := range [][]testCase{
 		projectCases(),
 		organizationCases(),
+		connectionCases(),
 	} {
 		all = append(all, list...)
 	}

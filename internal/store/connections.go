@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Connection kinds.
+const (
+	KindSAML     = "saml"
+	KindOIDC     = "oidc"
+	KindExternal = "external"
+)
+
+// Connection is an SSO connection of any kind. Kind-specific settings,
+// including sealed private keys and client secrets, are in Config, whose
+// shape the sso package owns.
+type Connection struct {
+	ProjectID      string
+	OrganizationID string
+	ID             string
+	Kind           string
+	Status         string // "pending" or "active"
+	DisplayName    string
+	// SourceID is set on external connections: the SAML or OIDC connection
+	// of another organization they log in through. Deleting the source
+	// deletes the external connections that point at it.
+	SourceID  string
+	Config    json.RawMessage
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// ConnectionQueries persist SSO connections, always scoped to a project.
+type ConnectionQueries interface {
+	CreateConnection(ctx context.Context, c *Connection) error
+	GetConnection(ctx context.Context, projectID, id string) (*Connection, error)
+	GetConnectionForUpdate(ctx context.Context, projectID, id string) (*Connection, error)
+	UpdateConnection(ctx context.Context, c *Connection) error
+	DeleteConnection(ctx context.Context, projectID, id string) error
+	// ListConnections returns an organization's connections, oldest first.
+	ListConnections(ctx context.Context, projectID, organizationID string) ([]*Connection, error)
+	// ListConnectionsBySource returns the external connections whose source is id.
+	ListConnectionsBySource(ctx context.Context, projectID, sourceID string) ([]*Connection, error)
+}

@@ -1,0 +1,71 @@
+package sqlstore
+
+import (
+	"context"
+
+	"github.com/seamsso/seam/internal/store"
+)
+
+const connCols = `project_id, organization_id, id, kind, status, display_name, source_id, config, created_at, updated_at`
+
+func scanConn(row interface{ Scan(...any) error }) (*store.Connection, error) {
+	c := &store.Connection{}
+	err := row.Scan(&c.ProjectID, &c.OrganizationID, &c.ID, &c.Kind, &c.Status, &c.DisplayName,
+		strCol{&c.SourceID}, jsonCol{&c.Config, "{}"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+func (q *queries) CreateConnection(ctx context.Context, c *store.Connection) error {
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_connections (`+connCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		c.ProjectID, c.OrganizationID, c.ID, c.Kind, c.Status, c.DisplayName, nullStr(c.SourceID),
+		js(c.Config, "{}"), ts(c.CreatedAt), ts(c.UpdatedAt))
+	return q.mapErr(err)
+}
+
+func (q *queries) GetConnection(ctx context.Context, projectID, id string) (*store.Connection, error) {
+	c, err := scanConn(q.ex.QueryRowContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE project_id = $1 AND id = $2`, projectID, id))
+	return c, q.mapErr(err)
+}
+
+func (q *queries) GetConnectionForUpdate(ctx context.Context, projectID, id string) (*store.Connection, error) {
+	c, err := scanConn(q.ex.QueryRowContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE project_id = $1 AND id = $2`+q.d.forUpdate(), projectID, id))
+	return c, q.mapErr(err)
+}
+
+func (q *queries) UpdateConnection(ctx context.Context, c *store.Connection) error {
+	res, err := q.ex.ExecContext(ctx, `UPDATE sso_connections SET status = $3, display_name = $4, source_id = $5,
+		config = $6, updated_at = $7 WHERE project_id = $1 AND id = $2`,
+		c.ProjectID, c.ID, c.Status, c.DisplayName, nullStr(c.SourceID), js(c.Config, "{}"), ts(c.UpdatedAt))
+	return q.affectedOne(res, err)
+}
+
+func (q *queries) DeleteConnection(ctx context.Context, projectID, id string) error {
+	res, err := q.ex.ExecContext(ctx, `DELETE FROM sso_connections WHERE project_id = $1 AND id = $2`, projectID, id)
+	return q.affectedOne(res, err)
+}
+
+func (q *queries) listConns(ctx context.Context, where string, args ...any) ([]*store.Connection, error) {
+	rows, err := q.ex.QueryContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE `+where+` ORDER BY created_at, id`, args...)
+	if err != nil {
+		return nil, q.mapErr(err)
+	}
+	defer rows.Close()
+	var out []*store.Connection
+	for rows.Next() {
+		c, err := scanConn(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, q.mapErr(rows.Err())
+}
+
+func (q *queries) ListConnections(ctx context.Context, projectID, organizationID string) ([]*store.Connection, error) {
+	return q.listConns(ctx, `project_id = $1 AND organization_id = $2`, projectID, organizationID)
+}
+
+func (q *queries) ListConnectionsBySource(ctx context.Context, projectID, sourceID string) ([]*store.Connection, error) {
+	return q.listConns(ctx, `project_id = $1 AND source_id = $2`, projectID, sourceID)
+}

@@ -1,0 +1,136 @@
+package storetest
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/store"
+)
+
+func (f *fixtures) conn(o *store.Organization, kind, sourceID string) *store.Connection {
+	f.t.Helper()
+	c := &store.Connection{
+		ProjectID: o.ProjectID, OrganizationID: o.ID, ID: f.id(kind + "-connection"), Kind: kind,
+		Status: "pending", DisplayName: "IdP", SourceID: sourceID,
+		Config:    json.RawMessage(`{"idp_entity_id":"https://idp.example","certs":[{"id":"c1"}]}`),
+		CreatedAt: base.Add(time.Duration(f.n.Load()) * time.Second), UpdatedAt: base,
+	}
+	if err := f.s.CreateConnection(ctx(), c); err != nil {
+		f.t.Fatalf("create connection: %v", err)
+	}
+	return c
+}
+
+func connectionCases() []testCase {
+	return []testCase{
+		{"connections/crud", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			o := f.org(p.ID, "acme")
+			c := f.conn(o, store.KindSAML, "")
+			got, err := s.GetConnection(ctx(), p.ID, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Kind != store.KindSAML || got.Status != "pending" || got.DisplayName != "IdP" ||
+				got.OrganizationID != o.ID || got.SourceID != "" {
+				t.Errorf("got %+v", got)
+			}
+			sameJSON(t, "config", got.Config, c.Config)
+			wantTime(t, "created_at", got.CreatedAt, c.CreatedAt)
+			got.Status, got.DisplayName, got.Config = "active", "Okta", json.RawMessage(`{"x":1}`)
+			got.UpdatedAt = base.Add(time.Hour)
+			if err := s.UpdateConnection(ctx(), got); err != nil {
+				t.Fatal(err)
+			}
+			again, _ := s.GetConnection(ctx(), p.ID, c.ID)
+			if again.Status != "active" || again.DisplayName != "Okta" {
+				t.Errorf("after update %+v", again)
+			}
+			sameJSON(t, "config", again.Config, json.RawMessage(`{"x":1}`))
+			if err := s.DeleteConnection(ctx(), p.ID, c.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.GetConnection(ctx(), p.ID, c.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("after delete: %v", err)
+			}
+			if err := s.UpdateConnection(ctx(), again); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("update deleted: %v", err)
+			}
+		}},
+		{"connections/scoping_and_listing", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p1, p2 := f.project(), f.project()
+			a, b := f.org(p1.ID, "a"), f.org(p1.ID, "b")
+			c1 := f.conn(a, store.KindSAML, "")
+			c2 := f.conn(a, store.KindOIDC, "")
+			f.conn(b, store.KindSAML, "")
+			list, err := s.ListConnections(ctx(), p1.ID, a.ID)
+			if err != nil || len(list) != 2 || list[0].ID != c1.ID || list[1].ID != c2.ID {
+				t.Fatalf("list = %v %v", list, err)
+			}
+			if _, err := s.GetConnection(ctx(), p2.ID, c1.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("other project sees connection: %v", err)
+			}
+			if err := s.DeleteConnection(ctx(), p2.ID, c1.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("other project deletes connection: %v", err)
+			}
+			if list, _ := s.ListConnections(ctx(), p2.ID, a.ID); len(list) != 0 {
+				t.Errorf("other project lists %d connections", len(list))
+			}
+		}},
+		{"connections/external_source_cascade", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			a, b := f.org(p.ID, "a"), f.org(p.ID, "b")
+			src := f.conn(a, store.KindSAML, "")
+			ext := f.conn(b, store.KindExternal, src.ID)
+			by, err := s.ListConnectionsBySource(ctx(), p.ID, src.ID)
+			if err != nil || len(by) != 1 || by[0].ID != ext.ID || by[0].SourceID != src.ID {
+				t.Fatalf("by source = %v %v", by, err)
+			}
+			if err := s.DeleteConnection(ctx(), p.ID, src.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.GetConnection(ctx(), p.ID, ext.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("external connection outlived its source: %v", err)
+			}
+		}},
+		{"connections/organization_delete_cascades", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			o := f.org(p.ID, "a")
+			c := f.conn(o, store.KindSAML, "")
+			if err := s.DeleteOrganization(ctx(), p.ID, o.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.GetConnection(ctx(), p.ID, c.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("connection outlived its organization: %v", err)
+			}
+		}},
+		{"connections/locked_update_rollback", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			c := f.conn(f.org(p.ID, "a"), store.KindSAML, "")
+			boom := errors.New("boom")
+			err := s.Tx(ctx(), func(q store.Queries) error {
+				got, err := q.GetConnectionForUpdate(ctx(), p.ID, c.ID)
+				if err != nil {
+					return err
+				}
+				got.Config = json.RawMessage(`{"changed":true}`)
+				if err := q.UpdateConnection(ctx(), got); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatal(err)
+			}
+			got, _ := s.GetConnection(ctx(), p.ID, c.ID)
+			sameJSON(t, "config after rollback", got.Config, c.Config)
+		}},
+	}
+}
