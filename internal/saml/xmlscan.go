@@ -1,0 +1,337 @@
+package saml
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beevik/etree"
+	xrv "github.com/mattermost/xml-roundtrip-validator"
+)
+
+// xmlLimits bound what an untrusted document may cost before a tree is
+// built: every later stage (goxmldsig copies and namespace contexts, our own
+// walks) is linear in these numbers.
+type xmlLimits struct {
+	maxBytes    int
+	maxElements int
+	maxDepth    int
+	maxAttrs    int // attributes (namespace declarations included) per element
+	maxPrefixes int // distinct namespace prefixes in scope at any point
+	commentText bool
+}
+
+func responseLimits() xmlLimits {
+	return xmlLimits{
+		maxBytes:    MaxResponseSize,
+		maxElements: 10000,
+		maxDepth:    48,
+		maxAttrs:    64,
+		maxPrefixes: 64,
+		commentText: true,
+	}
+}
+
+// parseUntrusted is the only way untrusted XML becomes a tree in this package:
+// it runs scanXML (UTF-8, no DTD, limits, round-trip stability, comment
+// injection) and then parses once with etree, which uses the same
+// encoding/xml tokenizer.
+//
+// inherited holds namespace declarations in scope where the document came
+// from (an EncryptedAssertion's plaintext); prefixes the document uses without
+// declaring are resolved from it and declared on the returned root.
+func parseUntrusted(data []byte, lim xmlLimits, inherited map[string]string) (*etree.Element, *Rejection) {
+	data = bytes.TrimPrefix(data, []byte(utf8BOM))
+	used, rej := scanXML(data, lim, inherited)
+	if rej != nil {
+		return nil, rej
+	}
+	doc := etree.NewDocument()
+	doc.ReadSettings.MaxDepth = lim.maxDepth + 1
+	if err := doc.ReadFromBytes(data); err != nil {
+		return nil, reject(ReasonMalformed, "the XML could not be parsed")
+	}
+	root := doc.Root()
+	if root == nil {
+		return nil, reject(ReasonMalformed, "the XML has no root element")
+	}
+	for _, prefix := range sortedKeys(used) {
+		root.CreateAttr("xmlns:"+prefix, used[prefix])
+	}
+	return root, nil
+}
+
+// scanXML checks an untrusted document in one streaming pass before any tree
+// exists. It returns the inherited declarations the document relies on.
+func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[string]string, *Rejection) {
+	if len(data) > lim.maxBytes {
+		return nil, reject(ReasonTooLarge, fmt.Sprintf("the XML exceeds %d bytes", lim.maxBytes))
+	}
+	if !utf8.Valid(data) {
+		return nil, reject(ReasonMalformed, "the XML is not valid UTF-8")
+	}
+	if hasDirective(data) {
+		return nil, reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or other <! directive")
+	}
+
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	dec.CharsetReader = utf8Only
+
+	s := scanner{lim: lim, inherited: inherited, scope: map[string]string{}}
+	for {
+		tok, err := dec.RawToken()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, reject(ReasonMalformed, "the XML is not well-formed")
+		}
+		// The round-trip check of github.com/mattermost/xml-roundtrip-validator,
+		// applied token by token on this same pass.
+		if err := xrv.CheckToken(tok); err != nil {
+			return nil, reject(ReasonUnstableXML, "the XML does not survive an encoding/xml round trip")
+		}
+		if rej := s.token(tok); rej != nil {
+			return nil, rej
+		}
+	}
+	if len(s.stack) != 0 || !s.sawRoot {
+		return nil, reject(ReasonMalformed, "the XML is not a single complete element")
+	}
+	return s.used, nil
+}
+
+type nsUndo struct {
+	prefix  string
+	prev    string
+	hadPrev bool
+}
+
+type scanFrame struct {
+	name    xml.Name
+	undo    []nsUndo
+	comment bool
+	text    bool
+}
+
+type scanner struct {
+	lim       xmlLimits
+	inherited map[string]string
+	used      map[string]string
+	scope     map[string]string
+	stack     []scanFrame
+	elements  int
+	tokens    int
+	sawRoot   bool
+}
+
+func (s *scanner) token(tok xml.Token) *Rejection {
+	s.tokens++
+	switch t := tok.(type) {
+	case xml.StartElement:
+		return s.start(t)
+	case xml.EndElement:
+		return s.end(t)
+	case xml.CharData:
+		if len(s.stack) == 0 {
+			if !isXMLSpace(t) {
+				return reject(ReasonMalformed, "the XML has text outside the root element")
+			}
+			return nil
+		}
+		if !isXMLSpace(t) {
+			s.stack[len(s.stack)-1].text = true
+		}
+	case xml.Comment:
+		if len(s.stack) > 0 {
+			s.stack[len(s.stack)-1].comment = true
+		}
+	case xml.ProcInst:
+		if t.Target != "xml" || s.tokens != 1 {
+			return reject(ReasonMalformed, "the XML contains a processing instruction")
+		}
+	case xml.Directive:
+		return reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or other <! directive")
+	}
+	return nil
+}
+
+func (s *scanner) start(t xml.StartElement) *Rejection {
+	if len(s.stack) == 0 {
+		if s.sawRoot {
+			return reject(ReasonMalformed, "the XML has more than one root element")
+		}
+		s.sawRoot = true
+	}
+	s.elements++
+	if s.elements > s.lim.maxElements {
+		return reject(ReasonTooLarge, fmt.Sprintf("the XML has more than %d elements", s.lim.maxElements))
+	}
+	if len(s.stack) >= s.lim.maxDepth {
+		return reject(ReasonTooLarge, fmt.Sprintf("the XML nests deeper than %d elements", s.lim.maxDepth))
+	}
+	if len(t.Attr) > s.lim.maxAttrs {
+		return reject(ReasonTooLarge, fmt.Sprintf("an element has more than %d attributes", s.lim.maxAttrs))
+	}
+	if strings.Contains(t.Name.Local, ":") {
+		return reject(ReasonMalformed, "an element name has more than one colon")
+	}
+	frame := scanFrame{name: t.Name}
+	for i, a := range t.Attr {
+		if strings.Contains(a.Name.Local, ":") {
+			return reject(ReasonMalformed, "an attribute name has more than one colon")
+		}
+		for _, b := range t.Attr[:i] {
+			if a.Name == b.Name {
+				return reject(ReasonMalformed, "an element repeats an attribute")
+			}
+		}
+		prefix, isDecl := "", false
+		switch {
+		case a.Name.Space == "xmlns":
+			prefix, isDecl = a.Name.Local, true
+		case a.Name.Space == "" && a.Name.Local == "xmlns":
+			isDecl = true
+		}
+		if !isDecl {
+			continue
+		}
+		if rej := checkNamespaceDecl(prefix, a.Value); rej != nil {
+			return rej
+		}
+		prev, had := s.scope[prefix]
+		frame.undo = append(frame.undo, nsUndo{prefix: prefix, prev: prev, hadPrev: had})
+		s.scope[prefix] = a.Value
+	}
+	// Push before resolving so declarations on this element apply to it.
+	s.stack = append(s.stack, frame)
+	if len(s.scope)+len(s.used) > s.lim.maxPrefixes {
+		return reject(ReasonTooLarge, fmt.Sprintf("more than %d namespace prefixes are in scope", s.lim.maxPrefixes))
+	}
+	if rej := s.resolve(t.Name.Space); rej != nil {
+		return rej
+	}
+	for _, a := range t.Attr {
+		if a.Name.Space == "xmlns" {
+			continue
+		}
+		if rej := s.resolve(a.Name.Space); rej != nil {
+			return rej
+		}
+	}
+	return nil
+}
+
+func (s *scanner) end(t xml.EndElement) *Rejection {
+	if len(s.stack) == 0 {
+		return reject(ReasonMalformed, "the XML closes an element that is not open")
+	}
+	top := s.stack[len(s.stack)-1]
+	if top.name != t.Name {
+		return reject(ReasonMalformed, "the XML closes an element that is not open")
+	}
+	if s.lim.commentText && top.comment && top.text {
+		return reject(ReasonCommentInText,
+			fmt.Sprintf("element %s mixes a comment with text (comment injection)", clean(top.name.Local)))
+	}
+	for i := len(top.undo) - 1; i >= 0; i-- {
+		u := top.undo[i]
+		if u.hadPrev {
+			s.scope[u.prefix] = u.prev
+		} else {
+			delete(s.scope, u.prefix)
+		}
+	}
+	s.stack = s.stack[:len(s.stack)-1]
+	return nil
+}
+
+// resolve checks that a prefix used by an element or attribute is declared.
+func (s *scanner) resolve(prefix string) *Rejection {
+	switch prefix {
+	case "", "xml":
+		return nil
+	case "xmlns":
+		return reject(ReasonMalformed, "the reserved prefix xmlns is used as a name prefix")
+	}
+	if _, ok := s.scope[prefix]; ok {
+		return nil
+	}
+	if uri, ok := s.inherited[prefix]; ok {
+		if s.used == nil {
+			s.used = map[string]string{}
+		}
+		s.used[prefix] = uri
+		return nil
+	}
+	return reject(ReasonMalformed, "the XML uses an undeclared namespace prefix")
+}
+
+const (
+	xmlNamespace   = "http://www.w3.org/XML/1998/namespace"
+	xmlnsNamespace = "http://www.w3.org/2000/xmlns/"
+)
+
+// checkNamespaceDecl refuses declarations that namespace-aware parsers treat
+// differently (reserved prefixes, prefix undeclaration, control characters in
+// the URI as in CVE-2025-25292).
+func checkNamespaceDecl(prefix, uri string) *Rejection {
+	switch {
+	case prefix == "xmlns":
+		return reject(ReasonMalformed, "the prefix xmlns is declared")
+	case prefix == "xml" && uri != xmlNamespace:
+		return reject(ReasonMalformed, "the prefix xml is bound to a foreign namespace")
+	case prefix != "xml" && (uri == xmlNamespace || uri == xmlnsNamespace):
+		return reject(ReasonMalformed, "a reserved namespace is bound to another prefix")
+	case prefix != "" && uri == "":
+		return reject(ReasonMalformed, "a namespace prefix is undeclared")
+	}
+	for _, r := range uri {
+		if r <= 0x20 || (r >= 0x7f && r <= 0x9f) {
+			return reject(ReasonMalformed, "a namespace URI contains whitespace or control characters")
+		}
+	}
+	return nil
+}
+
+// hasDirective reports whether data contains "<!" that does not open a
+// comment or a CDATA section. Only DOCTYPE (and the ENTITY, ATTLIST, ELEMENT
+// and NOTATION declarations inside it) start that way; an occurrence inside a
+// comment or CDATA section is refused too, which no IdP needs.
+func hasDirective(data []byte) bool {
+	for {
+		i := bytes.Index(data, []byte("<!"))
+		if i < 0 {
+			return false
+		}
+		rest := data[i+2:]
+		if !bytes.HasPrefix(rest, []byte("--")) && !bytes.HasPrefix(rest, []byte("[CDATA[")) {
+			return true
+		}
+		data = rest
+	}
+}
+
+func utf8Only(label string, input io.Reader) (io.Reader, error) {
+	switch strings.ToLower(label) {
+	case "utf-8", "utf8", "us-ascii", "ascii":
+		return input, nil // the bytes were checked to be valid UTF-8
+	}
+	return nil, errors.New("unsupported encoding")
+}
+
+func isXMLSpace(b []byte) bool {
+	for _, c := range b {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+		default:
+			return false
+		}
+	}
+	return true
+}
