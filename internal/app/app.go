@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +24,8 @@ import (
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store/sqlstore"
 )
 
@@ -37,6 +40,8 @@ type App struct {
 	Sealer   *keys.Sealer
 	Projects *projects.Service
 	Orgs     *organizations.Service
+	SSO      *sso.Service
+	Policy   rbac.Policy
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
@@ -67,10 +72,19 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 	}
 	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs}
 	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	policy, err := loadPolicy(cfg.RBACPolicyFile)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Policy = policy
+	a.SSO = &sso.Service{
+		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
-		Store: st, Projects: a.Projects, Organizations: a.Orgs, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 	})
 	return a, nil
@@ -185,3 +199,20 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // now is the production clock: UTC at the database's microsecond precision,
 // so a value returned by the API equals the value read back later.
 func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// loadPolicy reads the RBAC policy file, or returns the default policy.
+func loadPolicy(path string) (rbac.Policy, error) {
+	if path == "" {
+		return rbac.DefaultPolicy(), nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return rbac.Policy{}, fmt.Errorf("RBAC policy: %w", err)
+	}
+	defer f.Close()
+	p, err := rbac.LoadPolicy(f)
+	if err != nil {
+		return rbac.Policy{}, fmt.Errorf("RBAC policy %s: %w", path, err)
+	}
+	return p, nil
+}

@@ -17,15 +17,29 @@ const maxBody = 1 << 20
 // decodeJSON reads a JSON object body into v. An empty body decodes as {}.
 // Errors name the offending field and never echo the body.
 func decodeJSON(r *http.Request, v any) error {
+	body, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	return decodeBytes(body, v)
+}
+
+// readBody reads the capped request body.
+func readBody(r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return apierr.New(http.StatusRequestEntityTooLarge, "request_body_too_large",
+			return nil, apierr.New(http.StatusRequestEntityTooLarge, "request_body_too_large",
 				"The request body is larger than the 1 MiB limit.")
 		}
-		return apierr.BadRequest("invalid_request_body", "The request body could not be read.")
+		return nil, apierr.BadRequest("invalid_request_body", "The request body could not be read.")
 	}
+	return body, nil
+}
+
+// decodeBytes decodes a JSON object body into v.
+func decodeBytes(body []byte, v any) error {
 	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		body = []byte("{}")

@@ -1,10 +1,13 @@
 package httpapi
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -28,12 +31,34 @@ func (s *Server) orgView(r *http.Request, o *store.Organization) (*organizations
 }
 
 // activeConnections lists the organization's active SSO connections for the
-// organization object; it is empty until SSO connections exist.
+// organization object.
 func (s *Server) activeConnections(r *http.Request, o *store.Organization) ([]organizations.ActiveConnection, error) {
-	return nil, nil
+	cs, err := s.sso.Active(r.Context(), o)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]organizations.ActiveConnection, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, organizations.ActiveConnection{ConnectionID: c.ConnectionID, DisplayName: c.DisplayName, IdentityProvider: c.IdentityProvider})
+	}
+	return out, nil
 }
 
-func (s *Server) orgHooks() organizations.Hooks { return organizations.Hooks{} }
+// orgHooks connect organization rules to SSO connections and RBAC roles.
+func (s *Server) orgHooks() organizations.Hooks {
+	return organizations.Hooks{
+		ConnectionBelongs: s.sso.ConnectionBelongs,
+		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
+			var custom []rbac.Role
+			if len(org.CustomRoles) > 0 {
+				if err := json.Unmarshal(org.CustomRoles, &custom); err != nil {
+					return false, err
+				}
+			}
+			return s.policy.RoleExists(roleID, custom), nil
+		},
+	}
+}
 
 func (s *Server) createOrganization(r *http.Request) (int, any, error) {
 	var b orgBody

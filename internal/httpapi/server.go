@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -14,6 +15,8 @@ import (
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -22,12 +25,21 @@ type Deps struct {
 	Store         store.Store
 	Projects      *projects.Service
 	Organizations *organizations.Service
-	Logger        *slog.Logger
-	Clock         func() time.Time
-	IDs           ids.Generator
-	Registry      *prometheus.Registry
-	BaseURL       string
-	Version       string
+	SSO           *sso.Service
+	Policy        rbac.Policy
+	// Authorizer checks member sessions; nil until sessions are configured.
+	Authorizer Authorizer
+	Logger     *slog.Logger
+	Clock      func() time.Time
+	IDs        ids.Generator
+	Registry   *prometheus.Registry
+	BaseURL    string
+	Version    string
+}
+
+// Authorizer enforces RBAC for a member session presented in headers.
+type Authorizer interface {
+	AuthorizeSession(ctx context.Context, p *store.Project, org *store.Organization, sessionToken, sessionJWT, resource, action string) error
 }
 
 // Server is the HTTP API.
@@ -35,6 +47,9 @@ type Server struct {
 	store    store.Store
 	projects *projects.Service
 	orgs     *organizations.Service
+	sso      *sso.Service
+	policy   rbac.Policy
+	authz    Authorizer
 	log      *slog.Logger
 	clock    func() time.Time
 	ids      ids.Generator
@@ -58,7 +73,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		store: d.Store, projects: d.Projects, orgs: d.Organizations, log: d.Logger, clock: d.Clock,
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 	}
 	s.metrics = newMetrics(d.Registry)

@@ -1,0 +1,198 @@
+package sso
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/seamsso/seam/internal/store"
+)
+
+// DefaultNameIDFormat is Stytch's default NameID format.
+const DefaultNameIDFormat = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+
+// Limits on key material per connection.
+const (
+	maxVerificationCerts = 5
+	maxEncryptionKeys    = 5
+	maxSigningCerts      = 5
+)
+
+// samlConfig is the stored shape of a SAML connection's Config.
+type samlConfig struct {
+	IdentityProvider         string                `json:"identity_provider"`
+	IDPEntityID              string                `json:"idp_entity_id"`
+	IDPSSOURL                string                `json:"idp_sso_url"`
+	AttributeMapping         map[string]string     `json:"attribute_mapping"`
+	ConnectionRoles          []RoleAssignment      `json:"connection_roles"`
+	GroupRoles               []GroupRoleAssignment `json:"group_roles"`
+	AltAudienceURI           string                `json:"alternative_audience_uri"`
+	AltACSURL                string                `json:"alternative_acs_url"`
+	NameIDFormat             string                `json:"nameid_format"`
+	IDPInitiatedAuthDisabled bool                  `json:"idp_initiated_auth_disabled"`
+	AllowGatewayCallback     bool                  `json:"allow_gateway_callback"`
+	Verification             []storedCert          `json:"verification_certificates"`
+	Signing                  []storedCert          `json:"signing_certificates"`
+	Encryption               []storedKey           `json:"encryption_keys"`
+}
+
+// storedCert is a certificate; SealedKey holds the private key of Seam's
+// own signing certificates, encrypted under the master key.
+type storedCert struct {
+	ID          string    `json:"id"`
+	PEM         string    `json:"pem"`
+	Issuer      string    `json:"issuer"`
+	Fingerprint string    `json:"fingerprint"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	SealedKey   string    `json:"sealed_key,omitempty"`
+}
+
+// storedKey is an encryption private key (sealed) with a certificate Seam
+// issued for its public half, which IdPs need to encrypt assertions.
+type storedKey struct {
+	ID          string    `json:"id"`
+	SealedKey   string    `json:"sealed_key"`
+	CertPEM     string    `json:"certificate"`
+	Fingerprint string    `json:"fingerprint"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func decodeSAML(c *store.Connection) (*samlConfig, error) {
+	cfg := &samlConfig{}
+	if err := json.Unmarshal(c.Config, cfg); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func (cfg *samlConfig) encode() json.RawMessage {
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		panic(err) // plain struct of strings, slices and times
+	}
+	return b
+}
+
+// active is the activation rule: an IdP to send users to, an entity ID to
+// expect, a mapping for the member's identity, and a key to trust.
+func (cfg *samlConfig) active() bool {
+	return cfg.IDPSSOURL != "" && cfg.IDPEntityID != "" && len(cfg.AttributeMapping) > 0 && len(cfg.Verification) > 0
+}
+
+func status(active bool) string {
+	if active {
+		return "active"
+	}
+	return "pending"
+}
+
+// X509Certificate is Stytch's certificate object.
+type X509Certificate struct {
+	CertificateID string     `json:"certificate_id"`
+	Certificate   string     `json:"certificate"`
+	Issuer        string     `json:"issuer"`
+	CreatedAt     *time.Time `json:"created_at"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	UpdatedAt     *time.Time `json:"updated_at"`
+}
+
+// EncryptionPrivateKey is Stytch's encryption key object. Seam never
+// returns private key material: private_key is always empty, and the
+// certificate of the key's public half is returned instead so that it can be
+// uploaded to the IdP.
+type EncryptionPrivateKey struct {
+	PrivateKeyID string     `json:"private_key_id"`
+	PrivateKey   string     `json:"private_key"`
+	Certificate  string     `json:"certificate"`
+	CreatedAt    *time.Time `json:"created_at"`
+}
+
+// SAMLConnection is Stytch's SAML connection object.
+type SAMLConnection struct {
+	OrganizationID                        string                 `json:"organization_id"`
+	ConnectionID                          string                 `json:"connection_id"`
+	Status                                string                 `json:"status"`
+	IdentityProvider                      string                 `json:"identity_provider"`
+	DisplayName                           string                 `json:"display_name"`
+	IDPEntityID                           string                 `json:"idp_entity_id"`
+	IDPSSOURL                             string                 `json:"idp_sso_url"`
+	ACSURL                                string                 `json:"acs_url"`
+	AudienceURI                           string                 `json:"audience_uri"`
+	AttributeMapping                      map[string]string      `json:"attribute_mapping"`
+	SigningCertificates                   []X509Certificate      `json:"signing_certificates"`
+	VerificationCertificates              []X509Certificate      `json:"verification_certificates"`
+	EncryptionPrivateKeys                 []EncryptionPrivateKey `json:"encryption_private_keys"`
+	SAMLConnectionImplicitRoleAssignments []RoleAssignment       `json:"saml_connection_implicit_role_assignments"`
+	SAMLGroupImplicitRoleAssignments      []GroupRoleAssignment  `json:"saml_group_implicit_role_assignments"`
+	AlternativeAudienceURI                string                 `json:"alternative_audience_uri"`
+	AlternativeACSURL                     string                 `json:"alternative_acs_url"`
+	NameIDFormat                          string                 `json:"nameid_format"`
+	IDPInitiatedAuthDisabled              bool                   `json:"idp_initiated_auth_disabled"`
+	AllowGatewayCallback                  bool                   `json:"allow_gateway_callback"`
+}
+
+func tptr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func certViews(cs []storedCert) []X509Certificate {
+	out := make([]X509Certificate, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, X509Certificate{
+			CertificateID: c.ID, Certificate: c.PEM, Issuer: c.Issuer,
+			CreatedAt: tptr(c.CreatedAt), ExpiresAt: tptr(c.ExpiresAt), UpdatedAt: tptr(c.UpdatedAt),
+		})
+	}
+	return out
+}
+
+// SAMLView renders a stored SAML connection.
+func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
+	cfg, err := decodeSAML(c)
+	if err != nil {
+		return nil, err
+	}
+	v := &SAMLConnection{
+		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
+		IdentityProvider: cfg.IdentityProvider, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
+		ACSURL: s.CallbackURL(c.ID), AudienceURI: s.CallbackURL(c.ID),
+		AttributeMapping:                      cfg.AttributeMapping,
+		SigningCertificates:                   certViews(cfg.Signing),
+		VerificationCertificates:              certViews(cfg.Verification),
+		EncryptionPrivateKeys:                 []EncryptionPrivateKey{},
+		SAMLConnectionImplicitRoleAssignments: nonNil(cfg.ConnectionRoles),
+		SAMLGroupImplicitRoleAssignments:      nonNil(cfg.GroupRoles),
+		AlternativeAudienceURI:                cfg.AltAudienceURI, AlternativeACSURL: cfg.AltACSURL,
+		NameIDFormat: cfg.NameIDFormat, IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
+		AllowGatewayCallback: cfg.AllowGatewayCallback,
+	}
+	if v.AttributeMapping == nil {
+		v.AttributeMapping = map[string]string{}
+	}
+	for _, k := range cfg.Encryption {
+		v.EncryptionPrivateKeys = append(v.EncryptionPrivateKeys, EncryptionPrivateKey{
+			PrivateKeyID: k.ID, Certificate: k.CertPEM, CreatedAt: tptr(k.CreatedAt),
+		})
+	}
+	return v, nil
+}
+
+func nonNil[T any](v []T) []T {
+	if v == nil {
+		return []T{}
+	}
+	return v
+}
+
+// SPMetadataParams is what the SP metadata document describes.
+type SPMetadataParams struct {
+	EntityID        string
+	ACSURLs         []string // the first is the default
+	SigningCert     string   // PEM
+	EncryptionCerts []string // PEM
+	NameIDFormat    string
+}
