@@ -155,3 +155,14 @@ func TestVerdictJSON(t *testing.T) {
 		t.Errorf("AuthorizationCheck JSON = %s", b)
 	}
 }
+
+func BenchmarkCheck(b *testing.B) {
+	p := DefaultPolicy()
+	org := []Role{role("sso_reader", perm(ResourceSSO, "get")), role("doc", perm(ResourceMember, "search"))}
+	req := AuthorizationCheck{OrganizationID: "org", ResourceID: ResourceSSO, Action: "get"}
+	for b.Loop() {
+		if _, err := Check(p, org, "org", []string{RoleMember, "sso_reader"}, req); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

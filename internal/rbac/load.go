@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -39,7 +40,7 @@ func LoadPolicy(r io.Reader) (Policy, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&file); err != nil {
-		return Policy{}, apierr.Wrap(err, 400, "invalid_argument", "The RBAC policy is not valid JSON in Stytch's policy shape: "+jsonProblem(err))
+		return Policy{}, apierr.Wrap(err, http.StatusBadRequest, "invalid_argument", "The RBAC policy is not valid JSON in Stytch's policy shape: "+jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return Policy{}, badRequest("invalid_argument", "The RBAC policy has data after its JSON object.")

@@ -30,7 +30,9 @@
 // Verification failures are 401 *apierr.Error values:
 //
 //	unable_to_parse_session_jwt  empty, oversized or malformed token; any
-//	                             algorithm but RS256; missing or unknown kid
+//	                             algorithm but RS256; typ header other than
+//	                             JWT (the Node SDK requires it); a crit
+//	                             header; missing or unknown kid
 //	                             (including a key rotated out of the set);
 //	                             bad signature; payload that is not a JSON object
 //	jwt_invalid_audience         aud missing or not containing the project_id

@@ -226,3 +226,26 @@ func TestNewKIDAndGenerate(t *testing.T) {
 		t.Errorf("generated key does not round-trip: %v", err)
 	}
 }
+
+func BenchmarkSign(b *testing.B) {
+	key, c := keyA(), sampleClaims()
+	for b.Loop() {
+		if _, err := Sign(key, c); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	tok, err := Sign(keyA(), sampleClaims())
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys := []SigningKey{keyB(), keyA()}
+	now := issued.Add(time.Minute)
+	for b.Loop() {
+		if _, err := Verify(tok, keys, testProject, testIssuer, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -36,6 +36,7 @@ var (
 	errUnknownKID   = errors.New("kid not in the key set")
 	errBadSignature = errors.New("signature does not verify")
 	errNotObject    = errors.New("payload is not a JSON object")
+	errNotJWTType   = errors.New(`typ header is not "JWT"`)
 )
 
 func unparsable(cause error) *apierr.Error {
@@ -84,11 +85,17 @@ func verifySignature(token string, keys []SigningKey) ([]byte, error) {
 	if err != nil || len(jws.Signatures) != 1 {
 		return nil, unparsable(errMalformed)
 	}
+	hdr := jws.Signatures[0].Header
 	// Seam never sets "crit"; a token that does was not issued by Seam.
-	if _, ok := jws.Signatures[0].Header.ExtraHeaders["crit"]; ok {
+	if _, ok := hdr.ExtraHeaders["crit"]; ok {
 		return nil, unparsable(errMalformed)
 	}
-	kid := jws.Signatures[0].Header.KeyID
+	// The Node SDK requires typ JWT (jose's typ option); so does Seam, so
+	// that Seam never accepts a token an SDK would refuse.
+	if typ, _ := hdr.ExtraHeaders["typ"].(string); !isJWTType(typ) {
+		return nil, unparsable(errNotJWTType)
+	}
+	kid := hdr.KeyID
 	if kid == "" {
 		return nil, unparsable(errNoKIDHeader)
 	}
@@ -163,6 +170,13 @@ func decodeClaims(payload []byte, projectID, issuer string, now time.Time, check
 		return nil, apierr.Wrap(errors.New("exp reached"), http.StatusUnauthorized, TypeExpired, "The session JWT has expired.")
 	}
 	return c, nil
+}
+
+// isJWTType compares a typ header the way jose does: case-insensitively and
+// with an optional "application/" prefix.
+func isJWTType(typ string) bool {
+	typ = strings.ToLower(typ)
+	return typ == "jwt" || typ == "application/jwt"
 }
 
 func decodeAudience(v json.RawMessage) ([]string, bool) {

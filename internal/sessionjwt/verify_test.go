@@ -36,7 +36,7 @@ func TestVerifyRejectsForgeries(t *testing.T) {
 	otherKeySameKID := signRaw(t, attackerKey(), headerFor(kid), string(mustDecode(t, payload)))
 	embedded := func() string {
 		pub, _ := json.Marshal(jose.JSONWebKey{Key: &attackerKey().PublicKey})
-		return signRaw(t, attackerKey(), `{"alg":"RS256","kid":"`+kid+`","jwk":`+string(pub)+`}`, string(mustDecode(t, payload)))
+		return signRaw(t, attackerKey(), `{"alg":"RS256","kid":"`+kid+`","typ":"JWT","jwk":`+string(pub)+`}`, string(mustDecode(t, payload)))
 	}()
 	rs512 := func() string {
 		s, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS512, Key: jose.JSONWebKey{Key: keyA().Private, KeyID: kid}}, nil)
@@ -88,12 +88,15 @@ func TestVerifyRejectsForgeries(t *testing.T) {
 		{"RS512", rs512, errMalformed},
 		{"PS256", ps256, errMalformed},
 		{"no kid", signRaw(t, keyA().Private, `{"alg":"RS256","typ":"JWT"}`, string(mustDecode(t, payload))), errNoKIDHeader},
+		{"no typ", signRaw(t, keyA().Private, `{"alg":"RS256","kid":"`+kid+`"}`, string(mustDecode(t, payload))), errNotJWTType},
+		{"other typ", signRaw(t, keyA().Private, `{"alg":"RS256","kid":"`+kid+`","typ":"at+jwt"}`, string(mustDecode(t, payload))), errNotJWTType},
+		{"typ not a string", signRaw(t, keyA().Private, `{"alg":"RS256","kid":"`+kid+`","typ":1}`, string(mustDecode(t, payload))), errNotJWTType},
 		{"unknown kid", signRaw(t, keyA().Private, headerFor("jwk-test-unknown"), string(mustDecode(t, payload))), errUnknownKID},
 		{"other key, our kid", otherKeySameKID, errBadSignature},
 		{"embedded attacker jwk", embedded, errBadSignature},
 		{"tampered payload", tamperedPayload, errBadSignature},
 		{"signature stripped", parts[0] + "." + parts[1] + ".", errBadSignature},
-		{"crit header", signRaw(t, keyA().Private, `{"alg":"RS256","kid":"`+kid+`","crit":["exp"],"exp":1}`, string(mustDecode(t, payload))), errMalformed},
+		{"crit header", signRaw(t, keyA().Private, `{"alg":"RS256","kid":"`+kid+`","typ":"JWT","crit":["exp"],"exp":1}`, string(mustDecode(t, payload))), errMalformed},
 		{"payload is an array", signRaw(t, keyA().Private, headerFor(kid), `[]`), errNotObject},
 		{"payload is null", signRaw(t, keyA().Private, headerFor(kid), `null`), errNotObject},
 		{"payload is not JSON", signRaw(t, keyA().Private, headerFor(kid), `{"iss":`), errNotObject},
