@@ -179,6 +179,26 @@ func Sign(el *etree.Element, key *Key, o SignOptions) (*etree.Element, error) {
 	return sig, nil
 }
 
+// Digest returns the base64 DigestValue of el (which must not contain the
+// signature) as an enveloped signature with these algorithms computes it.
+func Digest(el *etree.Element, canonicalization, digestMethod string) (string, error) {
+	hash, ok := hashOf(digestMethod)
+	if !ok {
+		return "", fmt.Errorf("samltest: unknown digest %s", digestMethod)
+	}
+	d, err := detached(el)
+	if err != nil {
+		return "", err
+	}
+	canon, err := canonicalizer(canonicalization).Canonicalize(d)
+	if err != nil {
+		return "", err
+	}
+	h := hash.New()
+	h.Write(canon)
+	return base64.StdEncoding.EncodeToString(h.Sum(nil)), nil
+}
+
 // FinishSignature (re)computes SignatureValue and KeyInfo of a ds:Signature
 // from its current SignedInfo, in place. Attack builders use it to re-sign a
 // SignedInfo they edited.
