@@ -23,6 +23,7 @@ import (
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/outbound"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sso"
@@ -42,6 +43,7 @@ type App struct {
 	Orgs     *organizations.Service
 	SSO      *sso.Service
 	Policy   rbac.Policy
+	Outbound *outbound.Client
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
@@ -78,8 +80,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a.Policy = policy
+	out, err := newOutbound(cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.Outbound = out
 	a.SSO = &sso.Service{
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
+		Fetch: sso.MetadataFetcher{Client: out},
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -18,6 +18,7 @@ type Config struct {
 	BaseURL               string
 	SecretKey             string // base64 master key; empty means key file (SQLite only)
 	OutboundAllow         string
+	OutboundCAFile        string
 	RBACPolicyFile        string
 	LogLevel              string
 	LogFormat             string
@@ -52,6 +53,7 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 	str(&c.BaseURL, "base-url", "SEAM_BASE_URL", "", "public origin for ACS, audience, redirect URLs and JWT issuer (default http://ADDR)")
 	str(&c.SecretKey, "secret-key", "SEAM_SECRET_KEY", "", "base64 32-byte master key encrypting private keys and client secrets")
 	str(&c.OutboundAllow, "outbound-allow", "SEAM_OUTBOUND_ALLOW", "", "CIDRs and host:port pairs the outbound client may reach despite the private-address block")
+	str(&c.OutboundCAFile, "outbound-ca-file", "SEAM_OUTBOUND_CA_FILE", "", "PEM bundle of extra CAs trusted for outbound fetches (on-prem IdPs with a private CA)")
 	str(&c.RBACPolicyFile, "rbac-policy", "SEAM_RBAC_POLICY", "", "JSON file with custom RBAC roles and resources")
 	str(&c.LogLevel, "log-level", "SEAM_LOG_LEVEL", "info", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "SEAM_LOG_FORMAT", "json", "json or text")

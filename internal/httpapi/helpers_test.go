@@ -21,3 +21,15 @@ func jsonField(t *testing.T, raw []byte, path ...string) any {
 	}
 	return v
 }
+
+// stripRequestID removes the per-response request_id so two responses can
+// be compared for equality of content.
+func stripRequestID(raw []byte) string {
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return string(raw)
+	}
+	delete(m, "request_id")
+	b, _ := json.Marshal(m)
+	return string(b)
+}

@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -29,6 +30,9 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	// Fail fast on an unknown connection before fetching anything.
 	if _, err := s.Get(ctx, org, store.KindSAML, id); err != nil {
 		return nil, err
+	}
+	if s.Fetch == nil || s.ParseMetadata == nil {
+		return nil, apierr.Internal(errors.New("sso: metadata fetching is not configured"))
 	}
 	body, err := s.Fetch.FetchMetadata(ctx, in.MetadataURL)
 	if err != nil {

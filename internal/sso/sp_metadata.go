@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/store"
@@ -30,6 +31,9 @@ func (s *Service) SPMetadata(ctx context.Context, org *store.Organization, id st
 	}
 	for _, k := range cfg.Encryption {
 		p.EncryptionCerts = append(p.EncryptionCerts, k.CertPEM)
+	}
+	if s.RenderSPMetadata == nil {
+		return nil, apierr.Internal(errors.New("sso: SP metadata rendering is not configured"))
 	}
 	out, err := s.RenderSPMetadata(p)
 	if err != nil {
