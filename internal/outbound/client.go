@@ -173,12 +173,13 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return &Error{Kind: KindTooManyRedirects, Host: via[0].URL.Hostname(),
 			Reason: fmt.Sprintf("more than %d redirects", c.maxRedirects)}
 	}
-	t, err := c.policy.checkURL(req.URL)
-	if err != nil {
-		return err
-	}
-	if via[len(via)-1].URL.Scheme == "https" && t.plaintext && !c.policy.allowListed(t) {
+	// Judge a downgrade before the general URL rules so the error says what
+	// happened rather than only that plain http is refused.
+	if via[len(via)-1].URL.Scheme == "https" && req.URL.Scheme == "http" && !c.policy.urlAllowListed(req.URL) {
 		return &Error{Kind: KindBadURL, Host: req.URL.Hostname(), Reason: "a redirect from https to http is not allowed"}
+	}
+	if _, err := c.policy.checkURL(req.URL); err != nil {
+		return err
 	}
 	return nil
 }

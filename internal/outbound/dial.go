@@ -97,12 +97,7 @@ func (c *Client) dial(ctx context.Context, addr string, plaintext bool) (net.Con
 			}
 			continue
 		}
-		d := net.Dialer{
-			Timeout:   dialTimeout,
-			KeepAlive: 30 * time.Second,
-			Control:   c.policy.controlFunc(plaintext, nameAllowed),
-		}
-		conn, err := d.DialContext(ctx, "tcp", ap.String())
+		conn, err := c.connect(ctx, ap, plaintext, nameAllowed)
 		if err == nil {
 			return conn, nil
 		}
@@ -115,6 +110,17 @@ func (c *Client) dial(ctx context.Context, addr string, plaintext bool) (net.Con
 		return nil, classify(host, lastErr)
 	}
 	return nil, withHost(refused, host)
+}
+
+// connect opens the socket; the Control hook re-checks the address the
+// kernel is about to connect to, independent of the pre-dial check.
+func (c *Client) connect(ctx context.Context, ap netip.AddrPort, plaintext, nameAllowed bool) (net.Conn, error) {
+	d := net.Dialer{
+		Timeout:   dialTimeout,
+		KeepAlive: 30 * time.Second,
+		Control:   c.policy.controlFunc(plaintext, nameAllowed),
+	}
+	return d.DialContext(ctx, "tcp", ap.String())
 }
 
 func (c *Client) resolve(ctx context.Context, host string) ([]netip.Addr, error) {

@@ -104,13 +104,26 @@ func (p *policy) checkURL(u *url.URL) (*target, *Error) {
 	return &t, nil
 }
 
-// allowListed reports whether t is known to be on the allow-list without
-// resolving it (used for https->http redirect decisions).
-func (p *policy) allowListed(t *target) bool {
-	if t.addr.IsValid() {
-		return p.addrAllowed(netip.AddrPortFrom(t.addr, t.port))
+// urlAllowListed reports whether u's destination is on the allow-list as far
+// as the URL alone shows (a name counts only through an AllowHostPorts entry,
+// since its addresses are not known before the dial).
+func (p *policy) urlAllowListed(u *url.URL) bool {
+	port := uint16(443)
+	if u.Scheme == "http" {
+		port = 80
 	}
-	return p.nameAllowed(t.host, t.port)
+	if ps := u.Port(); ps != "" {
+		n, err := strconv.ParseUint(ps, 10, 16)
+		if err != nil {
+			return false
+		}
+		port = uint16(n)
+	}
+	host := u.Hostname()
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a.Zone() == "" && !a.Is4In6() && p.addrAllowed(netip.AddrPortFrom(a, port))
+	}
+	return p.nameAllowed(host, port)
 }
 
 // endsInNumber follows the WHATWG URL rule: a host whose last label is all
