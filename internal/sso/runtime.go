@@ -1,0 +1,83 @@
+package sso
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"fmt"
+
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// SAMLRuntime is what a login through a SAML connection needs: the trust
+// settings for verifying responses and the key for signing requests. It
+// holds unsealed private keys and must not outlive the request.
+type SAMLRuntime struct {
+	ConnectionID             string
+	OrganizationID           string
+	IDPEntityID              string
+	IDPSSOURL                string
+	NameIDFormat             string
+	AttributeMapping         map[string]string
+	IDPInitiatedAuthDisabled bool
+	Certificates             []*x509.Certificate
+	DecryptionKeys           []*rsa.PrivateKey
+	SigningKey               *rsa.PrivateKey
+	Audiences                []string // audience_uri, then alternative_audience_uri
+	ACSURLs                  []string // acs_url, then alternative_acs_url
+	// RequestACSURL is the AssertionConsumerServiceURL sent in AuthnRequests:
+	// alternative_acs_url when set (migrations), else acs_url.
+	RequestACSURL string
+	// SPEntityID is the Issuer of AuthnRequests.
+	SPEntityID string
+}
+
+// SAMLRuntime unseals a SAML connection's keys and collects its trust settings.
+func (s *Service) SAMLRuntime(c *store.Connection) (*SAMLRuntime, error) {
+	cfg, err := decodeSAML(c)
+	if err != nil {
+		return nil, err
+	}
+	own := s.CallbackURL(c.ID)
+	rt := &SAMLRuntime{
+		ConnectionID: c.ID, OrganizationID: c.OrganizationID, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
+		NameIDFormat: cfg.NameIDFormat, AttributeMapping: cfg.AttributeMapping,
+		IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
+		Audiences:                []string{own}, ACSURLs: []string{own}, RequestACSURL: own, SPEntityID: own,
+	}
+	if cfg.AltAudienceURI != "" {
+		rt.Audiences = append(rt.Audiences, cfg.AltAudienceURI)
+	}
+	if cfg.AltACSURL != "" {
+		rt.ACSURLs = append(rt.ACSURLs, cfg.AltACSURL)
+		rt.RequestACSURL = cfg.AltACSURL
+	}
+	for _, vc := range cfg.Verification {
+		cert, err := keys.ParseCertificatePEM(vc.PEM)
+		if err != nil {
+			return nil, fmt.Errorf("stored verification certificate %s: %w", vc.ID, err)
+		}
+		rt.Certificates = append(rt.Certificates, cert)
+	}
+	for _, k := range cfg.Encryption {
+		key, err := s.unsealKey(c.ID, k.ID, k.SealedKey)
+		if err != nil {
+			return nil, err
+		}
+		rt.DecryptionKeys = append(rt.DecryptionKeys, key)
+	}
+	if len(cfg.Signing) > 0 {
+		if rt.SigningKey, err = s.unsealKey(c.ID, cfg.Signing[0].ID, cfg.Signing[0].SealedKey); err != nil {
+			return nil, err
+		}
+	}
+	return rt, nil
+}
+
+func (s *Service) unsealKey(connID, keyID, sealed string) (*rsa.PrivateKey, error) {
+	pemText, err := s.Sealer.Open(sealed, sealAAD(connID, keyID))
+	if err != nil {
+		return nil, fmt.Errorf("unseal key %s: %w", keyID, err)
+	}
+	return keys.ParsePKCS1PrivateKeyPEM(string(pemText))
+}
