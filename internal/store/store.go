@@ -37,4 +37,5 @@ type Queries interface {
 	ProjectQueries
 	OrganizationQueries
 	ConnectionQueries
+	LoginQueries
 }

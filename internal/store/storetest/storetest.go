@@ -33,6 +33,7 @@ func allCases() []testCase {
 		projectCases(),
 		organizationCases(),
 		connectionCases(),
+		loginCases(),
 	} {
 		all = append(all, list...)
 	}

@@ -1,0 +1,106 @@
+package sqlstore
+
+import (
+	"context"
+	"time"
+
+	"github.com/seamsso/seam/internal/store"
+)
+
+const reqCols = `id, project_id, connection_id, organization_id, login_redirect_url, signup_redirect_url,
+	pkce_code_challenge, secrets, created_at, expires_at`
+
+func (q *queries) CreateSSORequest(ctx context.Context, r *store.SSORequest) error {
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_requests (`+reqCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		r.ID, r.ProjectID, r.ConnectionID, r.OrganizationID, r.LoginRedirectURL, r.SignupRedirectURL,
+		r.PKCECodeChallenge, r.Secrets, ts(r.CreatedAt), ts(r.ExpiresAt))
+	return q.mapErr(err)
+}
+
+func (q *queries) ConsumeSSORequest(ctx context.Context, projectID, id string, now time.Time) (*store.SSORequest, error) {
+	r := &store.SSORequest{}
+	err := q.ex.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE project_id = $1 AND id = $2 AND expires_at > $3
+		RETURNING `+reqCols, projectID, id, ts(now)).Scan(&r.ID, &r.ProjectID, &r.ConnectionID, &r.OrganizationID,
+		&r.LoginRedirectURL, &r.SignupRedirectURL, &r.PKCECodeChallenge, &r.Secrets, timeCol{&r.CreatedAt}, timeCol{&r.ExpiresAt})
+	if err != nil {
+		return nil, q.mapErr(err)
+	}
+	return r, nil
+}
+
+func (q *queries) RecordAssertion(ctx context.Context, connectionID, assertionID string, expiresAt, now time.Time) error {
+	// An entry past its expiry no longer protects anything; let the ID be
+	// recorded again rather than fail on a stale row.
+	if _, err := q.ex.ExecContext(ctx, `DELETE FROM saml_assertions_seen WHERE connection_id = $1 AND assertion_id = $2 AND expires_at <= $3`,
+		connectionID, assertionID, ts(now)); err != nil {
+		return q.mapErr(err)
+	}
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO saml_assertions_seen (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3)`,
+		connectionID, assertionID, ts(expiresAt))
+	return q.mapErr(err)
+}
+
+const tokCols = `token_hash, project_id, organization_id, connection_id, pkce_code_challenge, identity, created_at, expires_at`
+
+func (q *queries) CreateSSOToken(ctx context.Context, t *store.SSOToken) error {
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_tokens (`+tokCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		t.TokenHash, t.ProjectID, t.OrganizationID, t.ConnectionID, t.PKCECodeChallenge, js(t.Identity, "{}"),
+		ts(t.CreatedAt), ts(t.ExpiresAt))
+	return q.mapErr(err)
+}
+
+func (q *queries) ConsumeSSOToken(ctx context.Context, projectID string, hash []byte, now time.Time) (*store.SSOToken, error) {
+	t := &store.SSOToken{}
+	err := q.ex.QueryRowContext(ctx, `DELETE FROM sso_tokens WHERE token_hash = $1 AND project_id = $2 AND expires_at > $3
+		RETURNING `+tokCols, hash, projectID, ts(now)).Scan(&t.TokenHash, &t.ProjectID, &t.OrganizationID, &t.ConnectionID,
+		&t.PKCECodeChallenge, jsonCol{&t.Identity, "{}"}, timeCol{&t.CreatedAt}, timeCol{&t.ExpiresAt})
+	if err != nil {
+		return nil, q.mapErr(err)
+	}
+	return t, nil
+}
+
+const attemptCols = `id, project_id, organization_id, connection_id, request_id, outcome, error_type, detail, facts, created_at`
+
+func (q *queries) CreateLoginAttempt(ctx context.Context, a *store.LoginAttempt) error {
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_login_attempts (`+attemptCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		a.ID, a.ProjectID, a.OrganizationID, a.ConnectionID, a.RequestID, a.Outcome, a.ErrorType, a.Detail,
+		js(a.Facts, "{}"), ts(a.CreatedAt))
+	return q.mapErr(err)
+}
+
+func (q *queries) ListLoginAttempts(ctx context.Context, projectID, connectionID string, limit int) ([]*store.LoginAttempt, error) {
+	rows, err := q.ex.QueryContext(ctx, `SELECT `+attemptCols+` FROM sso_login_attempts
+		WHERE project_id = $1 AND connection_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, projectID, connectionID, limit)
+	if err != nil {
+		return nil, q.mapErr(err)
+	}
+	defer rows.Close()
+	var out []*store.LoginAttempt
+	for rows.Next() {
+		a := &store.LoginAttempt{}
+		if err := rows.Scan(&a.ID, &a.ProjectID, &a.OrganizationID, &a.ConnectionID, &a.RequestID, &a.Outcome,
+			&a.ErrorType, &a.Detail, jsonCol{&a.Facts, "{}"}, timeCol{&a.CreatedAt}); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, q.mapErr(rows.Err())
+}
+
+func (q *queries) PurgeExpiredLoginState(ctx context.Context, now, attemptsBefore time.Time) error {
+	for _, stmt := range []struct {
+		sql string
+		at  time.Time
+	}{
+		{`DELETE FROM sso_requests WHERE expires_at <= $1`, now},
+		{`DELETE FROM sso_tokens WHERE expires_at <= $1`, now},
+		{`DELETE FROM saml_assertions_seen WHERE expires_at <= $1`, now},
+		{`DELETE FROM sso_login_attempts WHERE created_at < $1`, attemptsBefore},
+	} {
+		if _, err := q.ex.ExecContext(ctx, stmt.sql, ts(stmt.at)); err != nil {
+			return q.mapErr(err)
+		}
+	}
+	return nil
+}
