@@ -75,7 +75,7 @@ func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[strin
 		return nil, reject(ReasonMalformed, "the XML is not valid UTF-8")
 	}
 	if hasDirective(data) {
-		return nil, reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or other <! directive")
+		return nil, reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or another markup declaration")
 	}
 
 	dec := xml.NewDecoder(bytes.NewReader(data))
@@ -156,7 +156,7 @@ func (s *scanner) token(tok xml.Token) *Rejection {
 			return reject(ReasonMalformed, "the XML contains a processing instruction")
 		}
 	case xml.Directive:
-		return reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or other <! directive")
+		return reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or another markup declaration")
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
@@ -135,13 +136,24 @@ func Sign(el *etree.Element, key *Key, o SignOptions) (*etree.Element, error) {
 	if err != nil {
 		return nil, err
 	}
-	if uri == "" {
+	root := el
+	for root.Parent() != nil && root.Parent().Parent() != nil {
+		root = root.Parent()
+	}
+	switch {
+	case uri == "":
 		// A whole-document reference digests the root, whatever el is.
-		root := el
-		for root.Parent() != nil && root.Parent().Parent() != nil {
-			root = root.Parent()
-		}
 		if referenced, err = detached(root); err != nil {
+			return nil, err
+		}
+	case uri != "#"+el.SelectAttrValue("ID", ""):
+		// A reference to another element digests that element, so the
+		// signature is valid XML-DSig, just not over el.
+		target := findByID(root, strings.TrimPrefix(uri, "#"))
+		if target == nil {
+			return nil, fmt.Errorf("samltest: no element with ID %s", uri)
+		}
+		if referenced, err = detached(target); err != nil {
 			return nil, err
 		}
 	}
@@ -272,6 +284,18 @@ func signBytes(data []byte, method string, key *Key, o SignOptions) ([]byte, err
 		return out, nil
 	}
 	return nil, fmt.Errorf("samltest: unsupported key %T", key.Signer)
+}
+
+func findByID(el *etree.Element, id string) *etree.Element {
+	if el.SelectAttrValue("ID", "") == id {
+		return el
+	}
+	for _, c := range el.ChildElements() {
+		if f := findByID(c, id); f != nil {
+			return f
+		}
+	}
+	return nil
 }
 
 // detached copies el with every namespace declaration in scope, the form in
