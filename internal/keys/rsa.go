@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 )
 
 // Limits on RSA keys that Seam accepts or generates.
@@ -81,6 +83,11 @@ func ParsePKCS1PrivateKeyPEM(s string) (*rsa.PrivateKey, error) {
 	if len(bytes.TrimSpace(rest)) != 0 {
 		return nil, fmt.Errorf("%w: unexpected data after the PEM block", ErrKeyInvalid)
 	}
+	// Full parsing validates the key with big-number arithmetic whose cost
+	// grows with the modulus; refuse oversized moduli before paying it.
+	if bits, ok := pkcs1ModulusBits(block.Bytes); ok && bits > MaxRSABits {
+		return nil, fmt.Errorf("%w: key is %d bits; %d to %d are accepted", ErrKeyInvalid, bits, MinRSABits, MaxRSABits)
+	}
 	key, err := x509.ParsePKCS1PrivateKey(block.Bytes)
 	if err != nil {
 		if _, err8 := x509.ParsePKCS8PrivateKey(block.Bytes); err8 == nil {
@@ -100,6 +107,25 @@ func ParsePKCS1PrivateKeyPEM(s string) (*rsa.PrivateKey, error) {
 		return nil, fmt.Errorf("%w: multi-prime RSA keys are not accepted", ErrKeyInvalid)
 	}
 	return key, nil
+}
+
+// pkcs1ModulusBits reads only the version and modulus of an RSAPrivateKey
+// SEQUENCE. ok is false when the DER does not start that way.
+func pkcs1ModulusBits(der []byte) (bits int, ok bool) {
+	var seq asn1.RawValue
+	if _, err := asn1.Unmarshal(der, &seq); err != nil || seq.Tag != asn1.TagSequence || !seq.IsCompound {
+		return 0, false
+	}
+	var version int
+	rest, err := asn1.Unmarshal(seq.Bytes, &version)
+	if err != nil {
+		return 0, false
+	}
+	var n *big.Int
+	if _, err := asn1.Unmarshal(rest, &n); err != nil || n == nil {
+		return 0, false
+	}
+	return n.BitLen(), true
 }
 
 // EncodePKCS1PrivateKeyPEM returns key as a PKCS#1 "RSA PRIVATE KEY" PEM block.
