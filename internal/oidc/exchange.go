@@ -100,7 +100,7 @@ func Exchange(ctx context.Context, hc *http.Client, cfg Config, code, codeVerifi
 		req.SetBasicAuth(url.QueryEscape(cfg.ClientID), url.QueryEscape(cfg.ClientSecret))
 	}
 
-	resp, err := do(hc, req)
+	resp, err := doNoRedirect(hc, req)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		return nil, &Error{Reason: ReasonTokenExchangeFailed, Detail: "the token response is too large", HTTPStatus: resp.status, Err: err}

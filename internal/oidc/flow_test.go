@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -186,6 +188,26 @@ func TestExchangeFailures(t *testing.T) {
 		_, err := Exchange(ctx, hc, cfg, "code", strings.Repeat("v", 43))
 		if ReasonOf(err) != ReasonTokenExchangeFailed {
 			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("token endpoint redirect is not followed", func(t *testing.T) {
+		op := newTestOP(t)
+		op.set(func(op *testOP) { op.authMethods = []string{AuthMethodClientSecretPost} })
+		redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, op.issuer+"/token", http.StatusTemporaryRedirect)
+		}))
+		defer redirector.Close()
+		cfg := op.config()
+		cfg.TokenAuthMethod = AuthMethodClientSecretPost
+		cfg.TokenURL = redirector.URL + "/token"
+		_, err := Exchange(ctx, op.srv.Client(), cfg, "code", strings.Repeat("v", 43))
+		var e *Error
+		if !errors.As(err, &e) || e.Reason != ReasonTokenExchangeFailed || e.HTTPStatus != http.StatusTemporaryRedirect {
+			t.Fatalf("err = %v", err)
+		}
+		if op.hitCount("/token") != 0 {
+			t.Fatal("the form with the client secret was replayed to the redirect target")
 		}
 	})
 

@@ -35,8 +35,25 @@ type response struct {
 // Transport failures are returned as-is; an oversized body is errBodyTooLarge
 // with the status still reported.
 func do(hc *http.Client, req *http.Request) (*response, error) {
+	return send(hc, req, true)
+}
+
+// doNoRedirect is do for requests that carry credentials in their body (the
+// token request): a 307/308 would make net/http replay the body, secret
+// included, to wherever the endpoint points, so redirects are not followed
+// and surface as a non-200 status.
+func doNoRedirect(hc *http.Client, req *http.Request) (*response, error) {
+	return send(hc, req, false)
+}
+
+func send(hc *http.Client, req *http.Request, followRedirects bool) (*response, error) {
 	if hc == nil {
 		return nil, errNoClient
+	}
+	if !followRedirects {
+		c := *hc // shallow copy shares the guarded Transport
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		hc = &c
 	}
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := hc.Do(req)

@@ -119,6 +119,8 @@ func (c *KeyCache) keys(ctx context.Context, hc *http.Client, jwksURL string, re
 			c.mu.Unlock()
 			select {
 			case <-ch:
+				// The entry may have been evicted meanwhile; the check on
+				// attemptAt below then treats the new entry as cold.
 				waited = true
 				continue
 			case <-ctx.Done():
@@ -126,7 +128,7 @@ func (c *KeyCache) keys(ctx context.Context, hc *http.Client, jwksURL string, re
 			}
 		}
 		fresh := e.keys != nil && since(now, e.fetchedAt) < c.ttl
-		if waited {
+		if waited && !e.attemptAt.IsZero() {
 			// The fetch we waited for is the refresh; report its outcome.
 			keys, err := c.result(e, fresh)
 			c.mu.Unlock()

@@ -68,7 +68,7 @@ type opGrant struct {
 }
 
 type testOP struct {
-	t            *testing.T
+	t            testing.TB
 	srv          *httptest.Server
 	issuer       string
 	clientID     string
@@ -95,7 +95,7 @@ type testOP struct {
 	lastAuth   string // "basic" or "post" as used by the last token request
 }
 
-func newTestOP(t *testing.T) *testOP {
+func newTestOP(t testing.TB) *testOP {
 	t.Helper()
 	pool := sharedKeys()
 	op := &testOP{
