@@ -326,6 +326,16 @@ class SeamHandle {
     live.delete(this);
   }
 
+  /** Process ID of the running server (undefined once stopped). */
+  get pid() {
+    return this.stopped ? undefined : this.proc?.pid;
+  }
+
+  /** Name of the PostgreSQL database (postgres backend only). */
+  get databaseName() {
+    return this.dbName ?? undefined;
+  }
+
   /** A B2BClient for any project on this server (e.g. a wrong secret). */
   clientFor(projectId, secret) {
     return newClient({ baseURL: this.baseURL, projectId, secret });
