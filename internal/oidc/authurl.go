@@ -108,6 +108,18 @@ func AuthCodeURL(cfg Config, state, nonce, codeChallenge string, extraScopes []s
 type Callback struct {
 	Code  string
 	State string
+	// Issuer is the RFC 9207 "iss" parameter, when the provider sends one;
+	// see CheckIssuer.
+	Issuer string
+}
+
+// CheckIssuer implements RFC 9207 §2.4: when the provider identified itself
+// in the callback, it must be the connection's issuer (a mix-up defence).
+func (cb *Callback) CheckIssuer(cfg Config) error {
+	if cb.Issuer != "" && cb.Issuer != cfg.Issuer {
+		return newErr(ReasonCallbackInvalid, "the callback's iss is not the connection's issuer")
+	}
+	return nil
 }
 
 // maxCodeLength bounds an authorization code; real codes are far shorter.
@@ -142,7 +154,11 @@ func ParseCallback(q url.Values) (*Callback, error) {
 	if len(code) > maxCodeLength {
 		return nil, newErr(ReasonCallbackInvalid, "the code is too long")
 	}
-	return &Callback{Code: code, State: state}, nil
+	iss := q.Get("iss")
+	if len(q["iss"]) > 1 || len(iss) > maxURLLength {
+		return nil, newErr(ReasonCallbackInvalid, "invalid iss parameter")
+	}
+	return &Callback{Code: code, State: state, Issuer: iss}, nil
 }
 
 func boundParam(s string) string {

@@ -182,6 +182,7 @@ func TestParseCallback(t *testing.T) {
 		{name: "no code", query: "state=xyz", want: ReasonCallbackInvalid},
 		{name: "repeated code", query: "code=a&code=b&state=xyz", want: ReasonCallbackInvalid},
 		{name: "huge code", query: "state=xyz&code=" + strings.Repeat("c", maxCodeLength+1), want: ReasonCallbackInvalid},
+		{name: "repeated iss", query: "code=abc&state=xyz&iss=a&iss=b", want: ReasonCallbackInvalid},
 		{name: "huge state", query: "code=c&state=" + strings.Repeat("s", maxTokenParam+1), want: ReasonCallbackInvalid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

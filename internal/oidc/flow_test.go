@@ -47,6 +47,12 @@ func TestLoginHappyPath(t *testing.T) {
 			if err := CheckState(state, cb.State); err != nil {
 				t.Fatalf("CheckState: %v", err)
 			}
+			if err := cb.CheckIssuer(cfg); err != nil || cb.Issuer != op.issuer {
+				t.Fatalf("CheckIssuer: %v (iss %q)", err, cb.Issuer)
+			}
+			if err := cb.CheckIssuer(Config{Issuer: "https://other.example"}); ReasonOf(err) != ReasonCallbackInvalid {
+				t.Fatalf("mix-up not detected: %v", err)
+			}
 			tok, err := Exchange(ctx, hc, cfg, cb.Code, verifier)
 			if err != nil {
 				t.Fatalf("Exchange: %v", err)

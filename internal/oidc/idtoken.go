@@ -123,6 +123,12 @@ func parseJWS(raw string) (*parsedJWS, error) {
 	if len(jws.Signatures) != 1 {
 		return nil, newErr(ReasonIDTokenMalformed, "the ID token must carry exactly one signature")
 	}
+	// go-jose decodes the header with its own JSON reader; if the two
+	// readings of a crafted header (e.g. duplicate "alg" members) disagree,
+	// refuse rather than pick one.
+	if jws.Signatures[0].Header.Algorithm != h.Alg || jws.Signatures[0].Header.KeyID != h.Kid {
+		return nil, newErr(ReasonIDTokenMalformed, "ambiguous JOSE header")
+	}
 	return &parsedJWS{jws: jws, alg: h.Alg, kid: h.Kid}, nil
 }
 

@@ -104,6 +104,8 @@ func TestVerifyIDTokenRejections(t *testing.T) {
 		{name: "HS256 with the public key as secret", token: hs256WithPublicKey(t, claims(nil)), want: ReasonIDTokenAlgNotAllowed},
 		{name: "ES512 not allowed", token: b64json(t, map[string]string{"alg": "ES512", "kid": "ec"}) + "." + parts[1] + "." + parts[2], want: ReasonIDTokenAlgNotAllowed},
 		{name: "missing alg", token: b64json(t, map[string]string{"kid": "k1"}) + "." + parts[1] + "." + parts[2], want: ReasonIDTokenAlgNotAllowed},
+		{name: "duplicate alg members", token: b64([]byte(`{"alg":"RS256","kid":"k1","alg":"PS256"}`)) + "." + parts[1] + "." + parts[2], want: ReasonIDTokenMalformed},
+		{name: "duplicate kid members", token: b64([]byte(`{"alg":"RS256","kid":"k1","kid":"k2"}`)) + "." + parts[1] + "." + parts[2], want: ReasonIDTokenMalformed},
 		{name: "crit header", token: b64json(t, map[string]any{"alg": "RS256", "kid": "k1", "crit": []string{"exp"}}) + "." + parts[1] + "." + parts[2], want: ReasonIDTokenMalformed},
 		{name: "expired", token: good, now: 10 * time.Minute, want: ReasonIDTokenExpired},
 		{name: "expired but within skew", token: good, now: 5*time.Minute + 30*time.Second},

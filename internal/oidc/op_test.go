@@ -78,21 +78,20 @@ type testOP struct {
 	// endpoint accepts exactly these.
 	authMethods []string
 
-	mu         sync.Mutex
-	keys       map[string]opKey
-	published  []string // kids in the JWKS, in order
-	activeKid  string
-	codes      map[string]*opGrant
-	access     map[string]string // access token -> sub
-	now        time.Time
-	docIssuer  string            // issuer written into discovery; "" = issuer
-	oversize   map[string]bool   // path -> answer with > MaxResponseBytes
-	status     map[string]int    // path -> forced status code
-	rawBody    map[string]string // path -> forced body
-	infoSub    string            // userinfo sub override
-	claimsHook func(map[string]any)
-	hits       map[string]int
-	lastAuth   string // "basic" or "post" as used by the last token request
+	mu        sync.Mutex
+	keys      map[string]opKey
+	published []string // kids in the JWKS, in order
+	activeKid string
+	codes     map[string]*opGrant
+	access    map[string]string // access token -> sub
+	now       time.Time
+	docIssuer string            // issuer written into discovery; "" = issuer
+	oversize  map[string]bool   // path -> answer with > MaxResponseBytes
+	status    map[string]int    // path -> forced status code
+	rawBody   map[string]string // path -> forced body
+	infoSub   string            // userinfo sub override
+	hits      map[string]int
+	lastAuth  string // "basic" or "post" as used by the last token request
 }
 
 func newTestOP(t testing.TB) *testOP {
@@ -242,6 +241,7 @@ func (op *testOP) authorize(w http.ResponseWriter, r *http.Request) {
 			challenge: q.Get("code_challenge"), nonce: q.Get("nonce"), sub: "user-42"}
 		op.mu.Unlock()
 		back.Set("code", code)
+		back.Set("iss", op.issuer)
 	}
 	redirect.RawQuery = back.Encode()
 	http.Redirect(w, r, redirect.String(), http.StatusFound)
@@ -327,11 +327,7 @@ func (op *testOP) token(w http.ResponseWriter, r *http.Request) {
 		oauthErr(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed")
 		return
 	}
-	claims := op.standardClaims(g.sub, g.nonce)
-	if op.claimsHook != nil {
-		op.claimsHook(claims)
-	}
-	idt := op.signLocked(claims, op.activeKid)
+	idt := op.signLocked(op.standardClaims(g.sub, g.nonce), op.activeKid)
 	at := RandomToken(rand.Reader)
 	op.access[at] = g.sub
 	writeJSON(w, http.StatusOK, map[string]any{

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -71,6 +73,18 @@ func TestUserInfo(t *testing.T) {
 		}
 		if op.hitCount("/userinfo") != 0 {
 			t.Fatal("request was sent")
+		}
+	})
+
+	t.Run("signed userinfo refused", func(t *testing.T) {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/jwt")
+			_, _ = w.Write([]byte("eyJhbGciOiJSUzI1NiJ9.e30.sig"))
+		}))
+		defer srv.Close()
+		cfg := Config{UserinfoURL: srv.URL + "/userinfo"}
+		if _, err := UserInfo(ctx, srv.Client(), cfg, "t"); ReasonOf(err) != ReasonUserInfoFailed {
+			t.Fatalf("err = %v", err)
 		}
 	})
 
