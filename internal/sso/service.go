@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -48,6 +49,8 @@ type Service struct {
 	ParseMetadata func([]byte) (*IDPMetadata, error)
 	// RenderSPMetadata writes SP metadata XML (the saml package).
 	RenderSPMetadata func(SPMetadataParams) ([]byte, error)
+	// HTTPClient is the guarded outbound client, for OIDC discovery.
+	HTTPClient *http.Client
 	// KeyBits is the RSA size of generated signing keys (2048 by default).
 	KeyBits int
 }

@@ -37,6 +37,9 @@ type ConnectionQueries interface {
 	CreateConnection(ctx context.Context, c *Connection) error
 	GetConnection(ctx context.Context, projectID, id string) (*Connection, error)
 	GetConnectionForUpdate(ctx context.Context, projectID, id string) (*Connection, error)
+	// GetConnectionByID finds a connection by its globally unique ID alone,
+	// for the ACS and OIDC callback URLs, which name no project.
+	GetConnectionByID(ctx context.Context, id string) (*Connection, error)
 	UpdateConnection(ctx context.Context, c *Connection) error
 	DeleteConnection(ctx context.Context, projectID, id string) error
 	// ListConnections returns an organization's connections, oldest first.

@@ -28,6 +28,11 @@ func (q *queries) GetConnection(ctx context.Context, projectID, id string) (*sto
 	return c, q.mapErr(err)
 }
 
+func (q *queries) GetConnectionByID(ctx context.Context, id string) (*store.Connection, error) {
+	c, err := scanConn(q.ex.QueryRowContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE id = $1`, id))
+	return c, q.mapErr(err)
+}
+
 func (q *queries) GetConnectionForUpdate(ctx context.Context, projectID, id string) (*store.Connection, error) {
 	c, err := scanConn(q.ex.QueryRowContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE project_id = $1 AND id = $2`+q.d.forUpdate(), projectID, id))
 	return c, q.mapErr(err)

@@ -71,6 +71,12 @@ func connectionCases() []testCase {
 			if err != nil || len(list) != 2 || list[0].ID != c1.ID || list[1].ID != c2.ID {
 				t.Fatalf("list = %v %v", list, err)
 			}
+			if byID, err := s.GetConnectionByID(ctx(), c1.ID); err != nil || byID.ProjectID != p1.ID {
+				t.Errorf("by id = %v %v", byID, err)
+			}
+			if _, err := s.GetConnectionByID(ctx(), "saml-connection-test-missing"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("missing by id: %v", err)
+			}
 			if _, err := s.GetConnection(ctx(), p2.ID, c1.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("other project sees connection: %v", err)
 			}

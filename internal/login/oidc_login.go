@@ -1,0 +1,229 @@
+package login
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/oidc"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// oidcSecrets are the protocol secrets of an OIDC login, sealed in the
+// stored request: the nonce bound into the ID token and the PKCE verifier
+// Seam itself uses at the provider's token endpoint.
+type oidcSecrets struct {
+	Nonce    string `json:"nonce"`
+	Verifier string `json:"verifier"`
+}
+
+func requestAAD(requestID string) []byte { return []byte("seam/sso-request/" + requestID) }
+
+// startOIDC sends the browser to the provider's authorization endpoint with
+// state, nonce and PKCE (S256).
+func (s *Service) startOIDC(ctx context.Context, rt *route, req *store.SSORequest, customScopes string) (*StartResult, error) {
+	run, err := s.SSO.OIDCRuntime(rt.idp)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	extra, err := oidc.ParseScopes(customScopes)
+	if err != nil {
+		return nil, apierr.BadRequest("invalid_custom_scopes", "custom_scopes must be space-separated OAuth scope names.")
+	}
+	req.ID = oidc.RandomToken(s.Rand)
+	sec := oidcSecrets{Nonce: oidc.RandomToken(s.Rand)}
+	var challenge string
+	sec.Verifier, challenge = oidc.PKCE(s.Rand)
+	raw, _ := json.Marshal(sec)
+	if req.Secrets, err = s.Sealer.Seal(raw, requestAAD(req.ID)); err != nil {
+		return nil, apierr.Internal(err)
+	}
+	redirect, err := oidc.AuthCodeURL(run.Config, req.ID, sec.Nonce, challenge, extra)
+	if err != nil {
+		return nil, oidcAPIError(err)
+	}
+	if err := s.Store.CreateSSORequest(ctx, req); err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return &StartResult{RedirectURL: redirect, Cookie: s.requestCookie(rt.idp.ID, req.ID)}, nil
+}
+
+func oidcAPIError(err error) error {
+	var e *oidc.Error
+	if errors.As(err, &e) {
+		return e.APIError()
+	}
+	return apierr.Internal(err)
+}
+
+// OIDCCallback is the provider's redirect to the callback URL.
+type OIDCCallback struct {
+	ConnectionID string
+	Query        url.Values
+	Cookies      []*http.Cookie
+	RequestID    string
+}
+
+// HandleOIDC finishes an OIDC login: state, code exchange, ID token and
+// userinfo checks. Every outcome is recorded as a login attempt.
+func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackResult, error) {
+	conn, err := s.Store.GetConnectionByID(ctx, cb.ConnectionID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && conn.Kind != store.KindOIDC) {
+		return nil, &Failure{Status: http.StatusNotFound, ErrorType: "oidc_connection_not_found", Reason: "unknown_connection",
+			Detail: "No OIDC connection has this callback URL."}
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	res, facts, ferr := s.verifyOIDC(ctx, conn, cb)
+	s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return res, nil
+}
+
+// oidcFacts are the diagnostics stored with an OIDC login attempt.
+type oidcFacts struct {
+	Issuer   string         `json:"issuer,omitempty"`
+	Subject  string         `json:"subject,omitempty"`
+	Audience []string       `json:"audiences,omitempty"`
+	Claims   map[string]any `json:"claims,omitempty"`
+}
+
+func oidcFailure(err error) *Failure {
+	var e *oidc.Error
+	if errors.As(err, &e) {
+		ae := e.APIError()
+		return &Failure{Status: ae.Status, ErrorType: ae.Type, Reason: string(e.Reason), Detail: ae.Message}
+	}
+	return internalFailure("the OpenID Provider's answer could not be processed")
+}
+
+func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback) (*CallbackResult, *oidcFacts, *Failure) {
+	if conn.Status != "active" {
+		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
+			Detail: "The OIDC connection is not active yet; finish its configuration."}
+	}
+	params, err := oidc.ParseCallback(cb.Query)
+	if err != nil {
+		return nil, nil, oidcFailure(err)
+	}
+	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, params.State, s.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state does not match a pending login (unknown, expired or already used)."})
+	}
+	if err != nil {
+		return nil, nil, internalFailure("the login request could not be loaded")
+	}
+	if req.ConnectionID != conn.ID {
+		ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
+		if err != nil || ext.SourceID != conn.ID {
+			return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
+		}
+	}
+	if !hasCookie(cb.Cookies, requestCookiePrefix+req.ID) {
+		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_csrf_cookie_missing", Reason: "missing_request_cookie",
+			Detail: "This browser did not start the login this callback finishes (the login cookie is missing); start the login again."}
+	}
+	plain, err := s.Sealer.Open(req.Secrets, requestAAD(req.ID))
+	if err != nil {
+		return nil, nil, internalFailure("the login request's secrets could not be opened")
+	}
+	var sec oidcSecrets
+	if err := json.Unmarshal(plain, &sec); err != nil {
+		return nil, nil, internalFailure("the login request's secrets are corrupt")
+	}
+	run, err := s.SSO.OIDCRuntime(conn)
+	if err != nil {
+		return nil, nil, internalFailure("the connection's client secret could not be loaded")
+	}
+	run.Config.ClockSkew = s.ClockSkew
+	hc := s.HTTPClient
+	tokens, err := oidc.Exchange(ctx, hc, run.Config, params.Code, sec.Verifier)
+	if err != nil {
+		return nil, nil, oidcFailure(err)
+	}
+	tok, err := oidc.VerifyIDToken(ctx, hc, s.Keys, run.Config, tokens.IDToken, sec.Nonce, s.Now())
+	if err != nil {
+		return nil, nil, oidcFailure(err)
+	}
+	facts := &oidcFacts{Issuer: tok.Issuer, Subject: tok.Subject, Audience: tok.Audience}
+	claims := tok.Claims
+	if run.Config.UserinfoURL != "" {
+		info, err := oidc.UserInfo(ctx, hc, run.Config, tokens.AccessToken)
+		if err != nil {
+			return nil, facts, oidcFailure(err)
+		}
+		if err := oidc.CheckUserInfoSubject(tok.Subject, info); err != nil {
+			return nil, facts, oidcFailure(err)
+		}
+		merged := make(map[string]any, len(claims)+len(info))
+		for k, v := range claims {
+			merged[k] = v
+		}
+		for k, v := range info {
+			merged[k] = v
+		}
+		claims = merged
+	}
+	facts.Claims = safeClaims(claims)
+	id, ferr := mapOIDCIdentity(run.ConnectionID, run.AttributeMapping, tok.Subject, claims)
+	if ferr != nil {
+		return nil, facts, ferr
+	}
+	res, ferr := s.issueToken(ctx, conn, req, id)
+	return res, facts, ferr
+}
+
+// mapOIDCIdentity reads email and name from the claims, through the
+// connection's attribute_mapping when it names a claim.
+func mapOIDCIdentity(connID string, mapping map[string]string, subject string, claims map[string]any) (*identity, *Failure) {
+	claim := func(key, def string) string {
+		name := mapping[key]
+		if name == "" {
+			name = def
+		}
+		if v, ok := claims[name].(string); ok {
+			return strings.TrimSpace(v)
+		}
+		return ""
+	}
+	id := &identity{Kind: "oidc", VerifiedBy: connID, Subject: subject, Attributes: map[string][]string{}}
+	id.Email = strings.ToLower(claim("email", "email"))
+	if id.Email == "" || !strings.Contains(id.Email, "@") || len(id.Email) > 320 {
+		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_missing_email", Reason: "missing_email_attribute",
+			Detail: "The ID token and userinfo have no usable email claim."}
+	}
+	id.Name = claim("full_name", "name")
+	if id.Name == "" {
+		id.Name = strings.TrimSpace(claim("first_name", "given_name") + " " + claim("last_name", "family_name"))
+	}
+	for k, v := range claims {
+		if sv, ok := v.(string); ok && len(sv) <= 1024 {
+			id.Attributes[k] = []string{sv}
+		}
+	}
+	return id, nil
+}
+
+// safeClaims keeps short string and boolean claims for diagnostics; tokens
+// never appear among them (the ID token's claims are identity facts).
+func safeClaims(c map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range c {
+		switch x := v.(type) {
+		case string:
+			if len(x) <= 256 {
+				out[k] = x
+			}
+		case bool:
+			out[k] = x
+		}
+	}
+	return out
+}

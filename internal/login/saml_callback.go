@@ -1,0 +1,228 @@
+package login
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/saml"
+	"github.com/seamsso/seam/internal/sso"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// SAMLCallback is what the ACS handler passes in.
+type SAMLCallback struct {
+	ConnectionID string // from the ACS path
+	SAMLResponse string
+	RelayState   string
+	Cookies      []*http.Cookie
+	RequestID    string // the HTTP request ID, stored with the attempt
+}
+
+// Failure is a rejected callback: it is shown to the browser (status, type
+// and detail are safe to show) and recorded as a login attempt.
+type Failure struct {
+	Status    int
+	ErrorType string
+	Reason    string
+	Detail    string
+}
+
+func (f *Failure) Error() string { return f.ErrorType + ": " + f.Detail }
+
+// CallbackResult sends the browser to the application with the SSO token.
+type CallbackResult struct {
+	RedirectURL string
+	// ClearCookie is the request cookie to delete, if one was used.
+	ClearCookie *http.Cookie
+}
+
+// HandleSAML verifies an IdP's SAML response posted to the ACS. Every
+// outcome is recorded as a login attempt of the connection.
+func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackResult, error) {
+	conn, err := s.findSAMLConnection(ctx, cb.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
+	res, facts, ferr := s.verifySAML(ctx, conn, cb)
+	var view any
+	if facts != nil {
+		view = factsView(facts)
+	}
+	s.recordAttempt(ctx, conn, cb.RequestID, ferr, view)
+	if ferr != nil {
+		return nil, ferr
+	}
+	return res, nil
+}
+
+// findSAMLConnection looks a connection up by ID alone: the ACS URL is the
+// only thing that names it, and connection IDs are unique across projects.
+func (s *Service) findSAMLConnection(ctx context.Context, id string) (*store.Connection, error) {
+	c, err := s.Store.GetConnectionByID(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Kind != store.KindSAML) {
+		return nil, &Failure{Status: http.StatusNotFound, ErrorType: "saml_connection_not_found", Reason: "unknown_connection",
+			Detail: "No SAML connection has this ACS URL."}
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return c, nil
+}
+
+func reject(r *saml.Rejection) *Failure {
+	return &Failure{Status: http.StatusBadRequest, ErrorType: r.ErrorType(), Reason: string(r.Reason), Detail: r.Detail}
+}
+
+func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *Failure) {
+	if conn.Status != "active" {
+		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
+			Detail: "The SAML connection is not active yet; finish its configuration."}
+	}
+	run, err := s.SSO.SAMLRuntime(conn)
+	if err != nil {
+		return nil, nil, &Failure{Status: http.StatusInternalServerError, ErrorType: "internal_server_error", Reason: "internal", Detail: "The connection's keys could not be loaded."}
+	}
+	a, err := saml.VerifyResponse([]byte(cb.SAMLResponse), saml.Trust{
+		IDPEntityID: run.IDPEntityID, Certificates: run.Certificates, DecryptionKeys: run.DecryptionKeys,
+		Audiences: run.Audiences, ACSURLs: run.ACSURLs, ClockSkew: s.ClockSkew, Now: s.Now(),
+	})
+	if err != nil {
+		if r, ok := saml.AsRejection(err); ok {
+			return nil, &r.Facts, reject(r)
+		}
+		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
+	}
+	facts := &saml.Facts{Issuer: a.Issuer, InResponseTo: a.InResponseTo, AssertionID: a.AssertionID,
+		CertificateFingerprint: a.CertificateFingerprint, Attributes: a.Attributes}
+
+	// Which login does this answer? SP-initiated: the stored request, bound
+	// to this browser. IdP-initiated: none, if the connection allows it.
+	var req *store.SSORequest
+	if a.InResponseTo != "" {
+		if req, err = s.matchRequest(ctx, conn, a.InResponseTo, cb.Cookies); err != nil {
+			return nil, facts, asFailure(err)
+		}
+	} else if run.IDPInitiatedAuthDisabled {
+		return nil, facts, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
+			"IdP-initiated login is disabled on this connection (idp_initiated_auth_disabled); start the login from the application."))
+	}
+	// Replay: the assertion ID is remembered in the database until the
+	// assertion would expire anyway, so no replica accepts it twice.
+	if err := s.Store.RecordAssertion(ctx, conn.ID, a.AssertionID, a.NotOnOrAfter, s.Now()); err != nil {
+		var c *store.ErrConflict
+		if errors.As(err, &c) {
+			return nil, facts, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
+		}
+		return nil, facts, &Failure{Status: 500, ErrorType: "internal_server_error", Reason: "internal", Detail: "The replay cache is unavailable."}
+	}
+	id, ferr := mapSAMLIdentity(run, a)
+	if ferr != nil {
+		return nil, facts, ferr
+	}
+	res, ferr := s.issueToken(ctx, conn, req, id)
+	return res, facts, ferr
+}
+
+// matchRequest consumes the stored AuthnRequest the response answers and
+// checks the browser cookie set at start.
+func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requestID string, cookies []*http.Cookie) (*store.SSORequest, error) {
+	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch,
+			"InResponseTo does not match a pending login request of this project (unknown, expired or already used)."))
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	// The request must have been sent by this connection, directly or for an
+	// External connection that logs in through it.
+	if req.ConnectionID != conn.ID {
+		ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
+		if err != nil || ext.SourceID != conn.ID {
+			return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch, "InResponseTo names a login request of another connection."))
+		}
+	}
+	if !hasCookie(cookies, requestCookiePrefix+requestID) {
+		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
+			Detail: "This browser did not start the login this response answers (the login cookie is missing); start the login again."}
+	}
+	return req, nil
+}
+
+func hasCookie(cs []*http.Cookie, name string) bool {
+	for _, c := range cs {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func asFailure(err error) *Failure {
+	var f *Failure
+	if errors.As(err, &f) {
+		return f
+	}
+	e := apierr.As(err)
+	return &Failure{Status: e.Status, ErrorType: e.Type, Reason: e.Type, Detail: e.Message}
+}
+
+// mapSAMLIdentity applies the connection's attribute_mapping.
+func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failure) {
+	first := func(key string) string {
+		name := run.AttributeMapping[key]
+		if name == "" {
+			return ""
+		}
+		for _, v := range a.Attributes[name] {
+			if v = strings.TrimSpace(v); v != "" {
+				return v
+			}
+		}
+		return ""
+	}
+	id := &identity{Kind: "saml", VerifiedBy: run.ConnectionID, Subject: a.NameID, Attributes: a.Attributes}
+	id.Email = strings.ToLower(first("email"))
+	if id.Email == "" && strings.HasSuffix(a.NameIDFormat, ":emailAddress") && strings.Contains(a.NameID, "@") {
+		id.Email = strings.ToLower(a.NameID)
+	}
+	if id.Email == "" || !strings.Contains(id.Email, "@") || len(id.Email) > 320 {
+		return nil, reject(saml.NewRejection(saml.ReasonMissingEmailAttribute,
+			"The assertion has no usable email in the attribute named by attribute_mapping.email ("+quote(run.AttributeMapping["email"])+")."))
+	}
+	id.Name = first("full_name")
+	if id.Name == "" {
+		id.Name = strings.TrimSpace(first("first_name") + " " + first("last_name"))
+	}
+	if g := run.AttributeMapping["groups"]; g != "" {
+		for _, v := range a.Attributes[g] {
+			if v = strings.TrimSpace(v); v != "" {
+				id.Groups = append(id.Groups, v)
+			}
+		}
+	}
+	return id, nil
+}
+
+// recordAttempt stores the outcome; a failure to record is logged by the
+// caller's error path only, never turned into a login failure.
+func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, requestID string, f *Failure, facts any) {
+	a := &store.LoginAttempt{
+		ID: s.IDs.New(ids.LoginAttempt, envOf(conn.ID)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
+		ConnectionID: conn.ID, RequestID: requestID, Outcome: "success", CreatedAt: s.Now(),
+	}
+	if f != nil {
+		a.Outcome, a.ErrorType, a.Detail = f.Reason, f.ErrorType, f.Detail
+	}
+	if facts != nil {
+		a.Facts, _ = json.Marshal(facts)
+	}
+	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil {
+		s.Log.Error("recording a login attempt failed", "connection_id", conn.ID, "error", err)
+	}
+}

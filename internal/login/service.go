@@ -1,0 +1,69 @@
+// Package login runs SSO logins: the start endpoint that sends the browser
+// to the IdP, the callbacks that verify the IdP's answer, and the exchange
+// of the one-time SSO token for a member and a session. All state between
+// those steps is in the database, so any replica can serve any step.
+package login
+
+import (
+	"context"
+	"crypto/sha256"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/oidc"
+	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/sso"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Lifetimes of login state.
+const (
+	requestTTL = 10 * time.Minute // from start to the IdP's answer
+	tokenTTL   = 10 * time.Minute // from the callback to authenticate
+	// attemptRetention bounds how long login diagnostics are kept.
+	attemptRetention = 30 * 24 * time.Hour
+)
+
+// Service runs logins.
+type Service struct {
+	Store     store.Store
+	SSO       *sso.Service
+	Projects  *projects.Service
+	Sealer    *keys.Sealer
+	Now       func() time.Time
+	Rand      io.Reader
+	IDs       ids.Generator
+	ClockSkew time.Duration
+	// Secure marks browser cookies Secure with SameSite=None (https base URL).
+	Secure  bool
+	Members Members
+	Log     *slog.Logger
+	// HTTPClient is the guarded outbound client for provider endpoints.
+	HTTPClient *http.Client
+	// Keys caches OpenID Providers' signing keys.
+	Keys *oidc.KeyCache
+}
+
+// Members is what logins need from the members domain.
+type Members interface {
+	// Exists reports whether the identity already has a member in the
+	// organization (by SSO registration, else by email).
+	Exists(ctx context.Context, projectID, orgID, connectionID, subject, email string) (bool, error)
+}
+
+// Purge deletes expired login state and old login attempts. Every replica
+// may run it; it is idempotent.
+func (s *Service) Purge(ctx context.Context) error {
+	return s.Store.PurgeExpiredLoginState(ctx, s.Now(), s.Now().Add(-attemptRetention))
+}
+
+// hashToken is how one-time tokens are stored: a SHA-256 of 256 random bits
+// needs no salt or stretching.
+func hashToken(t string) []byte {
+	h := sha256.Sum256([]byte(t))
+	return h[:]
+}
