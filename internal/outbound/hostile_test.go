@@ -272,3 +272,31 @@ func TestHTTPSDowngradeRedirect(t *testing.T) {
 		t.Fatalf("got %q from %s", resp.Body, resp.URL)
 	}
 }
+
+// TestDialTimeRefusalWithAllowList: once any prefix is allow-listed, names can
+// no longer be judged from the URL, so the same refusals must come from the
+// dial-time check.
+func TestDialTimeRefusalWithAllowList(t *testing.T) {
+	ln := listenCounting(t, "127.0.0.2:0")
+	cfg := loopbackConfig(t)
+	cfg.Allow = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+	cfg.Resolve = fakeDNS(map[string][]string{
+		"public.example": {"93.184.215.14"}, "loop2.example": {"127.0.0.2"}, "internal.example": {"10.0.0.1"},
+	})
+	c := New(cfg)
+	for _, u := range []string{
+		"https://public.example:8443/",
+		"http://public.example/",
+		"http://loop2.example:" + ln.port() + "/",
+		"https://loop2.example:" + ln.port() + "/",
+		"https://internal.example/",
+	} {
+		t.Run(u, func(t *testing.T) {
+			_, err := c.Get(context.Background(), u, "")
+			wantKind(t, err, KindRefusedAddress)
+		})
+	}
+	if ln.accepts.Load() != 0 {
+		t.Fatal("a refused destination was contacted")
+	}
+}

@@ -96,10 +96,16 @@ func (p *policy) checkURL(u *url.URL) (*target, *Error) {
 		return bad("the URL's host name is not valid")
 	}
 	t.host = name
-	// Plain http to a name can only ever succeed through an allow-list
-	// entry; without any, refuse before a DNS query leaves the host.
-	if t.plaintext && !p.nameAllowed(name, t.port) && len(p.allow) == 0 && len(p.allowAddrs) == 0 {
-		return nil, withHost(errPlaintext, host)
+	// Plain http, or a port other than 443, to a name can only succeed
+	// through an allow-list entry; without any, refuse before a DNS query
+	// leaves the host.
+	if !p.nameAllowed(name, t.port) && len(p.allow) == 0 && len(p.allowAddrs) == 0 {
+		if t.plaintext {
+			return nil, withHost(errPlaintext, host)
+		}
+		if t.port != 443 {
+			return nil, &Error{Kind: KindRefusedAddress, Host: host, Reason: "only port 443 is allowed"}
+		}
 	}
 	return &t, nil
 }
