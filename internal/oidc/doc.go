@@ -17,6 +17,7 @@
 //	// ... store state, nonce, verifier with the login request; redirect ...
 //	cb, err := oidc.ParseCallback(r.URL.Query())    // provider error => ReasonAuthorizationError
 //	err = oidc.CheckState(stored.State, cb.State)
+//	err = cb.CheckIssuer(cfg)                         // RFC 9207, when the provider sends iss
 //	tok, err := oidc.Exchange(ctx, hc, cfg, cb.Code, stored.Verifier)
 //	id, err := oidc.VerifyIDToken(ctx, hc, keyCache, cfg, tok.IDToken, stored.Nonce, now)
 //	info, err := oidc.UserInfo(ctx, hc, cfg, tok.AccessToken)
@@ -48,6 +49,11 @@
 //     MinRefetchInterval (default 30 s) and failures are cached for that
 //     interval too. Concurrent callers share one fetch. When a refetch
 //     fails, the previous set stays in use until its TTL ends.
+//   - at_hash is not checked: in the code flow the access token comes from
+//     the token endpoint over TLS, not through the browser (OIDC Core
+//     §3.1.3.8 makes it optional there).
+//   - The token request does not follow redirects, so a 307/308 cannot make
+//     net/http replay the client secret elsewhere.
 //   - UserInfo accepts JSON only (no signed userinfo) and must be followed
 //     by CheckUserInfoSubject.
 //
