@@ -70,16 +70,19 @@ func ParseIDPMetadata(data []byte) (*IDPMetadata, error) {
 
 	var idp *etree.Element
 	var descriptor *etree.Element
-	count := 0
+	count, anyIDP := 0, false
 	for _, e := range entities {
+		anyIDP = anyIDP || len(children(e, nsMetadata, "IDPSSODescriptor")) > 0
 		if d := idpDescriptor(e); d != nil {
 			count++
 			idp, descriptor = e, d
 		}
 	}
 	switch {
+	case count == 0 && anyIDP:
+		return nil, formatError("The IDPSSODescriptor does not support SAML 2.0 (protocolSupportEnumeration).")
 	case count == 0:
-		return nil, formatError("The metadata has no IDPSSODescriptor for SAML 2.0.")
+		return nil, formatError("The metadata has no IDPSSODescriptor.")
 	case count > 1:
 		return nil, formatError(fmt.Sprintf(
 			"The metadata describes %d identity providers; supply the metadata of exactly one.", count))
