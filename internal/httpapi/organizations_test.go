@@ -37,7 +37,7 @@ func TestOrganizationsCRUD(t *testing.T) {
 			t.Fatalf("partial update = %v", up)
 		}
 		up = e.MustOK(e.Call("PUT", "/v1/b2b/organizations/"+id, map[string]any{
-			"trusted_metadata": map[string]any{}, "email_allowed_domains": []string{}, "organization_external_id": "",
+			"trusted_metadata": map[string]any{"plan": nil}, "email_allowed_domains": []string{}, "organization_external_id": "",
 		})).Obj("organization")
 		if len(up["trusted_metadata"].(map[string]any)) != 0 || len(up["email_allowed_domains"].([]any)) != 0 ||
 			up["organization_external_id"] != "" {
@@ -170,7 +170,7 @@ func TestOrganizationSearch(t *testing.T) {
 			{map[string]any{"limit": 1001}, "organization_search_invalid_limit"},
 			{map[string]any{"cursor": "not-a-cursor"}, "organization_search_invalid_cursor"},
 			{map[string]any{"query": map[string]any{"operands": []map[string]any{{"filter_name": "nope", "filter_value": []string{"x"}}}}}, "organization_search_invalid_filter_name"},
-			{map[string]any{"query": map[string]any{"operands": []map[string]any{{"filter_name": "organization_ids", "filter_value": "x"}}}}, "organization_search_invalid_filter_value"},
+			{map[string]any{"query": map[string]any{"operands": []map[string]any{{"filter_name": "organization_ids", "filter_value": 5}}}}, "organization_search_invalid_filter_value"},
 			{map[string]any{"query": map[string]any{"operator": "XOR"}}, "organization_search_invalid_operator"},
 		} {
 			e.WantError(e.Call("POST", "/v1/b2b/organizations/search", bad.body), 400, bad.errType)

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/metadata"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -34,8 +35,8 @@ func (s *Service) apply(ctx context.Context, q store.Queries, o *store.Organizat
 		}
 		o.ExternalID = f.OrganizationExternalID.V
 	}
-	if f.TrustedMetadata.Set {
-		tm, err := validateTrustedMetadata(f.TrustedMetadata.V)
+	if f.TrustedMetadata.Has() {
+		tm, err := metadata.Merge("trusted_metadata", o.TrustedMetadata, f.TrustedMetadata.V)
 		if err != nil {
 			return err
 		}
@@ -116,6 +117,31 @@ func (s *Service) applySettings(ctx context.Context, q store.Queries, o *store.O
 			return err
 		}
 		st.AllowedMFAMethods = f.AllowedMFAMethods.V
+	}
+	for _, e := range []struct {
+		field string
+		set   bool
+		val   string
+		dst   *string
+	}{
+		{"first_party_connected_apps_allowed_type", f.FirstPartyConnectedAppsAllowedType.Set, f.FirstPartyConnectedAppsAllowedType.V, &st.FirstPartyConnectedAppsAllowedType},
+		{"third_party_connected_apps_allowed_type", f.ThirdPartyConnectedAppsAllowedType.Set, f.ThirdPartyConnectedAppsAllowedType.V, &st.ThirdPartyConnectedAppsAllowedType},
+	} {
+		if !e.set {
+			continue
+		}
+		if err := validateEnum(e.field, e.val, "ALL_ALLOWED", "RESTRICTED", "NOT_ALLOWED"); err != nil {
+			return err
+		}
+		*e.dst = e.val
+	}
+	f.AllowedFirstPartyConnectedApps.Apply(&st.AllowedFirstPartyConnectedApps)
+	f.AllowedThirdPartyConnectedApps.Apply(&st.AllowedThirdPartyConnectedApps)
+	if f.AllowedOAuthTenants.Set {
+		if len(f.AllowedOAuthTenants.V) > 20 {
+			return apierr.BadRequest("invalid_allowed_oauth_tenants", "allowed_oauth_tenants may name at most 20 providers.")
+		}
+		st.AllowedOAuthTenants = f.AllowedOAuthTenants.V
 	}
 	if f.RBACEmailImplicitRoleAssignments.Set {
 		for _, a := range f.RBACEmailImplicitRoleAssignments.V {

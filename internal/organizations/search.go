@@ -91,10 +91,15 @@ func applyQuery(f *store.OrganizationFilter, q *SearchQuery) error {
 			"query.operator OR is deprecated by Stytch and supported here only with a single operand; use AND.")
 	}
 	for _, o := range q.Operands {
+		// The SDK types fuzzy filters as a single string and the others as
+		// lists; accept either form for every filter.
 		var vals []string
-		if err := json.Unmarshal(o.FilterValue, &vals); err != nil {
+		var one string
+		if json.Unmarshal(o.FilterValue, &one) == nil {
+			vals = []string{one}
+		} else if err := json.Unmarshal(o.FilterValue, &vals); err != nil {
 			return apierr.BadRequest("organization_search_invalid_filter_value",
-				"filter_value of "+quoteShort(o.FilterName)+" must be a list of strings.")
+				"filter_value of "+quoteShort(o.FilterName)+" must be a string or a list of strings.")
 		}
 		if len(vals) == 0 {
 			return apierr.BadRequest("organization_search_invalid_filter_value",

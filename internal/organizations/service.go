@@ -41,6 +41,11 @@ type Fields struct {
 	RBACEmailImplicitRoleAssignments     opt.Value[[]EmailRoleAssignment] `json:"rbac_email_implicit_role_assignments"`
 	OAuthTenantJITProvisioning           opt.Value[string]                `json:"oauth_tenant_jit_provisioning"`
 	ClaimedEmailDomains                  opt.Value[[]string]              `json:"claimed_email_domains"`
+	FirstPartyConnectedAppsAllowedType   opt.Value[string]                `json:"first_party_connected_apps_allowed_type"`
+	AllowedFirstPartyConnectedApps       opt.Value[[]string]              `json:"allowed_first_party_connected_apps"`
+	ThirdPartyConnectedAppsAllowedType   opt.Value[string]                `json:"third_party_connected_apps_allowed_type"`
+	AllowedThirdPartyConnectedApps       opt.Value[[]string]              `json:"allowed_third_party_connected_apps"`
+	AllowedOAuthTenants                  opt.Value[map[string][]string]   `json:"allowed_oauth_tenants"`
 }
 
 // Hooks lets other domains take part in organization rules without this

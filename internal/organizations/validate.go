@@ -1,8 +1,6 @@
 package organizations
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,9 +14,6 @@ var (
 	externalIDRE = regexp.MustCompile(`^[a-zA-Z0-9._|-]{1,128}$`)
 	domainRE     = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$`)
 )
-
-// maxTrustedMetadata bounds trusted_metadata; Stytch documents a similar cap.
-const maxTrustedMetadata = 4096
 
 func validateName(name string) error {
 	n := utf8.RuneCountInString(strings.TrimSpace(name))
@@ -81,25 +76,6 @@ func validateDomains(field string, domains []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// validateTrustedMetadata requires a JSON object of bounded size.
-func validateTrustedMetadata(raw json.RawMessage) (json.RawMessage, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || bytes.Equal(raw, []byte("null")) {
-		return json.RawMessage("{}"), nil
-	}
-	if raw[0] != '{' {
-		return nil, apierr.BadRequest("invalid_trusted_metadata", "trusted_metadata must be a JSON object.")
-	}
-	if len(raw) > maxTrustedMetadata {
-		return nil, apierr.BadRequest("invalid_trusted_metadata", "trusted_metadata must be at most 4096 bytes.")
-	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, raw); err != nil {
-		return nil, apierr.BadRequest("invalid_trusted_metadata", "trusted_metadata must be a JSON object.")
-	}
-	return buf.Bytes(), nil
 }
 
 // quoteShort quotes user input for an error message, truncated.

@@ -32,6 +32,11 @@ type Organization struct {
 	RBACEmailImplicitRoleAssignments     []EmailRoleAssignment `json:"rbac_email_implicit_role_assignments"`
 	OAuthTenantJITProvisioning           string                `json:"oauth_tenant_jit_provisioning"`
 	ClaimedEmailDomains                  []string              `json:"claimed_email_domains"`
+	FirstPartyConnectedAppsAllowedType   string                `json:"first_party_connected_apps_allowed_type"`
+	AllowedFirstPartyConnectedApps       []string              `json:"allowed_first_party_connected_apps"`
+	ThirdPartyConnectedAppsAllowedType   string                `json:"third_party_connected_apps_allowed_type"`
+	AllowedThirdPartyConnectedApps       []string              `json:"allowed_third_party_connected_apps"`
+	AllowedOAuthTenants                  map[string][]string   `json:"allowed_oauth_tenants"`
 	CustomRoles                          json.RawMessage       `json:"custom_roles"`
 	SCIMActiveConnection                 *struct{}             `json:"scim_active_connection"`
 	CreatedAt                            time.Time             `json:"created_at"`
@@ -65,12 +70,18 @@ type settings struct {
 	RBACEmailImplicitRoleAssignments     []EmailRoleAssignment `json:"rbac_email_implicit_role_assignments"`
 	OAuthTenantJITProvisioning           string                `json:"oauth_tenant_jit_provisioning"`
 	ClaimedEmailDomains                  []string              `json:"claimed_email_domains"`
+	FirstPartyConnectedAppsAllowedType   string                `json:"first_party_connected_apps_allowed_type"`
+	AllowedFirstPartyConnectedApps       []string              `json:"allowed_first_party_connected_apps"`
+	ThirdPartyConnectedAppsAllowedType   string                `json:"third_party_connected_apps_allowed_type"`
+	AllowedThirdPartyConnectedApps       []string              `json:"allowed_third_party_connected_apps"`
+	AllowedOAuthTenants                  map[string][]string   `json:"allowed_oauth_tenants"`
 }
 
 func defaultSettings() settings {
 	return settings{
 		EmailJITProvisioning: "NOT_ALLOWED", EmailInvites: "ALL_ALLOWED", AuthMethods: "ALL_ALLOWED",
 		MFAPolicy: "OPTIONAL", MFAMethods: "ALL_ALLOWED", OAuthTenantJITProvisioning: "NOT_ALLOWED",
+		FirstPartyConnectedAppsAllowedType: "ALL_ALLOWED", ThirdPartyConnectedAppsAllowedType: "ALL_ALLOWED",
 	}
 }
 
@@ -107,11 +118,16 @@ func View(o *store.Organization, active []ActiveConnection) *Organization {
 		EmailJITProvisioning:                 st.EmailJITProvisioning, EmailInvites: st.EmailInvites,
 		AuthMethods: st.AuthMethods, AllowedAuthMethods: nonNil(st.AllowedAuthMethods),
 		MFAPolicy: st.MFAPolicy, MFAMethods: st.MFAMethods, AllowedMFAMethods: nonNil(st.AllowedMFAMethods),
-		RBACEmailImplicitRoleAssignments: nonNil(st.RBACEmailImplicitRoleAssignments),
-		OAuthTenantJITProvisioning:       st.OAuthTenantJITProvisioning,
-		ClaimedEmailDomains:              nonNil(st.ClaimedEmailDomains),
-		CustomRoles:                      orJSON(o.CustomRoles, "[]"),
-		CreatedAt:                        o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		RBACEmailImplicitRoleAssignments:   nonNil(st.RBACEmailImplicitRoleAssignments),
+		OAuthTenantJITProvisioning:         st.OAuthTenantJITProvisioning,
+		ClaimedEmailDomains:                nonNil(st.ClaimedEmailDomains),
+		FirstPartyConnectedAppsAllowedType: st.FirstPartyConnectedAppsAllowedType,
+		AllowedFirstPartyConnectedApps:     nonNil(st.AllowedFirstPartyConnectedApps),
+		ThirdPartyConnectedAppsAllowedType: st.ThirdPartyConnectedAppsAllowedType,
+		AllowedThirdPartyConnectedApps:     nonNil(st.AllowedThirdPartyConnectedApps),
+		AllowedOAuthTenants:                nonNilMap(st.AllowedOAuthTenants),
+		CustomRoles:                        orJSON(o.CustomRoles, "[]"),
+		CreatedAt:                          o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 }
 
@@ -120,4 +136,11 @@ func orJSON(raw json.RawMessage, def string) json.RawMessage {
 		return json.RawMessage(def)
 	}
 	return raw
+}
+
+func nonNilMap(m map[string][]string) map[string][]string {
+	if m == nil {
+		return map[string][]string{}
+	}
+	return m
 }

@@ -187,12 +187,3 @@ func nonNil[T any](v []T) []T {
 	}
 	return v
 }
-
-// SPMetadataParams is what the SP metadata document describes.
-type SPMetadataParams struct {
-	EntityID        string
-	ACSURLs         []string // the first is the default
-	SigningCert     string   // PEM
-	EncryptionCerts []string // PEM
-	NameIDFormat    string
-}

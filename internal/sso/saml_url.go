@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -31,14 +32,14 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	if _, err := s.Get(ctx, org, store.KindSAML, id); err != nil {
 		return nil, err
 	}
-	if s.Fetch == nil || s.ParseMetadata == nil {
+	if s.Fetch == nil {
 		return nil, apierr.Internal(errors.New("sso: metadata fetching is not configured"))
 	}
 	body, err := s.Fetch.FetchMetadata(ctx, in.MetadataURL)
 	if err != nil {
 		return nil, err
 	}
-	md, err := s.ParseMetadata(body)
+	md, err := saml.ParseIDPMetadata(body)
 	if err != nil {
 		return nil, err
 	}

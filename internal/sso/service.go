@@ -6,7 +6,6 @@ package sso
 
 import (
 	"context"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"io"
@@ -26,14 +25,6 @@ type Fetcher interface {
 	FetchMetadata(ctx context.Context, url string) ([]byte, error)
 }
 
-// IDPMetadata is what Seam reads from an IdP's SAML metadata.
-type IDPMetadata struct {
-	EntityID       string
-	SSOURLRedirect string
-	SSOURLPost     string
-	Certificates   []*x509.Certificate
-}
-
 // Service manages SSO connections.
 type Service struct {
 	Store   store.Store
@@ -44,11 +35,6 @@ type Service struct {
 	BaseURL string // public origin; ACS and audience URLs derive from it
 	Policy  rbac.Policy
 	Fetch   Fetcher
-	// ParseMetadata parses IdP metadata safely (the saml package); its
-	// errors are *apierr.Error values.
-	ParseMetadata func([]byte) (*IDPMetadata, error)
-	// RenderSPMetadata writes SP metadata XML (the saml package).
-	RenderSPMetadata func(SPMetadataParams) ([]byte, error)
 	// HTTPClient is the guarded outbound client, for OIDC discovery.
 	HTTPClient *http.Client
 	// KeyBits is the RSA size of generated signing keys (2048 by default).

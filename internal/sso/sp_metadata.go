@@ -2,9 +2,10 @@ package sso
 
 import (
 	"context"
-	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -20,22 +21,23 @@ func (s *Service) SPMetadata(ctx context.Context, org *store.Organization, id st
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	p := SPMetadataParams{
-		EntityID: s.CallbackURL(c.ID), ACSURLs: []string{s.CallbackURL(c.ID)}, NameIDFormat: cfg.NameIDFormat,
-	}
-	if cfg.AltACSURL != "" {
-		p.ACSURLs = append(p.ACSURLs, cfg.AltACSURL)
+	p := saml.SPMetadataParams{
+		EntityID: s.CallbackURL(c.ID), ACSURL: s.CallbackURL(c.ID), AlternativeACSURL: cfg.AltACSURL,
+		NameIDFormat: cfg.NameIDFormat,
 	}
 	if len(cfg.Signing) > 0 {
-		p.SigningCert = cfg.Signing[0].PEM
+		if p.SigningCertificate, err = keys.ParseCertificatePEM(cfg.Signing[0].PEM); err != nil {
+			return nil, apierr.Internal(err)
+		}
 	}
 	for _, k := range cfg.Encryption {
-		p.EncryptionCerts = append(p.EncryptionCerts, k.CertPEM)
+		cert, err := keys.ParseCertificatePEM(k.CertPEM)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		p.EncryptionCertificates = append(p.EncryptionCertificates, cert)
 	}
-	if s.RenderSPMetadata == nil {
-		return nil, apierr.Internal(errors.New("sso: SP metadata rendering is not configured"))
-	}
-	out, err := s.RenderSPMetadata(p)
+	out, err := saml.SPMetadata(p)
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
