@@ -226,13 +226,24 @@ func checkTransformChildren(el *etree.Element, alg string) *Rejection {
 }
 
 // keyInfoCertificate returns the DER of the first X509Certificate in KeyInfo.
+//
+// Every element in KeyInfo and X509Data must be in the XML-DSig namespace:
+// goxmldsig reads KeyInfo with encoding/xml, which matches X509Data and
+// X509Certificate in any namespace, so a foreign-namespace element could make
+// it pick a different certificate than this check did.
 func keyInfoCertificate(keyInfo *etree.Element) ([]byte, *Rejection) {
+	if _, rej := dsChildren(keyInfo, "KeyInfo"); rej != nil {
+		return nil, rej
+	}
 	data, ok := onlyChild(keyInfo, nsDSig, "X509Data")
 	if !ok {
 		return nil, reject(ReasonSignatureShapeInvalid, "KeyInfo has more than one X509Data")
 	}
 	if data == nil {
 		return nil, nil
+	}
+	if _, rej := dsChildren(data, "X509Data"); rej != nil {
+		return nil, rej
 	}
 	certs := children(data, nsDSig, "X509Certificate")
 	if len(certs) == 0 {
