@@ -109,3 +109,5 @@ func matchPathID(field, inPath, inBody string) error {
 	}
 	return nil
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

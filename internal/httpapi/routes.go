@@ -10,6 +10,7 @@ func (s *Server) routeTable() []route {
 		s.opsRoutes(),
 		s.organizationRoutes(),
 		s.ssoRoutes(),
+		s.loginRoutes(),
 	} {
 		all = append(all, list...)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
@@ -27,6 +28,7 @@ type Deps struct {
 	Organizations *organizations.Service
 	SSO           *sso.Service
 	Policy        rbac.Policy
+	Login         *login.Service
 	// Authorizer checks member sessions; nil until sessions are configured.
 	Authorizer Authorizer
 	Logger     *slog.Logger
@@ -50,6 +52,7 @@ type Server struct {
 	sso      *sso.Service
 	policy   rbac.Policy
 	authz    Authorizer
+	login    *login.Service
 	log      *slog.Logger
 	clock    func() time.Time
 	ids      ids.Generator
@@ -73,7 +76,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, log: d.Logger, clock: d.Clock,
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 	}
 	s.metrics = newMetrics(d.Registry)

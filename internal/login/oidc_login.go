@@ -130,6 +130,15 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_csrf_cookie_missing", Reason: "missing_request_cookie",
 			Detail: "This browser did not start the login this callback finishes (the login cookie is missing); start the login again."}
 	}
+	run, err := s.SSO.OIDCRuntime(conn)
+	if err != nil {
+		return nil, nil, internalFailure("the connection's client secret could not be loaded")
+	}
+	// RFC 9207: an iss parameter in the callback must name this provider,
+	// which defeats mix-up attacks between providers.
+	if err := params.CheckIssuer(run.Config); err != nil {
+		return nil, nil, oidcFailure(err)
+	}
 	plain, err := s.Sealer.Open(req.Secrets, requestAAD(req.ID))
 	if err != nil {
 		return nil, nil, internalFailure("the login request's secrets could not be opened")
@@ -137,10 +146,6 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	var sec oidcSecrets
 	if err := json.Unmarshal(plain, &sec); err != nil {
 		return nil, nil, internalFailure("the login request's secrets are corrupt")
-	}
-	run, err := s.SSO.OIDCRuntime(conn)
-	if err != nil {
-		return nil, nil, internalFailure("the connection's client secret could not be loaded")
 	}
 	run.Config.ClockSkew = s.ClockSkew
 	hc := s.HTTPClient
