@@ -38,4 +38,6 @@ type Queries interface {
 	OrganizationQueries
 	ConnectionQueries
 	LoginQueries
+	MemberQueries
+	SessionQueries
 }

@@ -34,6 +34,8 @@ func allCases() []testCase {
 		organizationCases(),
 		connectionCases(),
 		loginCases(),
+		memberCases(),
+		sessionCases(),
 	} {
 		all = append(all, list...)
 	}
