@@ -48,5 +48,9 @@ func (s *Server) ssoRoutes() []route {
 		{"DELETE " + samlConn + "/verification_certificates/{certificate_id}", authProject, "Delete a SAML verification certificate.", apiFunc(s.deleteVerificationCertificate)},
 		{"DELETE " + samlConn + "/encryption_private_keys/{private_key_id}", authProject, "Delete a SAML encryption private key.", apiFunc(s.deleteEncryptionPrivateKey)},
 		{"GET " + samlConn + "/metadata", authProject, "SAML SP metadata for the IdP (Seam extension).", http.HandlerFunc(s.samlMetadata)},
+		{"POST /v1/b2b/sso/oidc/{organization_id}", authProject, "Create an OIDC connection.", apiFunc(s.createOIDC)},
+		{"PUT /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}", authProject, "Update an OIDC connection (discovery when issuer changes).", apiFunc(s.updateOIDC)},
+		{"POST /v1/b2b/sso/external/{organization_id}", authProject, "Create an External connection to another organization's SSO connection.", apiFunc(s.createExternal)},
+		{"PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}", authProject, "Update an External connection.", apiFunc(s.updateExternal)},
 	}
 }
