@@ -105,19 +105,7 @@ func (s *Service) Get(ctx context.Context, q store.Queries, projectID, ref strin
 func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h Hooks,
 	authorize func(o *store.Organization) error) (*store.Organization, error) {
 	var out *store.Organization
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		o, err := q.GetOrganizationForUpdate(ctx, projectID, ref)
-		if errors.Is(err, store.ErrNotFound) {
-			return NotFound(ref)
-		}
-		if err != nil {
-			return apierr.Internal(err)
-		}
-		if authorize != nil {
-			if err := authorize(o); err != nil {
-				return err
-			}
-		}
+	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		if err := s.apply(ctx, q, o, f, h); err != nil {
 			return err
 		}
@@ -134,7 +122,18 @@ func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h
 // Delete removes the organization and, through foreign keys, everything it owns.
 func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error) (string, error) {
 	var id string
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
+	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
+		id = o.ID
+		return q.DeleteOrganization(ctx, projectID, o.ID)
+	})
+	return id, err
+}
+
+// locked runs fn in a transaction holding the organization's row lock,
+// after authorize (when set) has accepted the locked organization.
+func (s *Service) locked(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error,
+	fn func(q store.Queries, o *store.Organization) error) error {
+	return s.Store.Tx(ctx, func(q store.Queries) error {
 		o, err := q.GetOrganizationForUpdate(ctx, projectID, ref)
 		if errors.Is(err, store.ErrNotFound) {
 			return NotFound(ref)
@@ -147,10 +146,8 @@ func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize f
 				return err
 			}
 		}
-		id = o.ID
-		return q.DeleteOrganization(ctx, projectID, o.ID)
+		return fn(q, o)
 	})
-	return id, err
 }
 
 // NotFound is the error for an unknown organization reference.

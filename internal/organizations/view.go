@@ -10,37 +10,22 @@ import (
 )
 
 // Organization is the API representation (Stytch's Organization object).
+// The stored settings are embedded, so their JSON fields appear inline.
 type Organization struct {
-	OrganizationID                       string                `json:"organization_id"`
-	OrganizationName                     string                `json:"organization_name"`
-	OrganizationSlug                     string                `json:"organization_slug"`
-	OrganizationLogoURL                  string                `json:"organization_logo_url"`
-	OrganizationExternalID               string                `json:"organization_external_id"`
-	TrustedMetadata                      json.RawMessage       `json:"trusted_metadata"`
-	SSOJITProvisioning                   string                `json:"sso_jit_provisioning"`
-	SSOJITProvisioningAllowedConnections []string              `json:"sso_jit_provisioning_allowed_connections"`
-	SSODefaultConnectionID               *string               `json:"sso_default_connection_id"`
-	SSOActiveConnections                 []ActiveConnection    `json:"sso_active_connections"`
-	EmailAllowedDomains                  []string              `json:"email_allowed_domains"`
-	EmailJITProvisioning                 string                `json:"email_jit_provisioning"`
-	EmailInvites                         string                `json:"email_invites"`
-	AuthMethods                          string                `json:"auth_methods"`
-	AllowedAuthMethods                   []string              `json:"allowed_auth_methods"`
-	MFAPolicy                            string                `json:"mfa_policy"`
-	MFAMethods                           string                `json:"mfa_methods"`
-	AllowedMFAMethods                    []string              `json:"allowed_mfa_methods"`
-	RBACEmailImplicitRoleAssignments     []EmailRoleAssignment `json:"rbac_email_implicit_role_assignments"`
-	OAuthTenantJITProvisioning           string                `json:"oauth_tenant_jit_provisioning"`
-	ClaimedEmailDomains                  []string              `json:"claimed_email_domains"`
-	FirstPartyConnectedAppsAllowedType   string                `json:"first_party_connected_apps_allowed_type"`
-	AllowedFirstPartyConnectedApps       []string              `json:"allowed_first_party_connected_apps"`
-	ThirdPartyConnectedAppsAllowedType   string                `json:"third_party_connected_apps_allowed_type"`
-	AllowedThirdPartyConnectedApps       []string              `json:"allowed_third_party_connected_apps"`
-	AllowedOAuthTenants                  map[string][]string   `json:"allowed_oauth_tenants"`
-	CustomRoles                          json.RawMessage       `json:"custom_roles"`
-	SCIMActiveConnection                 *struct{}             `json:"scim_active_connection"`
-	CreatedAt                            time.Time             `json:"created_at"`
-	UpdatedAt                            time.Time             `json:"updated_at"`
+	OrganizationID         string             `json:"organization_id"`
+	OrganizationName       string             `json:"organization_name"`
+	OrganizationSlug       string             `json:"organization_slug"`
+	OrganizationLogoURL    string             `json:"organization_logo_url"`
+	OrganizationExternalID string             `json:"organization_external_id"`
+	TrustedMetadata        json.RawMessage    `json:"trusted_metadata"`
+	SSOJITProvisioning     string             `json:"sso_jit_provisioning"`
+	SSODefaultConnectionID *string            `json:"sso_default_connection_id"`
+	SSOActiveConnections   []ActiveConnection `json:"sso_active_connections"`
+	settings
+	CustomRoles          json.RawMessage `json:"custom_roles"`
+	SCIMActiveConnection *struct{}       `json:"scim_active_connection"`
+	CreatedAt            time.Time       `json:"created_at"`
+	UpdatedAt            time.Time       `json:"updated_at"`
 }
 
 // ActiveConnection summarises an active SSO connection on the organization.
@@ -102,6 +87,16 @@ func nonNil[T any](v []T) []T {
 // organization's active SSO connections (computed by the caller).
 func View(o *store.Organization, active []ActiveConnection) *Organization {
 	st := decodeSettings(o.Settings)
+	// Lists are [] rather than null: SDK callers iterate them.
+	for _, l := range []*[]string{&st.SSOJITProvisioningAllowedConnections, &st.EmailAllowedDomains,
+		&st.AllowedAuthMethods, &st.AllowedMFAMethods, &st.ClaimedEmailDomains,
+		&st.AllowedFirstPartyConnectedApps, &st.AllowedThirdPartyConnectedApps} {
+		*l = nonNil(*l)
+	}
+	st.RBACEmailImplicitRoleAssignments = nonNil(st.RBACEmailImplicitRoleAssignments)
+	if st.AllowedOAuthTenants == nil {
+		st.AllowedOAuthTenants = map[string][]string{}
+	}
 	var def *string
 	if o.SSODefaultConnectionID != "" {
 		d := o.SSODefaultConnectionID
@@ -111,23 +106,8 @@ func View(o *store.Organization, active []ActiveConnection) *Organization {
 		OrganizationID: o.ID, OrganizationName: o.Name, OrganizationSlug: o.Slug,
 		OrganizationLogoURL: o.LogoURL, OrganizationExternalID: o.ExternalID,
 		TrustedMetadata: orJSON(o.TrustedMetadata, "{}"), SSOJITProvisioning: o.SSOJITProvisioning,
-		SSOJITProvisioningAllowedConnections: nonNil(st.SSOJITProvisioningAllowedConnections),
-		SSODefaultConnectionID:               def,
-		SSOActiveConnections:                 nonNil(active),
-		EmailAllowedDomains:                  nonNil(st.EmailAllowedDomains),
-		EmailJITProvisioning:                 st.EmailJITProvisioning, EmailInvites: st.EmailInvites,
-		AuthMethods: st.AuthMethods, AllowedAuthMethods: nonNil(st.AllowedAuthMethods),
-		MFAPolicy: st.MFAPolicy, MFAMethods: st.MFAMethods, AllowedMFAMethods: nonNil(st.AllowedMFAMethods),
-		RBACEmailImplicitRoleAssignments:   nonNil(st.RBACEmailImplicitRoleAssignments),
-		OAuthTenantJITProvisioning:         st.OAuthTenantJITProvisioning,
-		ClaimedEmailDomains:                nonNil(st.ClaimedEmailDomains),
-		FirstPartyConnectedAppsAllowedType: st.FirstPartyConnectedAppsAllowedType,
-		AllowedFirstPartyConnectedApps:     nonNil(st.AllowedFirstPartyConnectedApps),
-		ThirdPartyConnectedAppsAllowedType: st.ThirdPartyConnectedAppsAllowedType,
-		AllowedThirdPartyConnectedApps:     nonNil(st.AllowedThirdPartyConnectedApps),
-		AllowedOAuthTenants:                nonNilMap(st.AllowedOAuthTenants),
-		CustomRoles:                        orJSON(o.CustomRoles, "[]"),
-		CreatedAt:                          o.CreatedAt, UpdatedAt: o.UpdatedAt,
+		SSODefaultConnectionID: def, SSOActiveConnections: nonNil(active), settings: st,
+		CustomRoles: orJSON(o.CustomRoles, "[]"), CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
 }
 
@@ -136,11 +116,4 @@ func orJSON(raw json.RawMessage, def string) json.RawMessage {
 		return json.RawMessage(def)
 	}
 	return raw
-}
-
-func nonNilMap(m map[string][]string) map[string][]string {
-	if m == nil {
-		return map[string][]string{}
-	}
-	return m
 }
