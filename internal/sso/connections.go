@@ -48,6 +48,9 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, id string
 			return apierr.BadRequest("cannot_delete_default_sso_connection",
 				"This connection is the organization's sso_default_connection_id; set another default (or clear it) before deleting it.")
 		}
+		if err := detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
+			return err
+		}
 		if err := q.DeleteConnection(ctx, o.ProjectID, c.ID); err != nil {
 			return apierr.Internal(err)
 		}
