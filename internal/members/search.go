@@ -1,0 +1,167 @@
+package members
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// SearchParams is the body of POST /v1/b2b/organizations/members/search.
+type SearchParams struct {
+	OrganizationIDs []string     `json:"organization_ids"`
+	Cursor          string       `json:"cursor"`
+	Limit           int          `json:"limit"`
+	Query           *SearchQuery `json:"query"`
+}
+
+// SearchQuery is Stytch's {operator, operands} expression.
+type SearchQuery struct {
+	Operator string    `json:"operator"`
+	Operands []Operand `json:"operands"`
+}
+
+// Operand is one filter; filter_value is a list of strings, a string (fuzzy
+// filters) or a boolean (member_is_breakglass).
+type Operand struct {
+	FilterName  string          `json:"filter_name"`
+	FilterValue json.RawMessage `json:"filter_value"`
+}
+
+// SearchResult is one page of members.
+type SearchResult struct {
+	Members    []*store.Member
+	Total      int
+	NextCursor string // "" when there are no more results
+}
+
+// Search limits.
+const (
+	MaxSearchLimit         = 1000
+	MaxSearchOrganizations = 100
+	maxOperands            = 20
+	maxFilterValues        = 1000
+)
+
+type cursor struct {
+	CreatedAt time.Time `json:"c"`
+	ID        string    `json:"i"`
+}
+
+// filterSpec maps Stytch's member filter names to store conditions and
+// the JSON shape of their values ("list", "string" or "bool").
+func filterSpec(name string) (kind, shape string, ok bool) {
+	switch name {
+	case "member_ids":
+		return store.MemberByIDs, "list", true
+	case "member_emails":
+		return store.MemberByEmails, "list", true
+	case "member_email_fuzzy":
+		return store.MemberByEmailFuzzy, "string", true
+	case "member_external_ids":
+		return store.MemberByExternalIDs, "list", true
+	case "statuses":
+		return store.MemberByStatuses, "list", true
+	case "member_is_breakglass":
+		return store.MemberByBreakglass, "bool", true
+	case "member_phone_numbers":
+		return store.MemberByPhones, "list", true
+	case "member_phone_number_fuzzy":
+		return store.MemberByPhoneFuzzy, "string", true
+	case "member_roles":
+		return store.MemberByRoles, "list", true
+	}
+	return "", "", false
+}
+
+// Search runs a member search over organizations of the project, whose IDs
+// the caller has resolved (orgIDs).
+func (s *Service) Search(ctx context.Context, projectID string, orgIDs []string, p SearchParams) (*SearchResult, error) {
+	if p.Limit < 0 || p.Limit > MaxSearchLimit {
+		return nil, apierr.BadRequest("member_search_invalid_limit", "limit must be between 1 and 1000.")
+	}
+	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, Limit: p.Limit}
+	if f.Limit == 0 {
+		f.Limit = 100
+	}
+	if p.Cursor != "" {
+		c, err := decodeCursor(p.Cursor)
+		if err != nil {
+			return nil, err
+		}
+		f.AfterCreated, f.AfterID = c.CreatedAt, c.ID
+	}
+	if p.Query != nil {
+		if err := applyQuery(&f, p.Query); err != nil {
+			return nil, err
+		}
+	}
+	f.Limit++ // one extra row tells whether another page exists
+	ms, total, err := s.Store.SearchMembers(ctx, f)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	res := &SearchResult{Members: ms, Total: total}
+	if len(ms) == f.Limit {
+		res.Members = ms[:f.Limit-1]
+		last := res.Members[len(res.Members)-1]
+		b, _ := json.Marshal(cursor{last.CreatedAt, last.ID})
+		res.NextCursor = base64.RawURLEncoding.EncodeToString(b)
+	}
+	return res, nil
+}
+
+func applyQuery(f *store.MemberFilter, q *SearchQuery) error {
+	switch strings.ToUpper(q.Operator) {
+	case "", "AND":
+	case "OR":
+		f.Any = true
+	default:
+		return apierr.BadRequest("member_search_invalid_operator", "query.operator must be AND or OR.")
+	}
+	if len(q.Operands) > maxOperands {
+		return apierr.BadRequest("member_search_too_many_operands", "query.operands may hold at most 20 filters.")
+	}
+	for _, o := range q.Operands {
+		kind, shape, ok := filterSpec(o.FilterName)
+		if !ok {
+			return apierr.BadRequest("member_search_invalid_filter_name",
+				"Unsupported filter_name "+quote(o.FilterName)+"; supported: member_ids, member_emails, member_email_fuzzy, "+
+					"member_external_ids, statuses, member_is_breakglass, member_phone_numbers, member_phone_number_fuzzy, member_roles.")
+		}
+		c := store.MemberCondition{Kind: kind}
+		bad := apierr.BadRequest("member_search_invalid_filter_value", "filter_value of "+quote(o.FilterName)+" must be "+
+			map[string]string{"list": "a non-empty list of strings", "string": "a non-empty string", "bool": "a boolean"}[shape]+".")
+		switch shape {
+		case "list":
+			if json.Unmarshal(o.FilterValue, &c.Values) != nil || len(c.Values) == 0 || len(c.Values) > maxFilterValues {
+				return bad
+			}
+		case "string":
+			var v string
+			if json.Unmarshal(o.FilterValue, &v) != nil || v == "" || len(v) > 256 {
+				return bad
+			}
+			c.Values = []string{v}
+		case "bool":
+			if json.Unmarshal(o.FilterValue, &c.Bool) != nil {
+				return bad
+			}
+		}
+		f.Conditions = append(f.Conditions, c)
+	}
+	return nil
+}
+
+func decodeCursor(s string) (cursor, error) {
+	var c cursor
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" {
+		return c, apierr.BadRequest("member_search_invalid_cursor", "cursor is not a cursor returned by a previous search.")
+	}
+	return c, nil
+}

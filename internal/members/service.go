@@ -1,0 +1,68 @@
+package members
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Member statuses.
+const (
+	StatusActive  = "active"
+	StatusPending = "pending"
+	StatusInvited = "invited"
+)
+
+// Service implements the member rules over a store.
+type Service struct {
+	Store  store.Store
+	Now    func() time.Time
+	IDs    ids.Generator
+	Policy rbac.Policy
+}
+
+// NotFound is the error for an unknown member reference.
+func NotFound() *apierr.Error {
+	return apierr.NotFound("member_not_found", "The member could not be found in this organization.")
+}
+
+// OrgRoles decodes an organization's custom roles (stored by SetOrgRoles
+// after validation; a decode failure yields none).
+func OrgRoles(o *store.Organization) []rbac.Role {
+	var roles []rbac.Role
+	if len(o.CustomRoles) > 0 {
+		_ = json.Unmarshal(o.CustomRoles, &roles)
+	}
+	return roles
+}
+
+func conflictError(err error) error {
+	var c *store.ErrConflict
+	if errors.As(err, &c) {
+		switch c.Field {
+		case "email_address":
+			return apierr.BadRequest("duplicate_member_email", "A member with this email address already exists in the organization.")
+		case "external_id":
+			return apierr.BadRequest("duplicate_member_external_id", "A member with this external_id already exists in the organization.")
+		}
+		return apierr.BadRequest("duplicate_member", "A member with these identifiers already exists.")
+	}
+	return apierr.Internal(err)
+}
+
+func env(p *store.Project) ids.Environment { return ids.Environment(p.Environment) }
+
+// quote renders user input for an error message, bounded.
+func quote(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "..."
+	}
+	b, _ := json.Marshal(strings.ToValidUTF8(s, "?"))
+	return string(b)
+}

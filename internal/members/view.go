@@ -1,0 +1,98 @@
+package members
+
+import (
+	"context"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Member is the API representation (Stytch's Member object). Fields for
+// features Seam does not implement (passwords, OAuth, TOTP, SCIM, locking)
+// carry their empty values so that SDK types are satisfied.
+type Member struct {
+	OrganizationID         string            `json:"organization_id"`
+	MemberID               string            `json:"member_id"`
+	EmailAddress           string            `json:"email_address"`
+	Status                 string            `json:"status"`
+	Name                   string            `json:"name"`
+	SSORegistrations       []SSORegistration `json:"sso_registrations"`
+	IsBreakglass           bool              `json:"is_breakglass"`
+	MemberPasswordID       string            `json:"member_password_id"`
+	OAuthRegistrations     []struct{}        `json:"oauth_registrations"`
+	EmailAddressVerified   bool              `json:"email_address_verified"`
+	MFAPhoneNumberVerified bool              `json:"mfa_phone_number_verified"`
+	IsAdmin                bool              `json:"is_admin"`
+	TOTPRegistrationID     string            `json:"totp_registration_id"`
+	RetiredEmailAddresses  []struct{}        `json:"retired_email_addresses"`
+	IsLocked               bool              `json:"is_locked"`
+	MFAEnrolled            bool              `json:"mfa_enrolled"`
+	MFAPhoneNumber         string            `json:"mfa_phone_number"`
+	DefaultMFAMethod       string            `json:"default_mfa_method"`
+	Roles                  []MemberRole      `json:"roles"`
+	TrustedMetadata        json.RawMessage   `json:"trusted_metadata"`
+	UntrustedMetadata      json.RawMessage   `json:"untrusted_metadata"`
+	CreatedAt              time.Time         `json:"created_at"`
+	UpdatedAt              time.Time         `json:"updated_at"`
+	SCIMRegistration       *struct{}         `json:"scim_registration"`
+	ExternalID             string            `json:"external_id"`
+	LockCreatedAt          *time.Time        `json:"lock_created_at"`
+	LockExpiresAt          *time.Time        `json:"lock_expires_at"`
+}
+
+// SSORegistration is a member's registration with an SSO connection.
+type SSORegistration struct {
+	ConnectionID   string          `json:"connection_id"`
+	ExternalID     string          `json:"external_id"`
+	RegistrationID string          `json:"registration_id"`
+	SSOAttributes  json.RawMessage `json:"sso_attributes"`
+}
+
+// View builds the API form of m: its registrations and roles are loaded
+// through q.
+func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member) (*Member, error) {
+	regs, err := q.ListSSORegistrations(ctx, m.ProjectID, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	if regs == nil {
+		regs = []*store.SSORegistration{}
+	}
+	roles, err := s.Roles(ctx, q, org, m, regs)
+	if err != nil {
+		return nil, err
+	}
+	return Render(m, regs, roles), nil
+}
+
+// Render is View with the registrations and roles already known.
+func Render(m *store.Member, regs []*store.SSORegistration, roles []MemberRole) *Member {
+	out := &Member{
+		OrganizationID: m.OrganizationID, MemberID: m.ID, EmailAddress: m.Email, Status: m.Status, Name: m.Name,
+		SSORegistrations: make([]SSORegistration, 0, len(regs)), IsBreakglass: m.IsBreakglass,
+		OAuthRegistrations: []struct{}{}, EmailAddressVerified: m.EmailVerified, RetiredEmailAddresses: []struct{}{},
+		MFAEnrolled: m.MFAEnrolled, MFAPhoneNumber: m.MFAPhoneNumber, DefaultMFAMethod: m.DefaultMFAMethod,
+		Roles: roles, TrustedMetadata: orJSON(m.TrustedMetadata), UntrustedMetadata: orJSON(m.UntrustedMetadata),
+		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, ExternalID: m.ExternalID,
+	}
+	if out.Roles == nil {
+		out.Roles = []MemberRole{}
+	}
+	out.IsAdmin = slices.ContainsFunc(out.Roles, func(r MemberRole) bool { return r.RoleID == rbac.RoleAdmin })
+	for _, r := range regs {
+		out.SSORegistrations = append(out.SSORegistrations, SSORegistration{
+			ConnectionID: r.ConnectionID, ExternalID: r.ExternalID, RegistrationID: r.ID, SSOAttributes: orJSON(r.Attributes),
+		})
+	}
+	return out
+}
+
+func orJSON(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("{}")
+	}
+	return raw
+}
