@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -22,6 +23,8 @@ import (
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/login"
+	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/outbound"
 	"github.com/seamsso/seam/internal/projects"
@@ -44,6 +47,7 @@ type App struct {
 	SSO      *sso.Service
 	Policy   rbac.Policy
 	Outbound *outbound.Client
+	Login    *login.Service
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
@@ -90,10 +94,15 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
 	}
+	a.Login = &login.Service{
+		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
+		ClockSkew: cfg.ClockSkew, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Log: log,
+		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
-		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 	})
 	return a, nil
@@ -173,6 +182,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	go a.janitor(ctx)
 	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
 		slog.String("database", a.Store.Backend()))
 	select {
@@ -224,4 +234,21 @@ func loadPolicy(path string) (rbac.Policy, error) {
 		return rbac.Policy{}, fmt.Errorf("RBAC policy %s: %w", path, err)
 	}
 	return p, nil
+}
+
+// janitor deletes expired login state every few minutes. Every replica runs
+// one; the deletes are idempotent, so replicas need no coordination.
+func (a *App) janitor(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := a.Login.Purge(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purging expired login state failed", slog.String("error", err.Error()))
+			}
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -203,4 +204,14 @@ func ForEachBackend(t *testing.T, fn func(t *testing.T, backend string)) {
 	for _, b := range testdb.Backends {
 		t.Run(b, func(t *testing.T) { fn(t, b) })
 	}
+}
+
+// Browser returns an HTTP client with a cookie jar that does not follow
+// redirects, for driving the browser-facing login endpoints step by step.
+func (e *Env) Browser() *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

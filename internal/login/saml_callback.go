@@ -131,6 +131,12 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 // matchRequest consumes the stored AuthnRequest the response answers and
 // checks the browser cookie set at start.
 func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requestID string, cookies []*http.Cookie) (*store.SSORequest, error) {
+	// The cookie is checked first so that a response posted from another
+	// browser does not use up the pending request.
+	if !hasCookie(cookies, requestCookiePrefix+requestID) {
+		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
+			Detail: "This browser did not start the login this response answers (the login cookie is missing); start the login again."}
+	}
 	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch,
@@ -146,10 +152,6 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 		if err != nil || ext.SourceID != conn.ID {
 			return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch, "InResponseTo names a login request of another connection."))
 		}
-	}
-	if !hasCookie(cookies, requestCookiePrefix+requestID) {
-		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
-			Detail: "This browser did not start the login this response answers (the login cookie is missing); start the login again."}
 	}
 	return req, nil
 }

@@ -39,20 +39,12 @@ type Service struct {
 	IDs       ids.Generator
 	ClockSkew time.Duration
 	// Secure marks browser cookies Secure with SameSite=None (https base URL).
-	Secure  bool
-	Members Members
-	Log     *slog.Logger
+	Secure bool
+	Log    *slog.Logger
 	// HTTPClient is the guarded outbound client for provider endpoints.
 	HTTPClient *http.Client
 	// Keys caches OpenID Providers' signing keys.
 	Keys *oidc.KeyCache
-}
-
-// Members is what logins need from the members domain.
-type Members interface {
-	// Exists reports whether the identity already has a member in the
-	// organization (by SSO registration, else by email).
-	Exists(ctx context.Context, projectID, orgID, connectionID, subject, email string) (bool, error)
 }
 
 // Purge deletes expired login state and old login attempts. Every replica

@@ -32,7 +32,7 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 		id.LoginRedirectURL, id.SignupRedirectURL = login, signup
 	}
 	id.ConnectionID = connID
-	exists, err := s.Members.Exists(ctx, idpConn.ProjectID, orgID, connID, id.Subject, id.Email)
+	exists, err := s.memberExists(ctx, idpConn.ProjectID, orgID, connID, id.Subject, id.Email)
 	if err != nil {
 		return nil, internalFailure("the member lookup failed")
 	}

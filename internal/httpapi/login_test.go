@@ -1,0 +1,275 @@
+package httpapi_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/apptest"
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/saml/samltest"
+)
+
+// samlFixture is an organization with an active SAML connection trusting an
+// in-process test IdP.
+type samlFixture struct {
+	e      *apptest.Env
+	idp    *samltest.IdP
+	orgID  string
+	connID string
+	acs    string
+}
+
+const testIdPEntity = "https://idp.example/metadata"
+
+func newSAMLFixture(t *testing.T, backend string) *samlFixture {
+	t.Helper()
+	e := apptest.New(t, backend)
+	org := e.CreateOrg("Acme", "acme")
+	c := createSAML(e, "acme")
+	key, err := samltest.NewRSAKey(2048, "test idp", time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &samlFixture{e: e, idp: &samltest.IdP{EntityID: testIdPEntity, Key: key},
+		orgID: org["organization_id"].(string), connID: c["connection_id"].(string), acs: c["acs_url"].(string)}
+	e.MustOK(e.Call("PUT", samlPath("acme", f.connID), map[string]any{
+		"idp_entity_id": testIdPEntity, "idp_sso_url": "https://idp.example/sso",
+		"x509_certificate":  keys.EncodeCertificatePEM(key.Certificate),
+		"attribute_mapping": map[string]any{"email": "mail", "full_name": "name", "groups": "groups"},
+	}))
+	return f
+}
+
+// start runs the start endpoint in browser b and returns the AuthnRequest ID
+// (the name of the cookie it set) and the redirect.
+func (f *samlFixture) start(t *testing.T, b *http.Client, extra string) (string, *url.URL) {
+	t.Helper()
+	resp, err := b.Get(f.e.URL + "/v1/public/sso/start?connection_id=" + f.connID + "&public_token=" + f.e.Creds.PublicToken + extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("start: %d %s", resp.StatusCode, body)
+	}
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	for _, c := range resp.Cookies() {
+		if strings.HasPrefix(c.Name, "seam_sso_") {
+			if !c.HttpOnly || c.Path != "/v1/b2b/sso/callback/"+f.connID {
+				t.Errorf("request cookie %+v", c)
+			}
+			return strings.TrimPrefix(c.Name, "seam_sso_"), loc
+		}
+	}
+	t.Fatal("start set no request cookie")
+	return "", nil
+}
+
+type respOpts struct {
+	inResponseTo string
+	nameID       string
+	email        string
+	signResponse bool
+	audience     string
+	assertionID  string
+}
+
+func (f *samlFixture) response(t *testing.T, o respOpts) string {
+	t.Helper()
+	if o.nameID == "" {
+		o.nameID = "ada@acme.example"
+	}
+	if o.email == "" {
+		o.email = o.nameID
+	}
+	if o.audience == "" {
+		o.audience = f.acs
+	}
+	doc, err := f.idp.Make(samltest.Options{
+		ResponseOptions: samltest.ResponseOptions{
+			Now: time.Now(), InResponseTo: o.inResponseTo, Destination: f.acs, Audiences: []string{o.audience},
+			NameID: o.nameID, AssertionID: o.assertionID,
+			Attributes: []samltest.Attribute{{Name: "mail", Values: []string{o.email}}, {Name: "name", Values: []string{"Ada Lovelace"}},
+				{Name: "groups", Values: []string{"engineering", "admins"}}},
+		},
+		SignAssertion: !o.signResponse, SignResponse: o.signResponse,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc, err := samltest.Encode(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return enc
+}
+
+// post sends a SAMLResponse to the ACS in browser b.
+func (f *samlFixture) post(t *testing.T, b *http.Client, samlResponse string) (*http.Response, string) {
+	t.Helper()
+	resp, err := b.PostForm(f.acs, url.Values{"SAMLResponse": {samlResponse}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(body)
+}
+
+func tokenFrom(t *testing.T, resp *http.Response, body string) (string, *url.URL) {
+	t.Helper()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("ACS: %d %s", resp.StatusCode, body)
+	}
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if loc.Query().Get("stytch_token_type") != "sso" || loc.Query().Get("token") == "" {
+		t.Fatalf("redirect lacks the token: %s", loc)
+	}
+	return loc.Query().Get("token"), loc
+}
+
+func TestSAMLLoginToRedirect(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newSAMLFixture(t, backend)
+		b := f.e.Browser()
+		reqID, loc := f.start(t, b, "")
+		if loc.Host != "idp.example" || loc.Query().Get("SAMLRequest") == "" || loc.Query().Get("Signature") == "" ||
+			loc.Query().Get("SigAlg") != "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256" {
+			t.Fatalf("IdP redirect = %s", loc)
+		}
+		resp, body := f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		_, target := tokenFrom(t, resp, body)
+		// No member exists yet: the signup URL (the project's default).
+		if target.Host != "app.test" || target.Path != "/callback" {
+			t.Errorf("redirect target = %s", target)
+		}
+		// The same response again is a replay, and the request is used up.
+		resp, body = f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		if resp.StatusCode != 400 || !strings.Contains(body, "in_response_to_mismatch") && !strings.Contains(body, "invalid_saml_response") {
+			t.Fatalf("second use of the request: %d %s", resp.StatusCode, body)
+		}
+		logins := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins", nil)).Body["logins"].([]any)
+		if len(logins) != 2 || logins[0].(map[string]any)["outcome"] != "in_response_to_mismatch" || logins[1].(map[string]any)["outcome"] != "success" {
+			t.Fatalf("logins = %v", logins)
+		}
+		facts := logins[1].(map[string]any)["facts"].(map[string]any)
+		if facts["issuer"] != testIdPEntity || facts["certificate_fingerprint"] == "" {
+			t.Errorf("success facts = %v", facts)
+		}
+	})
+}
+
+func TestSAMLCallbackRejections(t *testing.T) {
+	f := newSAMLFixture(t, "sqlite")
+	cases := []struct {
+		name    string
+		run     func(b *http.Client) (*http.Response, string)
+		status  int
+		outcome string
+	}{
+		{"replayed assertion", func(b *http.Client) (*http.Response, string) {
+			r := f.response(t, respOpts{assertionID: "_replayed-assertion-1"})
+			f.post(t, b, r)
+			return f.post(t, b, r)
+		}, 400, "replay"},
+		{"wrong audience", func(b *http.Client) (*http.Response, string) {
+			return f.post(t, b, f.response(t, respOpts{audience: "https://other-sp.example"}))
+		}, 400, "audience_mismatch"},
+		{"unknown request", func(b *http.Client) (*http.Response, string) {
+			return f.post(t, b, f.response(t, respOpts{inResponseTo: "_0123456789abcdef0123456789abcdef01234567"}))
+		}, 400, "in_response_to_mismatch"},
+		{"started in another browser", func(b *http.Client) (*http.Response, string) {
+			reqID, _ := f.start(t, f.e.Browser(), "")
+			return f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		}, 400, "missing_request_cookie"},
+		{"not base64", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "%%%") }, 400, "malformed"},
+		{"no SAMLResponse", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "") }, 400, "missing_response"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := tc.run(f.e.Browser())
+			if resp.StatusCode != tc.status || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") ||
+				!strings.Contains(body, "request-id-") {
+				t.Fatalf("%d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+			logins := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins?limit=1", nil)).Body["logins"].([]any)
+			if got := logins[0].(map[string]any)["outcome"]; got != tc.outcome {
+				t.Fatalf("recorded outcome %v, want %s", got, tc.outcome)
+			}
+		})
+	}
+	// IdP-initiated logins are accepted until the connection disables them.
+	resp, body := f.post(t, f.e.Browser(), f.response(t, respOpts{signResponse: true}))
+	tokenFrom(t, resp, body)
+	f.e.MustOK(f.e.Call("PUT", samlPath("acme", f.connID), map[string]any{"idp_initiated_auth_disabled": true}))
+	resp, body = f.post(t, f.e.Browser(), f.response(t, respOpts{}))
+	if resp.StatusCode != 400 || !strings.Contains(body, "unsolicited_saml_response") {
+		t.Fatalf("IdP-initiated while disabled: %d %s", resp.StatusCode, body)
+	}
+	// An unknown connection in the ACS URL.
+	resp, err := f.e.Browser().PostForm(f.e.URL+"/v1/b2b/sso/callback/saml-connection-test-00000000-0000-4000-8000-000000000000", url.Values{"SAMLResponse": {"x"}})
+	if err != nil || resp.StatusCode != 404 {
+		t.Fatalf("unknown connection: %v %v", resp, err)
+	}
+}
+
+func TestSSOStartErrors(t *testing.T) {
+	f := newSAMLFixture(t, "sqlite")
+	e := f.e
+	pending := createSAML(e, "acme")["connection_id"].(string)
+	tok := "&public_token=" + e.Creds.PublicToken
+	cases := []struct {
+		query   string
+		status  int
+		errType string
+	}{
+		{"connection_id=" + f.connID, 400, "public_token_required"},
+		{"connection_id=" + f.connID + "&public_token=public-token-test-nope", 401, "invalid_public_token"},
+		{"public_token=" + e.Creds.PublicToken, 400, "missing_sso_connection_locator"},
+		{"connection_id=" + f.connID + "&organization_id=acme" + tok, 400, "too_many_sso_connection_locators"},
+		{"connection_id=saml-connection-test-nope" + tok, 404, "sso_connection_not_found"},
+		{"connection_id=" + pending + tok, 400, "requires_active_sso_connection"},
+		{"connection_id=" + f.connID + tok + "&login_redirect_url=https://evil.example/cb", 400, "no_match_for_provided_sso_url"},
+		{"connection_id=" + f.connID + tok + "&signup_redirect_url=notaurl", 400, "invalid_signup_sso_url"},
+		{"connection_id=" + f.connID + tok + "&pkce_code_challenge=short", 400, "invalid_pkce_code_challenge"},
+		{"organization_id=nope" + tok, 404, "organization_not_found"},
+	}
+	for _, tc := range cases {
+		r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?" + tc.query, NoAuth: true})
+		e.WantError(r, tc.status, tc.errType)
+	}
+	// By organization: its only active connection is used.
+	b := e.Browser()
+	resp, err := b.Get(e.URL + "/v1/public/sso/start?organization_id=acme" + tok + "&login_redirect_url=http://app.test/callback")
+	if err != nil || resp.StatusCode != 302 {
+		t.Fatalf("start by organization: %v %v", resp, err)
+	}
+	// A second active connection makes the choice ambiguous until a default is set.
+	second := newSAMLConnectionLike(t, f)
+	e.WantError(e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?organization_id=acme" + tok, NoAuth: true}), 400, "indeterminate_sso_connection_for_organization")
+	e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"sso_default_connection_id": second}))
+	resp, err = b.Get(e.URL + "/v1/public/sso/start?organization_id=acme" + tok)
+	if err != nil || resp.StatusCode != 302 {
+		t.Fatalf("start by default connection: %v %v", resp, err)
+	}
+	if !strings.Contains(resp.Header.Get("Set-Cookie"), second) {
+		t.Errorf("default connection not used: %s", resp.Header.Get("Set-Cookie"))
+	}
+}
+
+// newSAMLConnectionLike adds a second active connection trusting the same IdP.
+func newSAMLConnectionLike(t *testing.T, f *samlFixture) string {
+	t.Helper()
+	id := createSAML(f.e, "acme")["connection_id"].(string)
+	f.e.MustOK(f.e.Call("PUT", samlPath("acme", id), map[string]any{
+		"idp_entity_id": testIdPEntity, "idp_sso_url": "https://idp.example/sso",
+		"x509_certificate":  keys.EncodeCertificatePEM(f.idp.Key.Certificate),
+		"attribute_mapping": map[string]any{"email": "mail", "full_name": "name"},
+	}))
+	return id
+}
