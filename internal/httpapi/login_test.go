@@ -181,7 +181,11 @@ func TestSAMLCallbackRejections(t *testing.T) {
 			return f.post(t, b, f.response(t, respOpts{audience: "https://other-sp.example"}))
 		}, 400, "audience_mismatch"},
 		{"unknown request", func(b *http.Client) (*http.Response, string) {
-			return f.post(t, b, f.response(t, respOpts{inResponseTo: "_0123456789abcdef0123456789abcdef01234567"}))
+			// Even with a matching cookie, an ID Seam never issued is refused.
+			const id = "_0123456789abcdef0123456789abcdef01234567"
+			u, _ := url.Parse(f.acs)
+			b.Jar.SetCookies(u, []*http.Cookie{{Name: "seam_sso_" + id, Value: "1", Path: u.Path}})
+			return f.post(t, b, f.response(t, respOpts{inResponseTo: id}))
 		}, 400, "in_response_to_mismatch"},
 		{"started in another browser", func(b *http.Client) (*http.Response, string) {
 			reqID, _ := f.start(t, f.e.Browser(), "")
