@@ -148,13 +148,14 @@ func TestSAMLLoginToRedirect(t *testing.T) {
 		if target.Host != "app.test" || target.Path != "/callback" {
 			t.Errorf("redirect target = %s", target)
 		}
-		// The same response again is a replay, and the request is used up.
+		// The success cleared the request cookie, and the request is used up:
+		// a second response to it is refused.
 		resp, body = f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
-		if resp.StatusCode != 400 || !strings.Contains(body, "in_response_to_mismatch") && !strings.Contains(body, "invalid_saml_response") {
+		if resp.StatusCode != 400 || !strings.Contains(body, "missing_saml_csrf_cookie") {
 			t.Fatalf("second use of the request: %d %s", resp.StatusCode, body)
 		}
 		logins := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins", nil)).Body["logins"].([]any)
-		if len(logins) != 2 || logins[0].(map[string]any)["outcome"] != "in_response_to_mismatch" || logins[1].(map[string]any)["outcome"] != "success" {
+		if len(logins) != 2 || logins[0].(map[string]any)["outcome"] != "missing_request_cookie" || logins[1].(map[string]any)["outcome"] != "success" {
 			t.Fatalf("logins = %v", logins)
 		}
 		facts := logins[1].(map[string]any)["facts"].(map[string]any)
