@@ -24,7 +24,7 @@ const evilNameID = "admin@evil.example"
 // its serialization), so the only thing wrong with it is the attack itself.
 type attack struct {
 	name  string
-	build func(t *testing.T, k *keys) []byte
+	build func(t testing.TB, k *keys) []byte
 	trust func(*Trust, *keys)
 	want  Reason
 	// check inspects the rejection's facts.
@@ -32,7 +32,7 @@ type attack struct {
 }
 
 // signed builds goodOptions (both signatures) after mut, signed by k.idp.
-func signed(t *testing.T, k *keys, mut func(*samltest.Options)) *etree.Document {
+func signed(t testing.TB, k *keys, mut func(*samltest.Options)) *etree.Document {
 	t.Helper()
 	o := goodOptions()
 	if mut != nil {
@@ -45,7 +45,7 @@ func responseOnly(o *samltest.Options)  { o.SignAssertion = false }
 func assertionOnly(o *samltest.Options) { o.SignResponse = false }
 func unsigned(o *samltest.Options)      { o.SignAssertion, o.SignResponse = false, false }
 
-func serialize(t *testing.T, doc *etree.Document) string {
+func serialize(t testing.TB, doc *etree.Document) string {
 	t.Helper()
 	b, err := samltest.Serialize(doc)
 	if err != nil {
@@ -55,8 +55,8 @@ func serialize(t *testing.T, doc *etree.Document) string {
 }
 
 // xsw applies a samltest XSW builder to a document signed per mut.
-func xsw(mut func(*samltest.Options), f func(*etree.Document, string) error) func(*testing.T, *keys) []byte {
-	return func(t *testing.T, k *keys) []byte {
+func xsw(mut func(*samltest.Options), f func(*etree.Document, string) error) func(testing.TB, *keys) []byte {
+	return func(t testing.TB, k *keys) []byte {
 		doc := signed(t, k, mut)
 		if err := f(doc, evilNameID); err != nil {
 			t.Fatal(err)
@@ -66,8 +66,8 @@ func xsw(mut func(*samltest.Options), f func(*etree.Document, string) error) fun
 }
 
 // mutated builds a signed document, lets edit change it and encodes it.
-func mutated(mut func(*samltest.Options), edit func(*testing.T, *keys, *etree.Document)) func(*testing.T, *keys) []byte {
-	return func(t *testing.T, k *keys) []byte {
+func mutated(mut func(*samltest.Options), edit func(testing.TB, *keys, *etree.Document)) func(testing.TB, *keys) []byte {
+	return func(t testing.TB, k *keys) []byte {
 		doc := signed(t, k, mut)
 		edit(t, k, doc)
 		return encodeDoc(t, doc)
@@ -76,8 +76,8 @@ func mutated(mut func(*samltest.Options), edit func(*testing.T, *keys, *etree.Do
 
 // resignWith builds an unsigned document and signs its assertion and/or
 // Response with so (the hostile signing options).
-func resignWith(mut func(*samltest.Options), signAssertion, signResponse bool, so func(*keys) (*samltest.Key, samltest.SignOptions)) func(*testing.T, *keys) []byte {
-	return func(t *testing.T, k *keys) []byte {
+func resignWith(mut func(*samltest.Options), signAssertion, signResponse bool, so func(*keys) (*samltest.Key, samltest.SignOptions)) func(testing.TB, *keys) []byte {
+	return func(t testing.TB, k *keys) []byte {
 		doc := signed(t, k, func(o *samltest.Options) {
 			unsigned(o)
 			if mut != nil {
@@ -109,7 +109,7 @@ func strptr(s string) *string           { return &s }
 
 // editSignedInfo changes the SignedInfo of el's signature and re-signs it
 // with the trusted key, so the signature stays cryptographically valid.
-func editSignedInfo(t *testing.T, k *keys, el *etree.Element, edit func(si *etree.Element)) {
+func editSignedInfo(t testing.TB, k *keys, el *etree.Element, edit func(si *etree.Element)) {
 	t.Helper()
 	sig := samltest.SignatureOf(el)
 	edit(samltest.ChildNamed(sig, "SignedInfo"))
@@ -119,14 +119,14 @@ func editSignedInfo(t *testing.T, k *keys, el *etree.Element, edit func(si *etre
 }
 
 // rawXML prefixes or rewrites the serialization of a validly signed response.
-func rawXML(mut func(*samltest.Options), rewrite func(string) string) func(*testing.T, *keys) []byte {
-	return func(t *testing.T, k *keys) []byte {
+func rawXML(mut func(*samltest.Options), rewrite func(string) string) func(testing.TB, *keys) []byte {
+	return func(t testing.TB, k *keys) []byte {
 		return encodeXML(rewrite(serialize(t, signed(t, k, mut))))
 	}
 }
 
 // encryptedDoc builds a response with an EncryptedAssertion.
-func encryptedDoc(t *testing.T, k *keys, signAssertion, signResponse bool, eo samltest.EncryptOptions, to *samltest.Key) *etree.Document {
+func encryptedDoc(t testing.TB, k *keys, signAssertion, signResponse bool, eo samltest.EncryptOptions, to *samltest.Key) *etree.Document {
 	t.Helper()
 	if to == nil {
 		to = k.sp
@@ -145,7 +145,7 @@ func cipherValueOf(doc *etree.Document) *etree.Element {
 
 // replaceEncryptedPlaintext swaps the EncryptedAssertion for one whose
 // plaintext is exactly plaintext.
-func replaceEncryptedPlaintext(t *testing.T, k *keys, doc *etree.Document, plaintext []byte) {
+func replaceEncryptedPlaintext(t testing.TB, k *keys, doc *etree.Document, plaintext []byte) {
 	t.Helper()
 	old := samltest.ChildNamed(doc.Root(), "EncryptedAssertion")
 	enc, err := samltest.EncryptedAssertion(plaintext, k.sp.Certificate, samltest.EncryptOptions{})
@@ -175,7 +175,7 @@ func attacks() []attack {
 		// checks.
 		{
 			name: "XSW1 reduced: evil Response ID, no copy",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				doc.Root().SelectAttr("ID").Value = samltest.EvilResponseID
 				_ = samltest.SetNameID(samltest.AssertionOf(doc), evilNameID)
 			}),
@@ -183,7 +183,7 @@ func attacks() []attack {
 		},
 		{
 			name: "XSW5 reduced: evil Assertion ID, no copy",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.AssertionOf(doc).SelectAttr("ID").Value = samltest.EvilAssertionID
 				_ = samltest.SetNameID(samltest.AssertionOf(doc), evilNameID)
 			}),
@@ -191,28 +191,28 @@ func attacks() []attack {
 		},
 		{
 			name: "edited NameID under a Response signature",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				_ = samltest.SetNameID(samltest.AssertionOf(doc), evilNameID)
 			}),
 			want: ReasonSignatureInvalid,
 		},
 		{
 			name: "edited NameID under an Assertion signature",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				_ = samltest.SetNameID(samltest.AssertionOf(doc), evilNameID)
 			}),
 			want: ReasonSignatureInvalid,
 		},
 		{
 			name: "edited NameID under both signatures",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				_ = samltest.SetNameID(samltest.AssertionOf(doc), evilNameID)
 			}),
 			want: ReasonSignatureInvalid,
 		},
 		{
 			name: "XSW9 reduced: recomputed DigestValue, original SignatureValue",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				if err := samltest.XSW9(doc, evilNameID); err != nil {
 					t.Fatal(err)
 				}
@@ -222,7 +222,7 @@ func attacks() []attack {
 		},
 		{
 			name: "ds:Object without an assertion inside the Signature",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(samltest.AssertionOf(doc))
 				sig.CreateElement("ds:Object").CreateElement("samlp:Extensions")
 			}),
@@ -230,7 +230,7 @@ func attacks() []attack {
 		},
 		{
 			name: "Signature inside Extensions instead of on the Response",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(doc.Root())
 				doc.Root().RemoveChild(sig)
 				ext := etree.NewElement("samlp:Extensions")
@@ -241,10 +241,41 @@ func attacks() []attack {
 		},
 		{
 			name: "forged Signature planted in StatusDetail (CVE-2024-45409, CVE-2025-25292 shape)",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(samltest.AssertionOf(doc)).Copy()
 				status := samltest.ChildNamed(doc.Root(), "Status")
 				status.CreateElement("samlp:StatusDetail").AddChild(sig)
+			}),
+			want: ReasonSignatureShapeInvalid,
+		},
+
+		{
+			name: "Response Signature moved after the Assertion",
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
+				sig := samltest.SignatureOf(doc.Root())
+				doc.Root().RemoveChild(sig)
+				doc.Root().AddChild(sig)
+			}),
+			want: ReasonSignatureShapeInvalid,
+		},
+		{
+			name: "Assertion Signature moved to the end of the Assertion",
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
+				a := samltest.AssertionOf(doc)
+				sig := samltest.SignatureOf(a)
+				a.RemoveChild(sig)
+				a.AddChild(sig)
+			}),
+			want: ReasonSignatureShapeInvalid,
+		},
+		{
+			name: "foreign-namespace X509Data in KeyInfo",
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
+				ki := samltest.ChildNamed(samltest.SignatureOf(doc.Root()), "KeyInfo")
+				evil := ki.CreateElement("e:X509Data")
+				evil.CreateAttr("xmlns:e", "urn:evil")
+				evil.CreateElement("e:X509Certificate").SetText(base64.StdEncoding.EncodeToString(k.attacker.Certificate.Raw))
+				ki.InsertChildAt(0, evil)
 			}),
 			want: ReasonSignatureShapeInvalid,
 		},
@@ -254,7 +285,7 @@ func attacks() []attack {
 		{name: "second assertion under a signed Response", build: xsw(responseOnly, samltest.MultipleAssertions), want: ReasonMultipleAssertions},
 		{
 			name: "Assertion and EncryptedAssertion together",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				enc, err := samltest.EncryptedAssertion([]byte("<x/>"), k.sp.Certificate, samltest.EncryptOptions{})
 				if err != nil {
 					t.Fatal(err)
@@ -265,7 +296,7 @@ func attacks() []attack {
 		},
 		{
 			name: "only assertion moved into Extensions",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				a := samltest.AssertionOf(doc)
 				doc.Root().RemoveChild(a)
 				doc.Root().CreateElement("samlp:Extensions").AddChild(a)
@@ -274,14 +305,14 @@ func attacks() []attack {
 		},
 		{
 			name: "no assertion at all",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				doc.Root().RemoveChild(samltest.AssertionOf(doc))
 			}),
 			want: ReasonNoAssertion,
 		},
 		{
 			name: "Response nested in Extensions",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				inner := etree.NewElement("samlp:Response")
 				inner.CreateAttr("ID", "_inner")
 				doc.Root().InsertChildAt(1, inner)
@@ -293,7 +324,7 @@ func attacks() []attack {
 		// valid because exclusive canonicalization drops comments.
 		{
 			name: "comment injected into NameID",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := signed(t, k, func(o *samltest.Options) {
 					assertionOnly(o)
 					o.NameID = "ada@example.com.evil.example"
@@ -307,7 +338,7 @@ func attacks() []attack {
 		},
 		{
 			name: "comment injected into an AttributeValue",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				av := findPath(samltest.AssertionOf(doc), "AttributeStatement", "Attribute", "AttributeValue")
 				text := av.Text()
 				av.SetText(text[:3])
@@ -357,7 +388,7 @@ func attacks() []attack {
 		},
 		{
 			name: "DOCTYPE inside a DEFLATE-compressed response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				s := `<!DOCTYPE r [<!ENTITY e "x">]>` + serialize(t, signed(t, k, nil))
 				return []byte(base64.StdEncoding.EncodeToString(samltest.Deflate([]byte(s))))
 			},
@@ -365,10 +396,10 @@ func attacks() []attack {
 		},
 
 		// Signature exclusion.
-		{name: "no signature anywhere", build: func(t *testing.T, k *keys) []byte { return encodeDoc(t, signed(t, k, unsigned)) }, want: ReasonSignatureMissing},
+		{name: "no signature anywhere", build: func(t testing.TB, k *keys) []byte { return encodeDoc(t, signed(t, k, unsigned)) }, want: ReasonSignatureMissing},
 		{
 			name: "both signatures stripped",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.RemoveSignature(doc.Root())
 				samltest.RemoveSignature(samltest.AssertionOf(doc))
 			}),
@@ -382,7 +413,7 @@ func attacks() []attack {
 		},
 		{
 			name: "encrypted assertion without any signature",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return encodeDoc(t, encryptedDoc(t, k, false, false, samltest.EncryptOptions{}, nil))
 			},
 			want: ReasonEncryptedAssertionUnsigned,
@@ -406,7 +437,7 @@ func attacks() []attack {
 		},
 		{
 			name: "re-signed with an attacker key, trusted certificate in KeyInfo",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return resignWith(nil, true, true, withKey(attackerKey, samltest.SignOptions{KeyInfoCertificate: k.idp.Certificate}))(t, k)
 			},
 			want: ReasonSignatureInvalid,
@@ -421,7 +452,7 @@ func attacks() []attack {
 		},
 		{
 			name: "KeyInfo certificate is not base64",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				findPath(samltest.SignatureOf(doc.Root()), "KeyInfo", "X509Data", "X509Certificate").SetText("!!")
 			}),
 			want: ReasonUnknownCertificate,
@@ -445,14 +476,14 @@ func attacks() []attack {
 		{name: "Reference URI empty (whole document)", build: resignWith(nil, false, true, withKey(idpKey, samltest.SignOptions{ReferenceURI: strptr("")})), want: ReasonReferenceURIMismatch},
 		{
 			name: "Reference URI missing",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				editSignedInfo(t, k, doc.Root(), func(si *etree.Element) { samltest.ChildNamed(si, "Reference").RemoveAttr("URI") })
 			}),
 			want: ReasonReferenceURIMismatch,
 		},
 		{
 			name: "Response ID equals Assertion ID",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := signed(t, k, func(o *samltest.Options) { o.ResponseID, o.AssertionID = "_same", "_same" })
 				return encodeDoc(t, doc)
 			},
@@ -460,7 +491,7 @@ func attacks() []attack {
 		},
 		{
 			name: "element elsewhere carries the assertion's ID",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				ext := etree.NewElement("samlp:Extensions")
 				ext.CreateAttr("ID", samltest.AssertionOf(doc).SelectAttrValue("ID", ""))
 				doc.Root().InsertChildAt(1, ext)
@@ -469,7 +500,7 @@ func attacks() []attack {
 		},
 		{
 			name: "namespace-prefixed ID attribute",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				doc.Root().CreateAttr("saml:ID", "_other")
 			}),
 			want: ReasonMalformed,
@@ -481,14 +512,14 @@ func attacks() []attack {
 		{name: "rsa-sha1 with sha1 digest on the assertion only", build: resignWith(nil, true, false, withKey(idpKey, samltest.SignOptions{SignatureMethod: samltest.AlgRSASHA1, DigestMethod: samltest.AlgSHA1})), want: ReasonAlgorithmNotAllowed},
 		{
 			name: "hmac-sha1 keyed with the public certificate",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return resignWith(nil, true, true, withKey(idpKey, samltest.SignOptions{SignatureMethod: samltest.AlgHMACSHA1, HMACKey: k.idp.Certificate.Raw}))(t, k)
 			},
 			want: ReasonAlgorithmNotAllowed,
 		},
 		{
 			name: "hmac-sha256 keyed with the public certificate",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return resignWith(nil, true, false, withKey(idpKey, samltest.SignOptions{SignatureMethod: samltest.AlgHMACSHA256, HMACKey: k.idp.Certificate.Raw}))(t, k)
 			},
 			want: ReasonAlgorithmNotAllowed,
@@ -501,7 +532,7 @@ func attacks() []attack {
 		},
 		{
 			name: "unknown signature method",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.ChildNamed(findPath(samltest.SignatureOf(doc.Root()), "SignedInfo"), "SignatureMethod").
 					SelectAttr("Algorithm").Value = "http://www.w3.org/2001/04/xmldsig-more#rsa-md5"
 			}),
@@ -517,7 +548,7 @@ func attacks() []attack {
 		{name: "canonicalization listed twice", build: resignWith(nil, false, true, withKey(idpKey, samltest.SignOptions{Transforms: []string{samltest.AlgEnveloped, samltest.AlgExcC14N, samltest.AlgExcC14N}})), want: ReasonTransformNotAllowed},
 		{
 			name: "XPath parameter inside the canonicalization transform",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				editSignedInfo(t, k, doc.Root(), func(si *etree.Element) {
 					tr := findPath(si, "Reference", "Transforms").ChildElements()[1]
 					tr.CreateElement("ds:XPath").SetText("not(ancestor-or-self::saml:NameID)")
@@ -529,14 +560,14 @@ func attacks() []attack {
 		// Signature shape.
 		{
 			name: "ds:Object inside the Response Signature",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.SignatureOf(doc.Root()).CreateElement("ds:Object").SetText("hello")
 			}),
 			want: ReasonSignatureShapeInvalid,
 		},
 		{
 			name: "second, benign Reference in SignedInfo",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				editSignedInfo(t, k, doc.Root(), func(si *etree.Element) {
 					si.AddChild(samltest.ChildNamed(si, "Reference").Copy())
 				})
@@ -545,7 +576,7 @@ func attacks() []attack {
 		},
 		{
 			name: "two SignedInfo elements",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(doc.Root())
 				sig.InsertChildAt(0, samltest.ChildNamed(sig, "SignedInfo").Copy())
 			}),
@@ -553,7 +584,7 @@ func attacks() []attack {
 		},
 		{
 			name: "SignatureValue removed",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(doc.Root())
 				sig.RemoveChild(samltest.ChildNamed(sig, "SignatureValue"))
 			}),
@@ -561,7 +592,7 @@ func attacks() []attack {
 		},
 		{
 			name: "two Signatures on the Response",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sig := samltest.SignatureOf(doc.Root())
 				doc.Root().InsertChildAt(sig.Index(), sig.Copy())
 			}),
@@ -569,7 +600,7 @@ func attacks() []attack {
 		},
 		{
 			name: "DigestValue of the wrong length",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				editSignedInfo(t, k, doc.Root(), func(si *etree.Element) {
 					findPath(si, "Reference", "DigestValue").SetText(base64.StdEncoding.EncodeToString(make([]byte, 20)))
 				})
@@ -578,7 +609,7 @@ func attacks() []attack {
 		},
 		{
 			name: "SignatureValue truncated",
-			build: mutated(responseOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				sv := samltest.ChildNamed(samltest.SignatureOf(doc.Root()), "SignatureValue")
 				sv.SetText(sv.Text()[:40])
 			}),
@@ -586,7 +617,7 @@ func attacks() []attack {
 		},
 
 		// Audience, recipient, destination, issuer.
-		{name: "audience of another SP", build: func(t *testing.T, k *keys) []byte {
+		{name: "audience of another SP", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) { o.Audiences = []string{"https://other-sp.example/metadata"} }))
 		}, want: ReasonAudienceMismatch, check: func(t *testing.T, r *Rejection, k *keys) {
 			if len(r.Facts.Audiences) != 1 || r.Facts.Audiences[0] != "https://other-sp.example/metadata" {
@@ -598,34 +629,34 @@ func attacks() []attack {
 		}},
 		{
 			name: "second AudienceRestriction names another SP",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				cond := findPath(samltest.AssertionOf(doc), "Conditions")
 				cond.CreateElement("saml:AudienceRestriction").CreateElement("saml:Audience").SetText("https://other-sp.example")
 				resign(t, doc, k.idp)
 			}),
 			want: ReasonAudienceMismatch,
 		},
-		{name: "empty AudienceRestriction", build: func(t *testing.T, k *keys) []byte {
+		{name: "empty AudienceRestriction", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) { o.Audiences = nil }))
 		}, want: ReasonAudienceMismatch},
 		{
 			name: "no Conditions",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				a := samltest.AssertionOf(doc)
 				a.RemoveChild(findPath(a, "Conditions"))
 				resign(t, doc, k.idp)
 			}),
 			want: ReasonAudienceMismatch,
 		},
-		{name: "Recipient of another SP", build: func(t *testing.T, k *keys) []byte {
+		{name: "Recipient of another SP", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) { o.Recipient = "https://other-sp.example/acs" }))
 		}, want: ReasonRecipientMismatch},
-		{name: "Destination of another SP", build: func(t *testing.T, k *keys) []byte {
+		{name: "Destination of another SP", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) {
 				o.Destination, o.Recipient = "https://other-sp.example/acs", testACS
 			}))
 		}, want: ReasonDestinationMismatch},
-		{name: "issuer of another IdP", build: func(t *testing.T, k *keys) []byte {
+		{name: "issuer of another IdP", build: func(t testing.TB, k *keys) []byte {
 			idp := testIDP(k.idp)
 			idp.EntityID = "https://other-idp.example"
 			doc, err := idp.Make(goodOptions())
@@ -636,7 +667,7 @@ func attacks() []attack {
 		}, want: ReasonIssuerMismatch},
 		{
 			name: "Response Issuer of another IdP",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.ChildNamed(doc.Root(), "Issuer").SetText("https://other-idp.example")
 				resign(t, doc, k.idp)
 			}),
@@ -644,7 +675,7 @@ func attacks() []attack {
 		},
 		{
 			name: "Assertion without Issuer",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				a := samltest.AssertionOf(doc)
 				a.RemoveChild(samltest.ChildNamed(a, "Issuer"))
 				resign(t, doc, k.idp)
@@ -653,22 +684,22 @@ func attacks() []attack {
 		},
 
 		// Time.
-		{name: "expired assertion", build: func(t *testing.T, k *keys) []byte { return encodeDoc(t, signed(t, k, nil)) },
+		{name: "expired assertion", build: func(t testing.TB, k *keys) []byte { return encodeDoc(t, signed(t, k, nil)) },
 			trust: func(tr *Trust, k *keys) { tr.Now = testNow.Add(10 * time.Minute) }, want: ReasonExpired},
 		{
 			name: "bearer confirmation expired, Conditions still valid",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				scd := findPath(samltest.AssertionOf(doc), "Subject", "SubjectConfirmation", "SubjectConfirmationData")
 				scd.SelectAttr("NotOnOrAfter").Value = samltest.Time(testNow.Add(-2 * time.Minute))
 				resign(t, doc, k.idp)
 			}),
 			want: ReasonExpired,
 		},
-		{name: "not yet valid", build: func(t *testing.T, k *keys) []byte { return encodeDoc(t, signed(t, k, nil)) },
+		{name: "not yet valid", build: func(t testing.TB, k *keys) []byte { return encodeDoc(t, signed(t, k, nil)) },
 			trust: func(tr *Trust, k *keys) { tr.Now = testNow.Add(-3 * time.Minute) }, want: ReasonNotYetValid},
 		{
 			name: "IssueInstant in the future",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				samltest.AssertionOf(doc).SelectAttr("IssueInstant").Value = samltest.Time(testNow.Add(10 * time.Minute))
 				resign(t, doc, k.idp)
 			}),
@@ -678,7 +709,7 @@ func attacks() []attack {
 		// Subject.
 		{
 			name: "holder-of-key confirmation only",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				findPath(samltest.AssertionOf(doc), "Subject", "SubjectConfirmation").SelectAttr("Method").Value =
 					"urn:oasis:names:tc:SAML:2.0:cm:holder-of-key"
 				resign(t, doc, k.idp)
@@ -687,7 +718,7 @@ func attacks() []attack {
 		},
 		{
 			name: "bearer confirmation without NotOnOrAfter",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				findPath(samltest.AssertionOf(doc), "Subject", "SubjectConfirmation", "SubjectConfirmationData").RemoveAttr("NotOnOrAfter")
 				resign(t, doc, k.idp)
 			}),
@@ -695,19 +726,19 @@ func attacks() []attack {
 		},
 		{
 			name: "no NameID",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				s := findPath(samltest.AssertionOf(doc), "Subject")
 				s.RemoveChild(samltest.ChildNamed(s, "NameID"))
 				resign(t, doc, k.idp)
 			}),
 			want: ReasonMissingNameID,
 		},
-		{name: "empty NameID", build: func(t *testing.T, k *keys) []byte {
+		{name: "empty NameID", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) { o.NameID = "" }))
 		}, want: ReasonMissingNameID},
 		{
 			name: "InResponseTo of the confirmation differs from the Response",
-			build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 				findPath(samltest.AssertionOf(doc), "Subject", "SubjectConfirmation", "SubjectConfirmationData").
 					SelectAttr("InResponseTo").Value = "_another_users_request"
 				resign(t, doc, k.idp)
@@ -718,21 +749,21 @@ func attacks() []attack {
 		// Encryption.
 		{
 			name: "RSA PKCS#1 v1.5 key transport",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return encodeDoc(t, encryptedDoc(t, k, true, true, samltest.EncryptOptions{KeyTransport: samltest.AlgRSA15}, nil))
 			},
 			want: ReasonDecryptionFailed,
 		},
 		{
 			name: "encrypted to a key the connection does not hold",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return encodeDoc(t, encryptedDoc(t, k, true, false, samltest.EncryptOptions{}, k.sp2))
 			},
 			want: ReasonDecryptionFailed,
 		},
 		{
 			name: "tampered AES-GCM ciphertext",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{}, nil)
 				flipBit(t, cipherValueOf(doc), 40)
 				return encodeDoc(t, doc)
@@ -741,7 +772,7 @@ func attacks() []attack {
 		},
 		{
 			name: "AES-CBC padding oracle probe (last block flipped, unsigned Response)",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{Cipher: samltest.AlgAES128CBC}, nil)
 				cv := cipherValueOf(doc)
 				ct, _ := base64.StdEncoding.DecodeString(cv.Text())
@@ -752,7 +783,7 @@ func attacks() []attack {
 		},
 		{
 			name: "AES-CBC ciphertext that decrypts to garbage (unsigned Response)",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{Cipher: samltest.AlgAES128CBC}, nil)
 				flipBit(t, cipherValueOf(doc), 3) // IV byte: first plaintext block changes
 				return encodeDoc(t, doc)
@@ -761,7 +792,7 @@ func attacks() []attack {
 		},
 		{
 			name: "plaintext is not XML, unsigned Response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{}, nil)
 				replaceEncryptedPlaintext(t, k, doc, []byte("not xml at all"))
 				return encodeDoc(t, doc)
@@ -770,7 +801,7 @@ func attacks() []attack {
 		},
 		{
 			name: "plaintext with two assertions, unsigned Response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{}, nil)
 				replaceEncryptedPlaintext(t, k, doc, []byte(`<saml:Assertion xmlns:saml="`+samltest.NSAssertion+`" ID="_a" Version="2.0"><saml:Advice><saml:Assertion ID="_b"/></saml:Advice></saml:Assertion>`))
 				return encodeDoc(t, doc)
@@ -779,7 +810,7 @@ func attacks() []attack {
 		},
 		{
 			name: "plaintext with two assertions, signed Response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, true, false, samltest.EncryptOptions{}, nil)
 				replaceEncryptedPlaintext(t, k, doc, []byte(`<saml:Assertion xmlns:saml="`+samltest.NSAssertion+`" ID="_a" Version="2.0"><saml:Advice><saml:Assertion ID="_b"/></saml:Advice></saml:Assertion>`))
 				if _, err := samltest.Sign(doc.Root(), k.idp, samltest.SignOptions{}); err != nil {
@@ -791,7 +822,7 @@ func attacks() []attack {
 		},
 		{
 			name: "plaintext with a DOCTYPE, signed Response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				doc := encryptedDoc(t, k, false, false, samltest.EncryptOptions{}, nil)
 				replaceEncryptedPlaintext(t, k, doc, []byte(`<!DOCTYPE a [<!ENTITY e "x">]><saml:Assertion xmlns:saml="`+samltest.NSAssertion+`"/>`))
 				if _, err := samltest.Sign(doc.Root(), k.idp, samltest.SignOptions{}); err != nil {
@@ -803,7 +834,7 @@ func attacks() []attack {
 		},
 		{
 			name: "encrypted assertion signed by an attacker, unsigned Response",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				idp := testIDP(k.attacker)
 				o := goodOptions()
 				o.SignResponse = false
@@ -814,7 +845,7 @@ func attacks() []attack {
 		},
 		{
 			name: "triple-DES content encryption",
-			build: mutated(assertionOnly, func(t *testing.T, k *keys, doc *etree.Document) {
+			build: mutated(assertionOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				a := samltest.AssertionOf(doc)
 				enc, err := samltest.EncryptAssertion(a, k.sp.Certificate, samltest.EncryptOptions{})
 				if err != nil {
@@ -826,7 +857,7 @@ func attacks() []attack {
 		},
 		{
 			name: "encrypted but the connection has no encryption key",
-			build: func(t *testing.T, k *keys) []byte {
+			build: func(t testing.TB, k *keys) []byte {
 				return encodeDoc(t, encryptedDoc(t, k, true, true, samltest.EncryptOptions{}, nil))
 			},
 			trust: func(tr *Trust, k *keys) { tr.DecryptionKeys = nil },
@@ -834,8 +865,8 @@ func attacks() []attack {
 		},
 
 		// Resource exhaustion and encoding.
-		{name: "deflate bomb", build: func(t *testing.T, k *keys) []byte { return deflateBomb(t, 64<<20) }, want: ReasonTooLarge},
-		{name: "oversized form value", build: func(t *testing.T, k *keys) []byte {
+		{name: "deflate bomb", build: func(t testing.TB, k *keys) []byte { return deflateBomb(t, 64<<20) }, want: ReasonTooLarge},
+		{name: "oversized form value", build: func(t testing.TB, k *keys) []byte {
 			return bytes.Repeat([]byte("PHg+"), MaxResponseSize/4+1)
 		}, want: ReasonTooLarge},
 		{name: "deep nesting", build: rawXML(nil, func(s string) string {
@@ -865,8 +896,8 @@ func attacks() []attack {
 		{name: "round-trip unstable empty CDATA in NameID", build: rawXML(assertionOnly, func(s string) string {
 			return strings.Replace(s, testEmail+"<", testEmail+"<![CDATA[]]><", 1)
 		}), want: ReasonUnstableXML},
-		{name: "not base64", build: func(t *testing.T, k *keys) []byte { return []byte("this is *not* base64!") }, want: ReasonMalformed},
-		{name: "empty value", build: func(t *testing.T, k *keys) []byte { return []byte(" \r\n") }, want: ReasonMissingResponse},
+		{name: "not base64", build: func(t testing.TB, k *keys) []byte { return []byte("this is *not* base64!") }, want: ReasonMalformed},
+		{name: "empty value", build: func(t testing.TB, k *keys) []byte { return []byte(" \r\n") }, want: ReasonMissingResponse},
 		{name: "not UTF-8", build: rawXML(nil, func(s string) string {
 			return strings.Replace(s, testEmail, "ada\xff@example.com", 1)
 		}), want: ReasonMalformed},
@@ -889,16 +920,16 @@ func attacks() []attack {
 		{name: "two root elements", build: rawXML(nil, func(s string) string { return s + s }), want: ReasonMalformed},
 
 		// Not a successful Response.
-		{name: "IdP reports an error status", build: func(t *testing.T, k *keys) []byte {
+		{name: "IdP reports an error status", build: func(t testing.TB, k *keys) []byte {
 			return encodeDoc(t, signed(t, k, func(o *samltest.Options) { o.StatusCode = samltest.StatusRequester }))
 		}, want: ReasonStatusNotSuccess},
-		{name: "Response Version 1.1", build: mutated(nil, func(t *testing.T, k *keys, doc *etree.Document) {
+		{name: "Response Version 1.1", build: mutated(nil, func(t testing.TB, k *keys, doc *etree.Document) {
 			doc.Root().SelectAttr("Version").Value = "1.1"
 		}), want: ReasonMalformed},
-		{name: "AuthnRequest instead of a Response", build: func(t *testing.T, k *keys) []byte {
+		{name: "AuthnRequest instead of a Response", build: func(t testing.TB, k *keys) []byte {
 			return encodeXML(`<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r" Version="2.0"/>`)
 		}, want: ReasonNotAResponse},
-		{name: "bare Assertion as root", build: func(t *testing.T, k *keys) []byte {
+		{name: "bare Assertion as root", build: func(t testing.TB, k *keys) []byte {
 			doc := signed(t, k, assertionOnly)
 			a := samltest.AssertionOf(doc)
 			a.CreateAttr("xmlns:saml", samltest.NSAssertion)
@@ -938,7 +969,7 @@ func TestVerifyRejectsAttacks(t *testing.T) {
 	}
 }
 
-func flipBit(t *testing.T, cv *etree.Element, at int) {
+func flipBit(t testing.TB, cv *etree.Element, at int) {
 	t.Helper()
 	b, err := base64.StdEncoding.DecodeString(cv.Text())
 	if err != nil || at >= len(b) {
@@ -949,7 +980,7 @@ func flipBit(t *testing.T, cv *etree.Element, at int) {
 }
 
 // deflateBomb compresses n bytes of '<' without holding them in memory.
-func deflateBomb(t *testing.T, n int) []byte {
+func deflateBomb(t testing.TB, n int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	w, err := flate.NewWriter(&buf, flate.BestCompression)

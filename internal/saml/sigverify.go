@@ -10,7 +10,6 @@ import (
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // verifyEnveloped checks the enveloped signature sig of el (sig is a direct
@@ -36,14 +35,7 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 		return nil, "", rej
 	}
 
-	ctx, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return nil, "", reject(ReasonMalformed, "the signed element's namespaces cannot be resolved")
-	}
-	detached, err := etreeutils.NSDetatch(ctx, el)
-	if err != nil {
-		return nil, "", reject(ReasonMalformed, "the signed element's namespaces cannot be resolved")
-	}
+	detached := detachWithNamespaces(el)
 	sigCopy, ok := detached.Child[sig.Index()].(*etree.Element)
 	if !ok {
 		return nil, "", reject(ReasonSignatureInvalid, "the signature could not be located")
@@ -79,6 +71,41 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	}
 	return nil, "", reject(ReasonSignatureInvalid,
 		fmt.Sprintf("the %s signature does not verify with the connection's verification certificate(s)", clean(el.Tag)))
+}
+
+// detachWithNamespaces copies el and declares on the copy every namespace in
+// scope at its parent that el does not declare itself, so the copy
+// canonicalizes exactly as el does in place. (etreeutils.NSDetatch does the
+// same but refuses subtrees of more than 1000 elements.)
+func detachWithNamespaces(el *etree.Element) *etree.Element {
+	cp := el.Copy()
+	parent := el.Parent()
+	if parent == nil {
+		return cp
+	}
+	own := map[string]bool{}
+	for _, a := range el.Attr {
+		switch {
+		case a.Space == "xmlns":
+			own[a.Key] = true
+		case a.Space == "" && a.Key == "xmlns":
+			own[""] = true
+		}
+	}
+	inherited := inScopeNamespaces(parent)
+	for _, prefix := range sortedKeys(inherited) {
+		if own[prefix] {
+			continue
+		}
+		if prefix == "" {
+			if inherited[""] != "" {
+				cp.CreateAttr("xmlns", inherited[""])
+			}
+			continue
+		}
+		cp.CreateAttr("xmlns:"+prefix, inherited[prefix])
+	}
+	return cp
 }
 
 func selectCertificates(info *signatureInfo, t *Trust, facts *Facts) ([]*x509.Certificate, *Rejection) {

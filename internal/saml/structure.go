@@ -89,8 +89,31 @@ func inspectResponse(root *etree.Element, facts *Facts) (*responseParts, *Reject
 			return nil, reject(ReasonSignatureShapeInvalid,
 				"a Signature element is neither a direct child of the Response nor of its Assertion")
 		}
+		if rej := checkSignaturePosition(sig); rej != nil {
+			return nil, rej
+		}
 	}
 	return p, nil
+}
+
+// checkSignaturePosition requires the schema position of a Response or
+// Assertion signature: directly after the Issuer, or first when there is no
+// Issuer. Besides refusing odd documents, this keeps goxmldsig's search for
+// the signature (which gives up after 1000 elements) short.
+func checkSignaturePosition(sig *etree.Element) *Rejection {
+	parent := sig.Parent()
+	els := parent.ChildElements()
+	ok := false
+	switch {
+	case len(els) > 0 && els[0] == sig:
+		ok = len(children(parent, nsAssertion, "Issuer")) == 0
+	case len(els) > 1 && els[1] == sig:
+		ok = is(els[0], nsAssertion, "Issuer")
+	}
+	if !ok {
+		return reject(ReasonSignatureShapeInvalid, "the Signature must directly follow the Issuer (its SAML schema position)")
+	}
+	return nil
 }
 
 func checkStatus(root *etree.Element) *Rejection {

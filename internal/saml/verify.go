@@ -197,6 +197,11 @@ func openEncrypted(enc *etree.Element, outerIDs map[string]struct{}, responseSig
 		}
 		sig = s
 	}
+	if sig != nil {
+		if rej := checkSignaturePosition(sig); rej != nil {
+			return nil, false, "", opaque(rej)
+		}
+	}
 	facts.AssertionID = clean(attrValue(root, "ID"))
 	if sig == nil {
 		if responseSigned {

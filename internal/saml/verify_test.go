@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -336,7 +337,7 @@ func TestVerifyAssertionFields(t *testing.T) {
 
 // resign re-signs a document built with goodOptions after a test edited
 // signed content: assertion first, then Response.
-func resign(t *testing.T, doc *etree.Document, key *samltest.Key) {
+func resign(t testing.TB, doc *etree.Document, key *samltest.Key) {
 	t.Helper()
 	a := samltest.AssertionOf(doc)
 	samltest.RemoveSignature(a)
@@ -376,4 +377,27 @@ func keyNameOnly(sig *etree.Element) {
 		ki.RemoveChildAt(0)
 	}
 	ki.CreateElement("ds:KeyName").SetText("idp-2031")
+}
+
+// TestVerifyLargeResponse accepts a response far beyond goxmldsig's
+// 1000-element traversal limit (a user in 3000 groups), which only works
+// because the signature sits at its schema position and the detached copy is
+// made without that limit.
+func TestVerifyLargeResponse(t *testing.T) {
+	k := mustKeys(t)
+	groups := make([]string, 3000)
+	for i := range groups {
+		groups[i] = fmt.Sprintf("group-%04d", i)
+	}
+	for _, mut := range []func(*samltest.Options){nil, assertionOnly, responseOnly} {
+		o := goodOptions()
+		if mut != nil {
+			mut(&o)
+		}
+		o.Attributes = append(o.Attributes, samltest.Attribute{Name: "memberOf", Values: groups})
+		a := mustVerify(t, encodeDoc(t, makeDoc(t, testIDP(k.idp), o)), testTrust(k))
+		if len(a.Attributes["memberOf"]) != len(groups) {
+			t.Errorf("memberOf has %d values", len(a.Attributes["memberOf"]))
+		}
+	}
 }

@@ -13,11 +13,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // XML-DSig algorithm identifiers, including ones a verifier must refuse.
@@ -299,11 +299,47 @@ func findByID(el *etree.Element, id string) *etree.Element {
 }
 
 // detached copies el with every namespace declaration in scope, the form in
-// which a verifier canonicalizes it.
+// which a verifier canonicalizes it. (etreeutils.NSDetatch refuses subtrees
+// of more than 1000 elements.)
 func detached(el *etree.Element) (*etree.Element, error) {
-	ctx, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return nil, err
+	cp := el.Copy()
+	own := map[string]bool{}
+	for _, a := range el.Attr {
+		switch {
+		case a.Space == "xmlns":
+			own[a.Key] = true
+		case a.Space == "" && a.Key == "xmlns":
+			own[""] = true
+		}
 	}
-	return etreeutils.NSDetatch(ctx, el)
+	var chain []*etree.Element
+	for p := el.Parent(); p != nil; p = p.Parent() {
+		chain = append(chain, p)
+	}
+	inherited := map[string]string{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		for _, a := range chain[i].Attr {
+			switch {
+			case a.Space == "xmlns":
+				inherited[a.Key] = a.Value
+			case a.Space == "" && a.Key == "xmlns":
+				inherited[""] = a.Value
+			}
+		}
+	}
+	prefixes := make([]string, 0, len(inherited))
+	for p := range inherited {
+		prefixes = append(prefixes, p)
+	}
+	sort.Strings(prefixes)
+	for _, p := range prefixes {
+		switch {
+		case own[p]:
+		case p == "" && inherited[p] != "":
+			cp.CreateAttr("xmlns", inherited[p])
+		case p != "":
+			cp.CreateAttr("xmlns:"+p, inherited[p])
+		}
+	}
+	return cp, nil
 }

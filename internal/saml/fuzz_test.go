@@ -1,0 +1,113 @@
+package saml
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/saml/samltest"
+)
+
+// FuzzVerifyResponse feeds XML (base64-encoded by the target, raw=false) or
+// raw form values (raw=true) to the verifier without its recover(), so any
+// panic fails. Seeds are valid responses in every shape and every must-reject
+// vector, all validly signed by the trusted key, so mutations start next to
+// the code paths that matter.
+func FuzzVerifyResponse(f *testing.F) {
+	k := mustKeys(f)
+	addEncoded := func(encoded []byte) {
+		f.Add(encoded, true)
+		if decoded, err := base64.StdEncoding.DecodeString(string(encoded)); err == nil && looksLikeXML(decoded) {
+			f.Add(decoded, false)
+		}
+	}
+	valid := []func(*samltest.Options){
+		nil,
+		responseOnly,
+		assertionOnly,
+		func(o *samltest.Options) {
+			o.EncryptTo = &samltest.EncryptionTarget{Certificate: k.sp.Certificate}
+		},
+		func(o *samltest.Options) {
+			o.SignResponse = false
+			o.EncryptTo = &samltest.EncryptionTarget{Certificate: k.sp.Certificate,
+				Options: samltest.EncryptOptions{Cipher: samltest.AlgAES128CBC, KeyBesideData: true}}
+		},
+		func(o *samltest.Options) { o.Sign.Canonicalization = samltest.AlgC14N11 },
+	}
+	for _, mut := range valid {
+		addEncoded(encodeDoc(f, signed(f, k, mut)))
+	}
+	for _, a := range attacks() {
+		addEncoded(a.build(f, k))
+	}
+	f.Add([]byte(""), true)
+	f.Add([]byte("<"), false)
+
+	f.Fuzz(func(t *testing.T, data []byte, raw bool) {
+		in := data
+		if !raw {
+			in = []byte(base64.StdEncoding.EncodeToString(data))
+		}
+		tr := testTrust(k)
+		a, rej := verifyResponse(in, &tr)
+		if rej != nil {
+			if a != nil || rej.Reason == "" || rej.Reason.ErrorType() == "" {
+				t.Fatalf("inconsistent rejection %+v", rej)
+			}
+			return
+		}
+		if !a.ResponseSigned && !a.AssertionSigned {
+			t.Fatal("accepted a response without a verified signature")
+		}
+		if a.NameID == "" || a.Issuer != testIDPEntityID || a.AssertionID == "" || a.CertificateFingerprint == "" {
+			t.Fatalf("accepted an incomplete assertion %+v", a)
+		}
+	})
+}
+
+// FuzzParseIDPMetadata checks that the metadata parser never panics, only
+// returns 400 *apierr.Errors, and that whatever it accepts is usable.
+func FuzzParseIDPMetadata(f *testing.F) {
+	k := mustKeys(f)
+	good := idpMetadataXML(k)
+	f.Add([]byte(good))
+	f.Add([]byte(`<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata">` +
+		strings.SplitN(good, "?>", 2)[1] + `</md:EntitiesDescriptor>`))
+	sp, err := SPMetadata(SPMetadataParams{EntityID: testAudience, ACSURL: testACS, SigningCertificate: k.sp.Certificate})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(sp)
+	for _, s := range []string{
+		``, `<x/>`, `<!DOCTYPE x><x/>`,
+		`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="e"><md:IDPSSODescriptor><md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="javascript:alert(1)"/></md:IDPSSODescriptor></md:EntityDescriptor>`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		md, err := ParseIDPMetadata(data)
+		if err != nil {
+			var ae *apierr.Error
+			if !errors.As(err, &ae) || ae.Status != http.StatusBadRequest ||
+				(ae.Type != errTypeMetadataXML && ae.Type != errTypeMetadataFormat) {
+				t.Fatalf("unexpected error %v", err)
+			}
+			return
+		}
+		if md.EntityID == "" || len(md.Certificates) == 0 || (md.SSOURLPost == "" && md.SSOURLRedirect == "") {
+			t.Fatalf("accepted unusable metadata %+v", md)
+		}
+		for _, u := range []string{md.SSOURLPost, md.SSOURLRedirect} {
+			if u == "" {
+				continue
+			}
+			if _, err := checkHTTPURL(u); err != nil {
+				t.Fatalf("accepted SSO URL %q: %v", u, err)
+			}
+		}
+	})
+}
