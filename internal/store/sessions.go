@@ -55,6 +55,9 @@ type SessionQueries interface {
 	// ListMemberSessions returns a member's sessions that expire after now,
 	// oldest first.
 	ListMemberSessions(ctx context.Context, projectID, memberID string, now time.Time) ([]*MemberSession, error)
+	// DeleteExpiredMemberSessions removes one member's sessions that expired
+	// at or before now.
+	DeleteExpiredMemberSessions(ctx context.Context, projectID, memberID string, now time.Time) (int, error)
 	// DeleteExpiredSessions removes sessions that expired at or before now.
 	DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error)
 

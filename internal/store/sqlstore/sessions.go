@@ -77,6 +77,12 @@ func (q *queries) ListMemberSessions(ctx context.Context, projectID, memberID st
 	return out, q.mapErr(rows.Err())
 }
 
+func (q *queries) DeleteExpiredMemberSessions(ctx context.Context, projectID, memberID string, now time.Time) (int, error) {
+	res, err := q.ex.ExecContext(ctx, `DELETE FROM member_sessions WHERE member_id = $1 AND project_id = $2 AND expires_at <= $3`,
+		memberID, projectID, ts(now))
+	return rowsAffected(res, q.mapErr(err))
+}
+
 func (q *queries) DeleteExpiredSessions(ctx context.Context, now time.Time) (int, error) {
 	res, err := q.ex.ExecContext(ctx, `DELETE FROM member_sessions WHERE expires_at <= $1`, ts(now))
 	return rowsAffected(res, q.mapErr(err))

@@ -107,11 +107,24 @@ func sessionCases() []testCase {
 			if list, _ := s.ListMemberSessions(ctx(), p.ID, m.ID, base.Add(90*time.Minute)); len(list) != 1 || list[0].ID != live2.ID {
 				t.Errorf("list later = %v", list)
 			}
-			if n, err := s.DeleteExpiredSessions(ctx(), base); err != nil || n != 1 {
-				t.Errorf("purge = %d %v", n, err)
+			if cnt, err := s.DeleteExpiredMemberSessions(ctx(), p.ID, n.ID, base); err != nil || cnt != 0 {
+				t.Errorf("purge of a member without expired sessions = %d %v", cnt, err)
+			}
+			if cnt, err := s.DeleteExpiredMemberSessions(ctx(), f.project().ID, m.ID, base); err != nil || cnt != 0 {
+				t.Errorf("other project purged %d sessions (%v)", cnt, err)
+			}
+			if cnt, err := s.DeleteExpiredMemberSessions(ctx(), p.ID, m.ID, base); err != nil || cnt != 1 {
+				t.Errorf("member purge = %d %v", cnt, err)
 			}
 			if _, err := s.GetSession(ctx(), p.ID, dead.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("expired session survived the purge: %v", err)
+			}
+			deadN := f.session(n, base)
+			if cnt, err := s.DeleteExpiredSessions(ctx(), base); err != nil || cnt != 1 {
+				t.Errorf("purge = %d %v", cnt, err)
+			}
+			if _, err := s.GetSession(ctx(), p.ID, deadN.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("expired session survived the global purge: %v", err)
 			}
 			if n, err := s.DeleteMemberSessions(ctx(), f.project().ID, m.ID); err != nil || n != 0 {
 				t.Errorf("other project revoked %d sessions (%v)", n, err)

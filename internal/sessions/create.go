@@ -1,0 +1,165 @@
+package sessions
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/sessionjwt"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// Grant describes a successful authentication of a member: the factor it
+// proved and the session it should produce.
+type Grant struct {
+	Factor Factor
+	// DurationMinutes sets the session to expire this many minutes from now;
+	// 0 means DefaultDurationMinutes.
+	DurationMinutes int
+	// CustomClaims are session_custom_claims (null values delete keys,
+	// reserved names are ignored).
+	CustomClaims map[string]json.RawMessage
+	// SessionToken / SessionJWT name an existing session of the same member
+	// to add the factor to (and extend) instead of starting a new one.
+	SessionToken string
+	SessionJWT   string
+	Attributes   sessionjwt.SessionAttributes
+}
+
+// Issued is a session handed to a client.
+type Issued struct {
+	Session *store.MemberSession
+	// Token is the session token: new for a new session, the given token for
+	// an existing one, and "" when an existing session was named only by its
+	// JWT (only token hashes are stored, so the token cannot be recovered).
+	Token string
+	JWT   string
+	Roles []string
+}
+
+// Create starts a session for member m of org after it authenticated with
+// factor, lasting durationMinutes (0: 60), with custom claims, and returns
+// the session, its token and a session JWT.
+func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organization, m *store.Member, factor Factor,
+	durationMinutes int, customClaims map[string]json.RawMessage) (*store.MemberSession, string, string, error) {
+	out, err := s.Grant(ctx, p, org, m, Grant{Factor: factor, DurationMinutes: durationMinutes, CustomClaims: customClaims})
+	if err != nil {
+		return nil, "", "", err
+	}
+	return out.Session, out.Token, out.JWT, nil
+}
+
+// Grant issues a session for a member that just authenticated: a new
+// session, or, when g names an existing session of the same member, that
+// session with the factor added and its lifetime reset to the duration.
+func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organization, m *store.Member, g Grant) (*Issued, error) {
+	if m.ProjectID != p.ID || m.OrganizationID != org.ID || org.ProjectID != p.ID {
+		return nil, apierr.Internal(errors.New("sessions: member, organization and project do not belong together"))
+	}
+	minutes := g.DurationMinutes
+	if minutes == 0 {
+		minutes = DefaultDurationMinutes
+	}
+	if err := validateDuration(minutes); err != nil {
+		return nil, err
+	}
+	// The key is settled outside the session transaction: creating it may
+	// lose a race, which must not abort the session write.
+	ks, err := s.signingKeys(ctx, p, true)
+	if err != nil {
+		return nil, err
+	}
+	attrs, err := json.Marshal(g.Attributes)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	out := &Issued{Token: g.SessionToken}
+	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		now := s.Now()
+		var sess *store.MemberSession
+		isNew := false
+		if g.SessionToken != "" || g.SessionJWT != "" {
+			existing, err := s.resolve(ctx, q, p, g.SessionToken, g.SessionJWT)
+			if err != nil {
+				return err
+			}
+			if existing.MemberID != m.ID {
+				return apierr.BadRequest("session_member_mismatch", "The given session belongs to another member.")
+			}
+			if sess, err = q.GetSessionForUpdate(ctx, p.ID, existing.ID); err != nil {
+				return apierr.Internal(err)
+			}
+		} else {
+			token, hash, err := s.newToken()
+			if err != nil {
+				return apierr.Internal(err)
+			}
+			out.Token, isNew = token, true
+			sess = &store.MemberSession{
+				ProjectID: p.ID, OrganizationID: org.ID, MemberID: m.ID, ID: s.IDs.New(ids.MemberSession, env(p)),
+				TokenHash: hash, AuthenticationFactors: json.RawMessage("[]"), CustomClaims: json.RawMessage("{}"),
+				Attributes: attrs, StartedAt: now,
+			}
+		}
+		if sess.AuthenticationFactors, err = addFactor(sess.AuthenticationFactors, g.Factor); err != nil {
+			return apierr.Internal(err)
+		}
+		if sess.CustomClaims, err = mergeClaims(sess.CustomClaims, g.CustomClaims); err != nil {
+			return err
+		}
+		sess.LastAccessedAt, sess.ExpiresAt = now, now.Add(time.Duration(minutes)*time.Minute)
+		if isNew {
+			// A member's own expired sessions are dead weight; dropping
+			// them here keeps the table small without a background job.
+			if _, err := q.DeleteExpiredMemberSessions(ctx, p.ID, m.ID, now); err != nil {
+				return apierr.Internal(err)
+			}
+			err = q.CreateSession(ctx, sess)
+		} else {
+			err = q.UpdateSession(ctx, sess)
+		}
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		out.Session = sess
+		roles, err := s.sessionRoles(ctx, q, org, m, sess)
+		if err != nil {
+			return err
+		}
+		out.Roles = roles
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if out.JWT, err = s.mint(ks[0], p, org, m, out.Session, out.Roles); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// mint signs a session JWT for the session's current state.
+func (s *Service) mint(key sessionjwt.SigningKey, p *store.Project, org *store.Organization, m *store.Member, sess *store.MemberSession, roles []string) (string, error) {
+	now := s.Now()
+	if sess.ExpiresAt.Unix() <= now.Unix() {
+		return "", NotFound()
+	}
+	var attrs sessionjwt.SessionAttributes
+	_ = json.Unmarshal(sess.Attributes, &attrs) // written by Grant
+	tok, err := sessionjwt.Sign(key, sessionjwt.Claims{
+		Issuer: s.Issuer, ProjectID: p.ID, MemberID: m.ID, IssuedAt: now,
+		Session: sessionjwt.SessionClaims{
+			ID: sess.ID, StartedAt: sess.StartedAt, LastAccessedAt: sess.LastAccessedAt, ExpiresAt: sess.ExpiresAt,
+			Attributes: attrs, AuthenticationFactors: factorList(sess.AuthenticationFactors), Roles: roles,
+		},
+		Organization: sessionjwt.OrganizationClaims{OrganizationID: org.ID, Slug: org.Slug},
+		Custom:       claimsMap(sess.CustomClaims),
+	})
+	if err != nil {
+		return "", apierr.Internal(err)
+	}
+	return tok, nil
+}

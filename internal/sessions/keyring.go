@@ -1,0 +1,183 @@
+package sessions
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/sessionjwt"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// maxKeyAttempts bounds the create-or-reread loop when replicas race.
+const maxKeyAttempts = 5
+
+func sealAAD(projectID, kid string) []byte {
+	return []byte("seam/session-jwt/" + projectID + "/" + kid)
+}
+
+// signingKeys returns the project's published keys, newest first; the first
+// one signs. With create set, a missing or too-old newest key is replaced
+// first (see the package documentation); without it the set may be empty.
+func (s *Service) signingKeys(ctx context.Context, p *store.Project, create bool) ([]sessionjwt.SigningKey, error) {
+	for attempt := 0; attempt < maxKeyAttempts; attempt++ {
+		rows, err := s.Store.ListSessionSigningKeys(ctx, p.ID)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		now := s.Now()
+		if create && (len(rows) == 0 || now.Sub(rows[0].CreatedAt) >= s.rotation()) {
+			next := 1
+			if len(rows) > 0 {
+				next = rows[0].Generation + 1
+			}
+			err := s.createKey(ctx, p, next)
+			var conflict *store.ErrConflict
+			if errors.As(err, &conflict) {
+				continue // another replica created this generation; read it
+			}
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		published := s.published(rows)
+		if len(published) < len(rows) {
+			// Best effort: a failed cleanup only leaves unpublished rows.
+			_, _ = s.Store.DeleteSessionSigningKeys(ctx, p.ID, published[len(published)-1].Generation)
+		}
+		out := make([]sessionjwt.SigningKey, 0, len(published))
+		for _, r := range published {
+			k, err := s.unseal(r)
+			if err != nil {
+				return nil, apierr.Internal(err)
+			}
+			out = append(out, k)
+		}
+		return out, nil
+	}
+	return nil, apierr.Internal(errors.New("sessions: could not settle the signing key set"))
+}
+
+// published keeps the newest key and every older key whose successor
+// appeared less than the grace period ago. rows are newest first.
+func (s *Service) published(rows []*store.SessionSigningKey) []*store.SessionSigningKey {
+	if len(rows) == 0 {
+		return nil
+	}
+	now := s.Now()
+	out := rows[:1]
+	for i := 1; i < len(rows); i++ {
+		if now.Sub(rows[i-1].CreatedAt) >= s.grace() {
+			break
+		}
+		out = rows[:i+1]
+	}
+	return out
+}
+
+func (s *Service) createKey(ctx context.Context, p *store.Project, generation int) error {
+	gen := s.GenerateKey
+	if gen == nil {
+		gen = sessionjwt.GenerateSigningKey
+	}
+	now := s.Now()
+	k, err := gen(s.Rand, env(p), now)
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	sealed, err := s.Sealer.Seal([]byte(keys.EncodePKCS1PrivateKeyPEM(k.Private)), sealAAD(p.ID, k.KID))
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	err = s.Store.CreateSessionSigningKey(ctx, &store.SessionSigningKey{
+		ProjectID: p.ID, KID: k.KID, Generation: generation, SealedPrivateKey: sealed, CreatedAt: now,
+	})
+	var conflict *store.ErrConflict
+	if err != nil && !errors.As(err, &conflict) {
+		return apierr.Internal(err)
+	}
+	return err
+}
+
+func (s *Service) unseal(r *store.SessionSigningKey) (sessionjwt.SigningKey, error) {
+	if k, ok := s.parsed.get(r.KID); ok {
+		return k, nil
+	}
+	pemText, err := s.Sealer.Open(r.SealedPrivateKey, sealAAD(r.ProjectID, r.KID))
+	if err != nil {
+		return sessionjwt.SigningKey{}, fmt.Errorf("unseal session signing key %s: %w", r.KID, err)
+	}
+	priv, err := keys.ParsePKCS1PrivateKeyPEM(string(pemText))
+	if err != nil {
+		return sessionjwt.SigningKey{}, fmt.Errorf("parse session signing key %s: %w", r.KID, err)
+	}
+	k := sessionjwt.SigningKey{KID: r.KID, Private: priv, CreatedAt: r.CreatedAt}
+	s.parsed.put(k)
+	return k, nil
+}
+
+// JWKS returns the public keys of a project's published key set for
+// GET /v1/b2b/sessions/jwks/{project_id}, creating the first key if the
+// project has none yet so that SDKs fetching the set at start-up get a key.
+func (s *Service) JWKS(ctx context.Context, projectID string) ([]sessionjwt.JWK, error) {
+	if projectID == "" || len(projectID) > 256 {
+		return nil, projectNotFound()
+	}
+	p, err := s.Store.GetProject(ctx, projectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, projectNotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	ks, err := s.signingKeys(ctx, p, true)
+	if err != nil {
+		return nil, err
+	}
+	out, err := sessionjwt.PublicJWKs(ks)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return out, nil
+}
+
+func projectNotFound() *apierr.Error {
+	return apierr.NotFound("project_not_found", "No project has this project_id.")
+}
+
+// foreignKey returns the signing key named by an unverified JWT's kid when
+// that key belongs to another project than p. It lets a genuine JWT of
+// another project be reported with its audience error instead of as a
+// forgery; the key is only ever used to verify, and the audience check then
+// fails by construction.
+func (s *Service) foreignKey(ctx context.Context, p *store.Project, token string) (sessionjwt.SigningKey, bool) {
+	header, _, ok := strings.Cut(token, ".")
+	if !ok || len(header) > 2048 {
+		return sessionjwt.SigningKey{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(header)
+	if err != nil {
+		return sessionjwt.SigningKey{}, false
+	}
+	var h struct {
+		KID string `json:"kid"`
+	}
+	if json.Unmarshal(raw, &h) != nil || h.KID == "" || len(h.KID) > 256 {
+		return sessionjwt.SigningKey{}, false
+	}
+	row, err := s.Store.GetSessionSigningKey(ctx, h.KID)
+	if err != nil || row.ProjectID == p.ID {
+		return sessionjwt.SigningKey{}, false
+	}
+	k, err := s.unseal(row)
+	if err != nil {
+		return sessionjwt.SigningKey{}, false
+	}
+	return k, true
+}

@@ -1,0 +1,115 @@
+package sessions
+
+import (
+	"context"
+	"errors"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/sessionjwt"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// byToken finds the live session of a token.
+func (s *Service) byToken(ctx context.Context, q store.Queries, p *store.Project, token string) (*store.MemberSession, error) {
+	if token == "" || len(token) > maxTokenLength {
+		return nil, NotFound()
+	}
+	sess, err := q.GetSessionByTokenHash(ctx, p.ID, hashToken(token))
+	return s.live(sess, err)
+}
+
+// byJWT verifies a session JWT and finds its live session. As in Stytch, an
+// authentic JWT past its exp still names its session: the session record
+// decides whether it is alive.
+func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, jwt string) (*store.MemberSession, error) {
+	ks, err := s.signingKeys(ctx, p, false)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
+	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable {
+		if k, ok := s.foreignKey(ctx, p, jwt); ok {
+			if _, ferr := sessionjwt.VerifyIgnoringExpiry(jwt, []sessionjwt.SigningKey{k}, p.ID, s.Issuer, s.Now()); ferr != nil &&
+				apierr.TypeOf(ferr) != sessionjwt.TypeUnparsable {
+				return nil, ferr // signed by another project: its audience (or issuer) error
+			}
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	sess, err := q.GetSession(ctx, p.ID, claims.Session.ID)
+	sess, err = s.live(sess, err)
+	if err != nil {
+		return nil, err
+	}
+	if sess.MemberID != claims.MemberID || sess.OrganizationID != claims.Organization.OrganizationID {
+		return nil, NotFound()
+	}
+	return sess, nil
+}
+
+// live maps a lookup to the session if it exists and has not expired.
+func (s *Service) live(sess *store.MemberSession, err error) (*store.MemberSession, error) {
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, NotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	// Whole seconds: a JWT cannot be minted for a session expiring within
+	// the current second.
+	if sess.ExpiresAt.Unix() <= s.Now().Unix() {
+		return nil, NotFound()
+	}
+	return sess, nil
+}
+
+// resolve finds the session named by a token, a JWT or both. Both must then
+// name the same session.
+func (s *Service) resolve(ctx context.Context, q store.Queries, p *store.Project, token, jwt string) (*store.MemberSession, error) {
+	switch {
+	case token == "" && jwt == "":
+		return nil, apierr.BadRequest("invalid_argument", "A session_token or a session_jwt is required.")
+	case jwt == "":
+		return s.byToken(ctx, q, p, token)
+	case token == "":
+		return s.byJWT(ctx, q, p, jwt)
+	}
+	a, err := s.byToken(ctx, q, p, token)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.byJWT(ctx, q, p, jwt)
+	if err != nil {
+		return nil, err
+	}
+	if a.ID != b.ID {
+		return nil, tooManyArguments("The session token and the session JWT belong to different sessions.")
+	}
+	return a, nil
+}
+
+// subjectOf loads the member and organization of a session and the roles
+// the session holds.
+func (s *Service) subjectOf(ctx context.Context, q store.Queries, p *store.Project, sess *store.MemberSession) (*Subject, error) {
+	m, err := q.GetMember(ctx, p.ID, sess.MemberID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, NotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	org, err := q.GetOrganization(ctx, p.ID, sess.OrganizationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, NotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	roles, err := s.sessionRoles(ctx, q, org, m, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &Subject{Session: sess, Member: m, Org: org, Roles: roles}, nil
+}
