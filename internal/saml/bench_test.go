@@ -48,6 +48,10 @@ func BenchmarkVerifyResponse(b *testing.B) {
 		{"both-signed", nil},
 		{"response-signed", responseOnly},
 		{"assertion-signed", assertionOnly},
+		{"encrypted-cbc", func(o *samltest.Options) {
+			o.EncryptTo = &samltest.EncryptionTarget{Certificate: k.sp.Certificate,
+				Options: samltest.EncryptOptions{Cipher: samltest.AlgAES128CBC}}
+		}},
 		{"encrypted-gcm", func(o *samltest.Options) {
 			o.EncryptTo = &samltest.EncryptionTarget{Certificate: k.sp.Certificate}
 		}},
@@ -65,6 +69,9 @@ func BenchmarkVerifyResponse(b *testing.B) {
 				}
 			}
 		})
+		if v.name == "encrypted-gcm" {
+			continue // crewjam/saml v0.5.1 cannot decrypt standard AES-GCM
+		}
 		b.Run(v.name+"/crewjam", func(b *testing.B) {
 			sp, acs := crewjamSP(b, k)
 			raw, _ := base64.StdEncoding.DecodeString(string(body))

@@ -1,11 +1,15 @@
 package saml
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/xml"
 	"errors"
 	"net/http"
 	"strings"
 	"testing"
+
+	xrv "github.com/mattermost/xml-roundtrip-validator"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/saml/samltest"
@@ -107,6 +111,36 @@ func FuzzParseIDPMetadata(f *testing.F) {
 			}
 			if _, err := checkHTTPURL(u); err != nil {
 				t.Fatalf("accepted SSO URL %q: %v", u, err)
+			}
+		}
+	})
+}
+
+// FuzzRoundTripShortcut backs roundTrips' shortcut for text: for every text
+// token the strict decoder produces, the full xml-roundtrip-validator check
+// agrees with "non-empty".
+func FuzzRoundTripShortcut(f *testing.F) {
+	for _, s := range []string{
+		"<a>text</a>", "<a>a&amp;b&lt;c&#13;&#x9;\r\n\t</a>", "<a><![CDATA[<x>&]]></a>", "<a><![CDATA[]]></a>",
+		"<a>\u00e9\U0001F600\uFFFD</a>", "<a>]]&gt;</a>", "<a b='\"'>'</a>",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dec := xml.NewDecoder(bytes.NewReader(data))
+		dec.Strict = true
+		for {
+			tok, err := dec.RawToken()
+			if err != nil {
+				return
+			}
+			cd, ok := tok.(xml.CharData)
+			if !ok {
+				continue
+			}
+			full := xrv.CheckToken(cd) == nil
+			if full != (len(cd) > 0) {
+				t.Fatalf("text %q: validator says stable=%v", []byte(cd), full)
 			}
 		}
 	})

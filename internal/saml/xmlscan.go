@@ -91,9 +91,7 @@ func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[strin
 		if err != nil {
 			return nil, reject(ReasonMalformed, "the XML is not well-formed")
 		}
-		// The round-trip check of github.com/mattermost/xml-roundtrip-validator,
-		// applied token by token on this same pass.
-		if err := xrv.CheckToken(tok); err != nil {
+		if !roundTrips(tok) {
 			return nil, reject(ReasonUnstableXML, "the XML does not survive an encoding/xml round trip")
 		}
 		if rej := s.token(tok); rej != nil {
@@ -104,6 +102,20 @@ func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[strin
 		return nil, reject(ReasonMalformed, "the XML is not a single complete element")
 	}
 	return s.used, nil
+}
+
+// roundTrips is the check of github.com/mattermost/xml-roundtrip-validator
+// (xrv.Validate), applied token by token on the scanner's own pass. Text is
+// the exception: re-encoding escapes it and decoding restores it exactly, for
+// every character the strict decoder lets through, so only the empty text
+// token (an empty CDATA section, which the validator rejects because it
+// encodes to nothing) needs handling; skipping the encoder round trip for
+// text saves about a third of the scan.
+func roundTrips(tok xml.Token) bool {
+	if cd, ok := tok.(xml.CharData); ok {
+		return len(cd) > 0
+	}
+	return xrv.CheckToken(tok) == nil
 }
 
 type nsUndo struct {
