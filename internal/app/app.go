@@ -24,11 +24,13 @@ import (
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/login"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/outbound"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store/sqlstore"
 )
@@ -48,15 +50,23 @@ type App struct {
 	Policy   rbac.Policy
 	Outbound *outbound.Client
 	Login    *login.Service
+	Members  *members.Service
+	Sessions *sessions.Service
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
 	Rand     io.Reader
 }
 
+// Option adjusts an App before its services are built.
+type Option func(*App)
+
+// WithClock makes every service read time from now (tests move time).
+func WithClock(now func() time.Time) Option { return func(a *App) { a.Clock = now } }
+
 // Open connects the database (applying migrations), loads the master key
 // and builds the services and HTTP server.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error) {
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Option) (*App, error) {
 	backend, addr, err := cfg.Database()
 	if err != nil {
 		return nil, err
@@ -72,6 +82,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		return nil, err
 	}
 	a := &App{Config: cfg, Log: log, Store: st, Clock: now, Rand: rand.Reader, IDs: ids.Generator{Rand: rand.Reader}}
+	for _, o := range opts {
+		o(a)
+	}
 	if err := a.loadMasterKey(backend, addr); err != nil {
 		st.Close()
 		return nil, err
@@ -99,11 +112,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*App, error
 		ClockSkew: cfg.ClockSkew, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Log: log,
 		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
 	}
+	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy}
+	a.Sessions = &sessions.Service{
+		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
+		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
+		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions,
 	})
 	return a, nil
 }

@@ -34,6 +34,8 @@ type Env struct {
 	URL     string
 	Backend string
 	Creds   *projects.Credentials
+	// Clock is the app's clock; Advance it to test expiry.
+	Clock *Clock
 }
 
 // Option adjusts the configuration before the app opens.
@@ -57,7 +59,8 @@ func New(t testing.TB, backend string, opts ...Option) *Env {
 	if err := cfg.Finish(); err != nil {
 		t.Fatal(err)
 	}
-	a, err := app.Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	clock := &Clock{}
+	a, err := app.Open(context.Background(), cfg, slog.New(slog.DiscardHandler), app.WithClock(clock.Now))
 	if err != nil {
 		t.Fatalf("open app: %v", err)
 	}
@@ -67,7 +70,7 @@ func New(t testing.TB, backend string, opts ...Option) *Env {
 		srv.Close()
 		a.Close()
 	})
-	e := &Env{T: t, App: a, Server: srv, URL: srv.URL, Backend: backend}
+	e := &Env{T: t, App: a, Server: srv, URL: srv.URL, Backend: backend, Clock: clock}
 	e.Creds = e.NewProject(ids.Test)
 	return e
 }

@@ -88,8 +88,19 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	ref := r.PathValue("organization_id")
+	authorize, err := s.orgAuthorizer(r, b.TrustedMetadata.Set, orgUpdateActions(b.Fields))
+	if err != nil {
+		return 0, nil, err
+	}
 	o, err := s.orgs.Update(r.Context(), projectFrom(r.Context()).ID, ref, b.Fields, s.orgHooks(),
-		func(o *store.Organization) error { return bodyOrgMatches(ref, o, b.OrganizationID) })
+		func(o *store.Organization) error {
+			if authorize != nil {
+				if err := authorize(o); err != nil {
+					return err
+				}
+			}
+			return bodyOrgMatches(ref, o, b.OrganizationID)
+		})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -98,7 +109,11 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
-	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), nil)
+	authorize, err := s.orgAuthorizer(r, false, []string{"delete"})
+	if err != nil {
+		return 0, nil, err
+	}
+	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), authorize)
 	if err != nil {
 		return 0, nil, err
 	}

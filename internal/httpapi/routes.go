@@ -11,6 +11,7 @@ func (s *Server) routeTable() []route {
 		s.organizationRoutes(),
 		s.ssoRoutes(),
 		s.loginRoutes(),
+		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
 	} {
 		all = append(all, list...)
 	}

@@ -14,9 +14,11 @@ import (
 
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/login"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -29,6 +31,8 @@ type Deps struct {
 	SSO           *sso.Service
 	Policy        rbac.Policy
 	Login         *login.Service
+	Members       *members.Service
+	Sessions      *sessions.Service
 	// Authorizer checks member sessions; nil until sessions are configured.
 	Authorizer Authorizer
 	Logger     *slog.Logger
@@ -53,6 +57,8 @@ type Server struct {
 	policy   rbac.Policy
 	authz    Authorizer
 	login    *login.Service
+	members  *members.Service
+	sessions *sessions.Service
 	log      *slog.Logger
 	clock    func() time.Time
 	ids      ids.Generator
@@ -78,6 +84,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
+		members: d.Members, sessions: d.Sessions,
 	}
 	s.metrics = newMetrics(d.Registry)
 	mux := http.NewServeMux()

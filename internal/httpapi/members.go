@@ -1,0 +1,256 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/members"
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/store"
+)
+
+func (s *Server) memberRoutes() []route {
+	const org = "/v1/b2b/organizations/{organization_id}"
+	return []route{
+		{"POST " + org + "/members", authProject, "Create a member.", apiFunc(s.createMember)},
+		{"GET " + org + "/member", authProject, "Get a member by member_id or email_address.", apiFunc(s.getMember)},
+		{"PUT " + org + "/members/{member_id}", authProject, "Update a member.", apiFunc(s.updateMember)},
+		{"DELETE " + org + "/members/{member_id}", authProject, "Delete a member.", apiFunc(s.deleteMember)},
+		{"POST /v1/b2b/organizations/members/search", authProject, "Search the members of organizations.", apiFunc(s.searchMembers)},
+	}
+}
+
+type memberResponse struct {
+	MemberID     string                      `json:"member_id"`
+	Member       *members.Member             `json:"member"`
+	Organization *organizations.Organization `json:"organization"`
+}
+
+func (s *Server) memberResponse(r *http.Request, org *store.Organization, m *store.Member) (int, any, error) {
+	v, err := s.members.View(r.Context(), s.store, org, m)
+	if err != nil {
+		return 0, nil, apierr.As(err)
+	}
+	o, err := s.orgView(r, org)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, memberResponse{MemberID: m.ID, Member: v, Organization: o}, nil
+}
+
+// sessionSubject resolves the member-session headers; nil, nil without them
+// (the project secret is then fully privileged).
+func (s *Server) sessionSubject(r *http.Request) (*sessions.Subject, error) {
+	token, jwt := r.Header.Get(headerSession), r.Header.Get(headerSessionJWT)
+	if token == "" && jwt == "" {
+		return nil, nil
+	}
+	return s.sessions.Subject(r.Context(), projectFrom(r.Context()), token, jwt)
+}
+
+// memberAuthorizer returns the authorization callback of a member write:
+// nil without session headers, else a check of perms for the subject.
+func (s *Server) memberAuthorizer(r *http.Request, org *store.Organization,
+	perms func(sub *sessions.Subject, m *store.Member) ([]members.Permission, error)) (func(m *store.Member) error, error) {
+	sub, err := s.sessionSubject(r)
+	if err != nil || sub == nil {
+		return nil, err
+	}
+	return func(m *store.Member) error {
+		if sub.Org.ID != org.ID {
+			return rbac.TenancyError(sub.Org.ID, org.ID)
+		}
+		ps, err := perms(sub, m)
+		if err != nil {
+			return err
+		}
+		return s.sessions.AuthorizeMember(sub, org, m.ID, ps)
+	}, nil
+}
+
+type memberCreateBody struct {
+	members.CreateParams
+	OrganizationID string `json:"organization_id"`
+}
+
+func (s *Server) createMember(r *http.Request) (int, any, error) {
+	org, err := s.resolveOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	sub, err := s.sessionSubject(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if sub != nil {
+		if err := s.sessions.AuthorizeMember(sub, org, "", []members.Permission{{Resource: rbac.ResourceMember, Action: "create"}}); err != nil {
+			return 0, nil, err
+		}
+	}
+	var b memberCreateBody
+	if err := decodeJSON(r, &b); err != nil {
+		return 0, nil, err
+	}
+	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
+		return 0, nil, err
+	}
+	m, err := s.members.Create(r.Context(), projectFrom(r.Context()), org, b.CreateParams)
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.memberResponse(r, org, m)
+}
+
+func (s *Server) getMember(r *http.Request) (int, any, error) {
+	org, err := s.resolveOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	q := r.URL.Query()
+	var m *store.Member
+	switch id, email := q.Get("member_id"), q.Get("email_address"); {
+	case id != "":
+		m, err = s.members.Get(r.Context(), s.store, org, id)
+	case email != "":
+		m, err = s.members.GetByEmail(r.Context(), s.store, org, email)
+	default:
+		return 0, nil, apierr.BadRequest("invalid_argument", "Pass member_id or email_address.")
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.memberResponse(r, org, m)
+}
+
+type memberUpdateBody struct {
+	members.UpdateParams
+	OrganizationID string `json:"organization_id"`
+	MemberID       string `json:"member_id"`
+}
+
+func (s *Server) updateMember(r *http.Request) (int, any, error) {
+	org, err := s.resolveOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var b memberUpdateBody
+	if err := decodeJSON(r, &b); err != nil {
+		return 0, nil, err
+	}
+	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
+		return 0, nil, err
+	}
+	ref := r.PathValue("member_id")
+	authorize, err := s.memberAuthorizer(r, org, func(sub *sessions.Subject, m *store.Member) ([]members.Permission, error) {
+		if b.TrustedMetadata.Set {
+			return nil, apierr.Unauthorized("cannot_update_trusted_metadata",
+				"trusted_metadata cannot be updated with a member session; call without session headers.")
+		}
+		if b.EmailAddress.Set && sub.Member.ID == m.ID {
+			return nil, rbac.PermissionError() // members cannot change their own email address
+		}
+		return b.Permissions(), nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	m, err := s.members.Update(r.Context(), org, ref, b.UpdateParams, func(m *store.Member) error {
+		if err := matchPathID("member_id", ref, b.MemberID); err != nil && b.MemberID != m.ID {
+			return err
+		}
+		if authorize != nil {
+			return authorize(m)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	return s.memberResponse(r, org, m)
+}
+
+func (s *Server) deleteMember(r *http.Request) (int, any, error) {
+	org, err := s.resolveOrg(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	authorize, err := s.memberAuthorizer(r, org, func(*sessions.Subject, *store.Member) ([]members.Permission, error) {
+		return []members.Permission{{Resource: rbac.ResourceMember, Action: "delete", SelfOK: true}}, nil
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	id, err := s.members.Delete(r.Context(), org, r.PathValue("member_id"), authorize)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]string{"member_id": id}, nil
+}
+
+type memberSearchResponse struct {
+	Members         []*members.Member                      `json:"members"`
+	ResultsMetadata resultsMetadata                        `json:"results_metadata"`
+	Organizations   map[string]*organizations.Organization `json:"organizations"`
+}
+
+func (s *Server) searchMembers(r *http.Request) (int, any, error) {
+	var p members.SearchParams
+	if err := decodeJSON(r, &p); err != nil {
+		return 0, nil, err
+	}
+	if len(p.OrganizationIDs) == 0 {
+		return 0, nil, apierr.BadRequest("member_search_organization_ids_required", "organization_ids must list at least one organization.")
+	}
+	if len(p.OrganizationIDs) > members.MaxSearchOrganizations {
+		return 0, nil, apierr.BadRequest("member_search_too_many_organizations", "organization_ids may list at most 100 organizations.")
+	}
+	project := projectFrom(r.Context())
+	orgs := map[string]*store.Organization{}
+	var ids []string
+	for _, ref := range p.OrganizationIDs {
+		o, err := s.orgs.Get(r.Context(), s.store, project.ID, ref)
+		if err != nil {
+			return 0, nil, err
+		}
+		if orgs[o.ID] == nil {
+			orgs[o.ID] = o
+			ids = append(ids, o.ID)
+		}
+	}
+	sub, err := s.sessionSubject(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if sub != nil {
+		for _, id := range ids {
+			if err := s.sessions.AuthorizeMember(sub, orgs[id], "", []members.Permission{{Resource: rbac.ResourceMember, Action: "search"}}); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	res, err := s.members.Search(r.Context(), project.ID, ids, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	out := memberSearchResponse{Members: []*members.Member{}, ResultsMetadata: resultsMetadata{Total: res.Total},
+		Organizations: map[string]*organizations.Organization{}}
+	if res.NextCursor != "" {
+		out.ResultsMetadata.NextCursor = &res.NextCursor
+	}
+	for _, m := range res.Members {
+		org := orgs[m.OrganizationID]
+		v, err := s.members.View(r.Context(), s.store, org, m)
+		if err != nil {
+			return 0, nil, apierr.As(err)
+		}
+		out.Members = append(out.Members, v)
+		if out.Organizations[org.ID] == nil {
+			if out.Organizations[org.ID], err = s.orgView(r, org); err != nil {
+				return 0, nil, err
+			}
+		}
+	}
+	return http.StatusOK, out, nil
+}
