@@ -451,6 +451,37 @@ func attacks() []attack {
 			want: ReasonSignatureInvalid,
 		},
 		{
+			name: "assertion signed by an attacker inside a validly signed Response",
+			build: func(t testing.TB, k *keys) []byte {
+				doc := signed(t, k, unsigned)
+				if _, err := samltest.Sign(samltest.AssertionOf(doc), k.attacker, samltest.SignOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := samltest.Sign(doc.Root(), k.idp, samltest.SignOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				return encodeDoc(t, doc)
+			},
+			want: ReasonUnknownCertificate,
+		},
+		{
+			name: "encrypted assertion signed by an attacker inside a validly signed Response",
+			build: func(t testing.TB, k *keys) []byte {
+				doc := signed(t, k, unsigned)
+				if _, err := samltest.Sign(samltest.AssertionOf(doc), k.attacker, samltest.SignOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := samltest.EncryptAssertion(samltest.AssertionOf(doc), k.sp.Certificate, samltest.EncryptOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := samltest.Sign(doc.Root(), k.idp, samltest.SignOptions{}); err != nil {
+					t.Fatal(err)
+				}
+				return encodeDoc(t, doc)
+			},
+			want: ReasonUnknownCertificate,
+		},
+		{
 			name: "KeyInfo certificate is not base64",
 			build: mutated(responseOnly, func(t testing.TB, k *keys, doc *etree.Document) {
 				findPath(samltest.SignatureOf(doc.Root()), "KeyInfo", "X509Data", "X509Certificate").SetText("!!")
