@@ -69,3 +69,12 @@ func lastACSPost(t *testing.T, b *Browser) *Form {
 	t.Fatal("the browser posted no SAMLResponse")
 	return nil
 }
+
+func decodeB64(t *testing.T, s string) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
