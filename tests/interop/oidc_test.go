@@ -1,0 +1,207 @@
+package interop
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/seamsso/seam/internal/apptest"
+)
+
+// oidcSetup is Seam with an OIDC connection whose issuer is an
+// oidc-provider (Node) OpenID Provider on loopback; Seam reads the
+// provider's discovery document through its guarded outbound client.
+type oidcSetup struct {
+	env         *apptest.Env
+	orgID, id   string
+	redirectURL string
+	op          *nodeHelper
+	body        map[string]any
+}
+
+const oidcSubject = "alice-0001"
+
+func newOIDCSetup(t *testing.T, slug string) *oidcSetup {
+	t.Helper()
+	env := newSeam(t)
+	org := env.CreateOrg("Interop "+slug, slug)
+	orgID := org["organization_id"].(string)
+	env.MustOK(env.Call("PUT", "/v1/b2b/organizations/"+orgID, map[string]any{"sso_jit_provisioning": "ALL_ALLOWED"}))
+	r := env.MustOK(env.Call("POST", "/v1/b2b/sso/oidc/"+orgID, map[string]any{"display_name": "oidc-provider"}))
+	conn := r.Obj("connection")
+	s := &oidcSetup{env: env, orgID: orgID, id: conn["connection_id"].(string), redirectURL: conn["redirect_url"].(string)}
+	if want := env.URL + "/v1/b2b/sso/callback/" + s.id; s.redirectURL != want {
+		t.Fatalf("redirect_url = %q, want %q", s.redirectURL, want)
+	}
+	const clientID, clientSecret = "seam-interop", "a-client-secret-of-some-length-0123456789"
+	s.op = startNode(t, "oidc-op", "server.mjs", map[string]any{
+		"clientId": clientID, "clientSecret": clientSecret, "redirectURIs": []string{s.redirectURL},
+		"account": map[string]any{"sub": oidcSubject, "email": userEmail, "name": userFullName, "givenName": "Alice", "familyName": "Example"},
+	})
+	r = env.MustOK(env.Call("PUT", "/v1/b2b/sso/oidc/"+orgID+"/connections/"+s.id, map[string]any{
+		"client_id": clientID, "client_secret": clientSecret, "issuer": s.op.URL(),
+	}))
+	s.body = r.Obj("connection")
+	if w := r.Str("warning"); w != "" {
+		t.Fatalf("discovery warning: %s", w)
+	}
+	for field, want := range map[string]string{
+		"status": "active", "issuer": s.op.URL(), "authorization_url": s.op.URL() + "/auth",
+		"token_url": s.op.URL() + "/token", "userinfo_url": s.op.URL() + "/me", "jwks_url": s.op.URL() + "/jwks",
+	} {
+		if s.body[field] != want {
+			t.Fatalf("connection %s = %v, want %s (discovery through the guarded client): %v", field, s.body[field], want, s.body)
+		}
+	}
+	return s
+}
+
+func (s *oidcSetup) start(t *testing.T, b *Browser, extra url.Values) *Page {
+	t.Helper()
+	q := url.Values{"login_redirect_url": {loginURL}, "signup_redirect_url": {signupURL}}
+	for k, v := range extra {
+		q[k] = v
+	}
+	return b.Get(startURL(s.env, s.id, q))
+}
+
+func (s *oidcSetup) logins(t *testing.T) []map[string]any {
+	t.Helper()
+	return listLogins(t, s.env, "/v1/b2b/sso/oidc/"+s.orgID+"/connections/"+s.id+"/logins")
+}
+
+// stopAtCallback makes the browser stop when the provider sends it back to
+// Seam, so a test can tamper with or replay the callback URL.
+func (s *oidcSetup) stopAtCallback(b *Browser) {
+	cb, _ := url.Parse(s.redirectURL)
+	b.Stop = func(u *url.URL) bool { return u.Path == cb.Path || u.Hostname() == "app.test" }
+}
+
+func (s *oidcSetup) lastAuthorization(t *testing.T) map[string]any {
+	t.Helper()
+	resp, err := http.Get(s.op.URL() + "/test/last-authorization")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// withQuery returns u with one query parameter replaced.
+func withQuery(u *url.URL, key, value string) string {
+	c := *u
+	q := c.Query()
+	q.Set(key, value)
+	c.RawQuery = q.Encode()
+	return c.String()
+}
+
+func TestOIDCLogin(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-login")
+	b := NewBrowser(t)
+	landing(t, b, s.start(t, b, nil), signupURL)
+
+	az := s.lastAuthorization(t)
+	if az["code_challenge_method"] != "S256" || az["code_challenge"] == "" || az["nonce"] == "" || az["state"] == "" {
+		t.Fatalf("authorization request lacks PKCE S256, nonce or state: %v", az)
+	}
+	if az["response_type"] != "code" || az["redirect_uri"] != s.redirectURL {
+		t.Fatalf("authorization request: %v", az)
+	}
+	for _, sc := range []string{"openid", "email", "profile"} {
+		if !strings.Contains(" "+az["scope"].(string)+" ", " "+sc+" ") {
+			t.Fatalf("scope %q lacks %s", az["scope"], sc)
+		}
+	}
+	a := wantLatestLogin(t, s.logins(t), "success")
+	facts := a["facts"].(map[string]any)
+	if facts["issuer"] != s.op.URL() || facts["subject"] != oidcSubject {
+		t.Fatalf("facts = %v", facts)
+	}
+	// oidc-provider puts email and name only in userinfo for the code
+	// flow; Seam read them from there.
+	claims := facts["claims"].(map[string]any)
+	if claims["email"] != userEmail || claims["name"] != userFullName {
+		t.Fatalf("claims seen = %v", claims)
+	}
+	for _, c := range b.Cookies(s.redirectURL) {
+		if strings.HasPrefix(c.Name, "seam_sso_") {
+			t.Fatalf("request cookie %s still set after the login", c.Name)
+		}
+	}
+}
+
+func TestOIDCStateMismatch(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-state")
+	b := NewBrowser(t)
+	s.stopAtCallback(b)
+	p := s.start(t, b, nil)
+	if !p.Stopped || p.URL.Query().Get("code") == "" {
+		t.Fatalf("did not come back with a code: %s", p.URL)
+	}
+	callback := p.URL
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+
+	errorPage(t, b, b.Get(withQuery(callback, "state", "forged-state-0123456789")), http.StatusBadRequest, "oidc_state_mismatch")
+	wantLatestLogin(t, s.logins(t), "state_mismatch")
+
+	// The forged state used nothing up: the real callback still completes.
+	landing(t, b, b.Get(callback.String()), signupURL)
+	wantLatestLogin(t, s.logins(t), "success")
+}
+
+func TestOIDCCallbackReplay(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-replay")
+	b := NewBrowser(t)
+	s.stopAtCallback(b)
+	p := s.start(t, b, nil)
+	callback := p.URL
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	landing(t, b, b.Get(callback.String()), signupURL)
+
+	// The same callback URL again: its state was used up with the login.
+	errorPage(t, b, b.Get(callback.String()), http.StatusBadRequest, "oidc_state_mismatch")
+	wantLatestLogin(t, s.logins(t), "state_mismatch")
+}
+
+// TestOIDCCodeReuse brings a redeemed authorization code back under a fresh
+// login's state: Seam redeems it at the provider, which refuses it.
+func TestOIDCCodeReuse(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-code")
+	b := NewBrowser(t)
+	s.stopAtCallback(b)
+	first := s.start(t, b, nil).URL
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	landing(t, b, b.Get(first.String()), signupURL)
+
+	s.stopAtCallback(b)
+	second := s.start(t, b, nil).URL
+	if second.Query().Get("code") == first.Query().Get("code") {
+		t.Fatal("the provider issued the same code twice")
+	}
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	errorPage(t, b, b.Get(withQuery(second, "code", first.Query().Get("code"))), http.StatusBadRequest, "oidc_invalid_grant")
+	wantLatestLogin(t, s.logins(t), "invalid_grant")
+}
+
+// TestOIDCOtherBrowser sends the callback to a browser that did not start
+// the login: refused, and (as for SAML) the pending login of the browser
+// that did start it must survive.
+func TestOIDCOtherBrowser(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-csrf")
+	b := NewBrowser(t)
+	s.stopAtCallback(b)
+	callback := s.start(t, b, nil).URL
+	other := NewBrowser(t)
+	errorPage(t, other, other.Get(callback.String()), http.StatusBadRequest, "oidc_csrf_cookie_missing")
+	wantLatestLogin(t, s.logins(t), "missing_request_cookie")
+
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	landing(t, b, b.Get(callback.String()), signupURL)
+}
