@@ -1,0 +1,99 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// report is the summary of a measured phase. Latencies are of successful
+// (2xx) requests, in milliseconds; Errors counts everything else.
+type report struct {
+	Scenario    string           `json:"scenario"`
+	Label       string           `json:"label,omitempty"`
+	URL         string           `json:"url"`
+	Concurrency int              `json:"concurrency"`
+	Seconds     float64          `json:"seconds"`
+	Requests    int64            `json:"requests"`
+	Errors      int64            `json:"errors"`
+	Statuses    map[string]int64 `json:"statuses"`
+	RPS         float64          `json:"requests_per_second"`
+	MeanMS      float64          `json:"mean_ms"`
+	P50MS       float64          `json:"p50_ms"`
+	P95MS       float64          `json:"p95_ms"`
+	P99MS       float64          `json:"p99_ms"`
+	MaxMS       float64          `json:"max_ms"`
+}
+
+func summarise(results []workerResult, elapsed time.Duration) *report {
+	rep := &report{Statuses: map[string]int64{}, Seconds: elapsed.Seconds()}
+	var all []time.Duration
+	for _, r := range results {
+		all = append(all, r.latencies...)
+		for s, n := range r.statuses {
+			rep.Statuses[s] += n
+			rep.Requests += n
+			if len(s) != 3 || s[0] != '2' {
+				rep.Errors += n
+			}
+		}
+	}
+	// Requests per second counts successful requests only: a server that
+	// answers 500 quickly is not fast.
+	if elapsed > 0 {
+		rep.RPS = float64(len(all)) / elapsed.Seconds()
+	}
+	slices.Sort(all)
+	var sum time.Duration
+	for _, d := range all {
+		sum += d
+	}
+	if len(all) > 0 {
+		rep.MeanMS = ms(sum / time.Duration(len(all)))
+		rep.MaxMS = ms(all[len(all)-1])
+	}
+	rep.P50MS = ms(percentile(all, 50))
+	rep.P95MS = ms(percentile(all, 95))
+	rep.P99MS = ms(percentile(all, 99))
+	return rep
+}
+
+// percentile is the nearest-rank percentile of sorted latencies: the
+// smallest value with at least p% of the samples at or below it.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	rank := int(math.Ceil(p / 100 * float64(len(sorted))))
+	rank = min(max(rank, 1), len(sorted))
+	return sorted[rank-1]
+}
+
+func ms(d time.Duration) float64 {
+	return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000
+}
+
+func (r *report) String() string {
+	var b strings.Builder
+	label := ""
+	if r.Label != "" {
+		label = " [" + r.Label + "]"
+	}
+	fmt.Fprintf(&b, "%s%s: %d workers, %.1fs, %d requests, %d errors\n", r.Scenario, label, r.Concurrency, r.Seconds, r.Requests, r.Errors)
+	fmt.Fprintf(&b, "  %.1f req/s  mean %.2fms  p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms\n",
+		r.RPS, r.MeanMS, r.P50MS, r.P95MS, r.P99MS, r.MaxMS)
+	var keys []string
+	for k := range r.Statuses {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%s: %d", k, r.Statuses[k])
+	}
+	fmt.Fprintf(&b, "  statuses: %s\n", strings.Join(parts, ", "))
+	return b.String()
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	ms := func(n ...int) []time.Duration {
+		out := make([]time.Duration, len(n))
+		for i, v := range n {
+			out[i] = time.Duration(v) * time.Millisecond
+		}
+		return out
+	}
+	hundred := make([]time.Duration, 100)
+	for i := range hundred {
+		hundred[i] = time.Duration(i+1) * time.Millisecond
+	}
+	tests := []struct {
+		name   string
+		sorted []time.Duration
+		p      float64
+		want   time.Duration
+	}{
+		{"empty", nil, 50, 0},
+		{"one sample", ms(7), 99, 7 * time.Millisecond},
+		{"p50 of 1..100", hundred, 50, 50 * time.Millisecond},
+		{"p95 of 1..100", hundred, 95, 95 * time.Millisecond},
+		{"p99 of 1..100", hundred, 99, 99 * time.Millisecond},
+		{"p100 is the max", hundred, 100, 100 * time.Millisecond},
+		{"p0 is the min", hundred, 0, time.Millisecond},
+		{"nearest rank rounds up", ms(1, 2, 3), 50, 2 * time.Millisecond},
+		{"p99 of a short run is its max", ms(1, 2, 3, 4, 5), 99, 5 * time.Millisecond},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := percentile(tt.sorted, tt.p); got != tt.want {
+				t.Errorf("percentile(%v) = %v; want %v", tt.p, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSummarise(t *testing.T) {
+	results := []workerResult{
+		{latencies: []time.Duration{3 * time.Millisecond, time.Millisecond}, statuses: map[string]int64{"200": 2, "500": 1}},
+		{latencies: []time.Duration{2 * time.Millisecond}, statuses: map[string]int64{"201": 1, "transport error": 2}},
+	}
+	rep := summarise(results, 2*time.Second)
+	if rep.Requests != 6 || rep.Errors != 3 {
+		t.Errorf("requests %d errors %d; want 6 and 3", rep.Requests, rep.Errors)
+	}
+	if rep.RPS != 1.5 {
+		t.Errorf("rps = %v; want 1.5 (successes only)", rep.RPS)
+	}
+	if rep.P50MS != 2 || rep.MaxMS != 3 || rep.MeanMS != 2 {
+		t.Errorf("p50 %v max %v mean %v; want 2, 3, 2", rep.P50MS, rep.MaxMS, rep.MeanMS)
+	}
+	if rep.Statuses["200"] != 2 || rep.Statuses["transport error"] != 2 {
+		t.Errorf("statuses = %v", rep.Statuses)
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		ok   bool
+	}{
+		{"defaults", nil, true},
+		{"zero concurrency", []string{"-concurrency", "0"}, false},
+		{"negative duration", []string{"-duration", "-1s"}, false},
+		{"negative warmup", []string{"-warmup", "-1s"}, false},
+		{"unknown flag", []string{"-nope"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFlags(tt.args, testWriter{t})
+			if (err == nil) != tt.ok {
+				t.Errorf("err = %v; want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(string(p))
+	return len(p), nil
+}
