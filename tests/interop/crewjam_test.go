@@ -78,10 +78,14 @@ func fingerprint(k *keyPair) string {
 
 func TestCrewjamSPInitiated(t *testing.T) {
 	s := newCrewjamSetup(t, "crewjam-sp")
+	s.conn.Update(t, map[string]any{
+		"saml_connection_implicit_role_assignments": []any{map[string]any{"role_id": "stytch_admin"}},
+		"saml_group_implicit_role_assignments":      []any{map[string]any{"group": "admins", "role_id": "stytch_admin"}},
+	})
 	b := s.browser(t)
 	p := s.spLogin(t, b)
 	// A first login: the member does not exist yet, so the signup URL.
-	landing(t, b, p, signupURL)
+	token := landing(t, b, p, signupURL)
 	if sh := shapeOf(t, lastACSPost(t, b).Fields.Get("SAMLResponse")); !sh.ResponseSigned || !sh.AssertionSigned || sh.Encrypted {
 		t.Fatalf("samlidp sent %+v, want response and assertion signed, not encrypted", sh)
 	}
@@ -106,6 +110,59 @@ func TestCrewjamSPInitiated(t *testing.T) {
 	if facts["in_response_to"] == nil || facts["in_response_to"] == "" {
 		t.Fatalf("facts.in_response_to empty for an SP-initiated login: %v", facts)
 	}
+
+	r := authenticate(t, s.env, map[string]any{"sso_token": token, "session_duration_minutes": 45})
+	member := wantMember(t, r, userEmail, userFullName)
+	if r.Str("organization_id") != s.conn.OrgID {
+		t.Fatalf("organization_id = %s, want %s", r.Str("organization_id"), s.conn.OrgID)
+	}
+	// stytch_admin through the connection and through the "admins" group.
+	wantRoleSources(t, member, "stytch_admin", "sso_connection", "sso_connection_group")
+	wantRegistration(t, member, s.conn.ID, userEmail)
+	wantSSOFactor(t, r, "sso_saml", "saml_sso_factor", s.conn.ID, userEmail)
+	wantTokenUsed(t, s.env, token)
+
+	// The member exists now: the next login lands on the login URL and
+	// finds the same member.
+	b = s.browser(t)
+	token = landing(t, b, s.spLogin(t, b), loginURL)
+	again := authenticate(t, s.env, map[string]any{"sso_token": token})
+	if again.Str("member_id") != r.Str("member_id") {
+		t.Fatalf("second login: member %s, want %s", again.Str("member_id"), r.Str("member_id"))
+	}
+}
+
+// TestCrewjamPKCE starts logins with a PKCE challenge: authenticate needs
+// the matching verifier.
+func TestCrewjamPKCE(t *testing.T) {
+	s := newCrewjamSetup(t, "crewjam-pkce")
+	verifier, challenge := pkcePair("v")
+	login := func(t *testing.T, challenge string) string {
+		t.Helper()
+		b := s.browser(t)
+		q := url.Values{"login_redirect_url": {loginURL}, "signup_redirect_url": {signupURL}}
+		if challenge != "" {
+			q.Set("pkce_code_challenge", challenge)
+		}
+		return landing(t, b, b.Get(startURL(s.env, s.conn.ID, q)), signupURL)
+	}
+	t.Run("missing verifier", func(t *testing.T) {
+		s.env.WantError(s.env.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": login(t, challenge)}),
+			http.StatusBadRequest, "pkce_expected_code_verifier")
+	})
+	t.Run("wrong verifier", func(t *testing.T) {
+		wrong, _ := pkcePair("w")
+		s.env.WantError(s.env.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": login(t, challenge), "pkce_code_verifier": wrong}),
+			http.StatusBadRequest, "pkce_mismatch")
+	})
+	t.Run("verifier without a challenge", func(t *testing.T) {
+		s.env.WantError(s.env.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": login(t, ""), "pkce_code_verifier": verifier}),
+			http.StatusBadRequest, "pkce_did_not_expect_code_verifier")
+	})
+	t.Run("matching verifier", func(t *testing.T) {
+		r := authenticate(t, s.env, map[string]any{"sso_token": login(t, challenge), "pkce_code_verifier": verifier})
+		wantMember(t, r, userEmail, userFullName)
+	})
 }
 
 func TestCrewjamIdPInitiated(t *testing.T) {
@@ -114,11 +171,14 @@ func TestCrewjamIdPInitiated(t *testing.T) {
 	b := s.browser(t)
 	p := s.idpLogin(t, b, "seam")
 	// No start request: the project's first redirect URL.
-	landing(t, b, p, loginURL)
+	token := landing(t, b, p, loginURL)
 	a := wantLatestLogin(t, s.conn.Logins(t), "success")
 	if facts, _ := a["facts"].(map[string]any); facts["in_response_to"] != nil {
 		t.Fatalf("IdP-initiated login has in_response_to %v", facts["in_response_to"])
 	}
+	r := authenticate(t, s.env, map[string]any{"sso_token": token})
+	wantMember(t, r, userEmail, userFullName)
+	wantSSOFactor(t, r, "sso_saml", "saml_sso_factor", s.conn.ID, userEmail)
 }
 
 func TestCrewjamSigningVariants(t *testing.T) {

@@ -105,7 +105,7 @@ func withQuery(u *url.URL, key, value string) string {
 func TestOIDCLogin(t *testing.T) {
 	s := newOIDCSetup(t, "oidc-login")
 	b := NewBrowser(t)
-	landing(t, b, s.start(t, b, nil), signupURL)
+	token := landing(t, b, s.start(t, b, nil), signupURL)
 
 	az := s.lastAuthorization(t)
 	if az["code_challenge_method"] != "S256" || az["code_challenge"] == "" || az["nonce"] == "" || az["state"] == "" {
@@ -134,6 +134,20 @@ func TestOIDCLogin(t *testing.T) {
 		if strings.HasPrefix(c.Name, "seam_sso_") {
 			t.Fatalf("request cookie %s still set after the login", c.Name)
 		}
+	}
+
+	r := authenticate(t, s.env, map[string]any{"sso_token": token})
+	member := wantMember(t, r, userEmail, userFullName)
+	wantRegistration(t, member, s.id, oidcSubject)
+	wantSSOFactor(t, r, "sso_oidc", "oidc_sso_factor", s.id, oidcSubject)
+	wantTokenUsed(t, s.env, token)
+
+	// A second login finds the member (by its registration) and lands on
+	// the login URL.
+	b = NewBrowser(t)
+	token = landing(t, b, s.start(t, b, nil), loginURL)
+	if again := authenticate(t, s.env, map[string]any{"sso_token": token}); again.Str("member_id") != r.Str("member_id") {
+		t.Fatalf("second login: member %s, want %s", again.Str("member_id"), r.Str("member_id"))
 	}
 }
 

@@ -72,7 +72,7 @@ func (s *samlifySetup) lastRequest(t *testing.T) map[string]any {
 func TestSamlifySPInitiated(t *testing.T) {
 	s := newSamlifySetup(t, "samlify-sp", "assertion", false)
 	b := NewBrowser(t)
-	landing(t, b, s.spLogin(t, b), signupURL)
+	token := landing(t, b, s.spLogin(t, b), signupURL)
 
 	// samlify verified the AuthnRequest's HTTP-Redirect signature against
 	// the signing certificate in Seam's SP metadata, and schema-validated it.
@@ -96,12 +96,20 @@ func TestSamlifySPInitiated(t *testing.T) {
 	if len(groups) != 2 || groups[0] != userGroups[0] || groups[1] != userGroups[1] {
 		t.Fatalf("groups seen = %v, want %v", groups, userGroups)
 	}
+
+	// The name comes from first_name and last_name; samlify's NameID is the
+	// email address.
+	r := authenticate(t, s.env, map[string]any{"sso_token": token})
+	member := wantMember(t, r, userEmail, "Alice Example")
+	wantRegistration(t, member, s.conn.ID, userEmail)
+	wantSSOFactor(t, r, "sso_saml", "saml_sso_factor", s.conn.ID, userEmail)
 }
 
 func TestSamlifyIdPInitiated(t *testing.T) {
 	s := newSamlifySetup(t, "samlify-idp", "assertion", false)
 	b := NewBrowser(t)
-	landing(t, b, b.Get(s.idp.URL()+"/idp-initiated"), loginURL)
+	token := landing(t, b, b.Get(s.idp.URL()+"/idp-initiated"), loginURL)
+	wantMember(t, authenticate(t, s.env, map[string]any{"sso_token": token}), userEmail, "Alice Example")
 	a := wantLatestLogin(t, s.conn.Logins(t), "success")
 	if a["facts"].(map[string]any)["in_response_to"] != nil {
 		t.Fatalf("unsolicited response has in_response_to: %v", a["facts"])
