@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,4 +114,81 @@ func crewjamSP(b *testing.B, k *keys) (*crewjam.ServiceProvider, url.URL) {
 			}},
 		},
 	}, *acs
+}
+
+// BenchmarkVerifyHostile measures the worst inputs within the limits: what
+// one unauthenticated POST to the ACS can cost.
+func BenchmarkVerifyHostile(b *testing.B) {
+	k := mustKeys(b)
+	tr := testTrust(k)
+	signedXML := func(mut func(*samltest.Options)) string {
+		raw, err := samltest.Serialize(signed(b, k, mut))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return string(raw)
+	}
+	// filler returns n bytes of elements inside samlp:Extensions.
+	filler := func(n int) string {
+		var sb strings.Builder
+		sb.WriteString("<samlp:Extensions>")
+		for sb.Len() < n {
+			sb.WriteString(`<x a="aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa">text</x>`)
+		}
+		sb.WriteString("</samlp:Extensions>")
+		return sb.String()
+	}
+	inputs := []struct {
+		name string
+		in   []byte
+		want Reason
+	}{
+		{
+			// A captured, validly signed SignedInfo on 1 MiB of junk: the RSA
+			// check passes, so the whole document is canonicalized and
+			// digested before the mismatch is found.
+			name: "replayed-signature-over-1MiB",
+			in: encodeXML(strings.Replace(signedXML(responseOnly), "</samlp:Status>",
+				"</samlp:Status>"+filler(700_000), 1)),
+			want: ReasonSignatureInvalid,
+		},
+		{
+			name: "7000-elements-unsigned",
+			in:   encodeXML(strings.Replace(signedXML(unsigned), "</samlp:Status>", "</samlp:Status>"+filler(700_000), 1)),
+			want: ReasonSignatureMissing,
+		},
+		{
+			name: "cdata-token-flood",
+			in:   encodeXML("<r>" + strings.Repeat("<![CDATA[x]]>", 60000) + "</r>"),
+			want: ReasonTooLarge,
+		},
+		{
+			name: "deflate-bomb",
+			in:   deflateBomb(b, 64<<20),
+			want: ReasonTooLarge,
+		},
+		{
+			name: "encrypted-4-keys-none-ours",
+			in: func() []byte {
+				doc := encryptedDoc(b, k, true, false, samltest.EncryptOptions{}, k.sp2)
+				ed := findPath(samltest.ChildNamed(doc.Root(), "EncryptedAssertion"), "EncryptedData", "KeyInfo")
+				ek := samltest.ChildNamed(ed, "EncryptedKey")
+				for range 3 {
+					ed.AddChild(ek.Copy())
+				}
+				return encodeDoc(b, doc)
+			}(),
+			want: ReasonDecryptionFailed,
+		},
+	}
+	for _, in := range inputs {
+		b.Run(in.name, func(b *testing.B) {
+			expectReason(b, in.in, tr, in.want)
+			b.ReportMetric(float64(len(in.in)), "input-bytes")
+			b.ReportAllocs()
+			for b.Loop() {
+				_, _ = VerifyResponse(in.in, tr)
+			}
+		})
+	}
 }

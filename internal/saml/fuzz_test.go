@@ -116,13 +116,16 @@ func FuzzParseIDPMetadata(f *testing.F) {
 	})
 }
 
-// FuzzRoundTripShortcut backs roundTrips' shortcut for text: for every text
-// token the strict decoder produces, the full xml-roundtrip-validator check
-// agrees with "non-empty".
+// FuzzRoundTripShortcut backs roundTrips' shortcuts: for every token the
+// strict decoder produces, the full xml-roundtrip-validator check agrees with
+// roundTrips.
 func FuzzRoundTripShortcut(f *testing.F) {
 	for _, s := range []string{
 		"<a>text</a>", "<a>a&amp;b&lt;c&#13;&#x9;\r\n\t</a>", "<a><![CDATA[<x>&]]></a>", "<a><![CDATA[]]></a>",
 		"<a>\u00e9\U0001F600\uFFFD</a>", "<a>]]&gt;</a>", "<a b='\"'>'</a>",
+		"<a><!-- c --><!----><!-- a-b - --></a>", "<!-- top --><a/><!-- tail -->", "<a><!-- x ---></a>",
+		`<p:a xmlns:p="urn:x" xmlns="urn:d" p:b="1" c="2"><p:-/><x:y:z/><:a/><b :c="1"/><é·-/></p:a>`,
+		`<a xmlns:="x"/>`, `<a x:="1"/>`, `<_.a/>`, `<a٠/>`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -134,14 +137,51 @@ func FuzzRoundTripShortcut(f *testing.F) {
 			if err != nil {
 				return
 			}
-			cd, ok := tok.(xml.CharData)
-			if !ok {
-				continue
-			}
-			full := xrv.CheckToken(cd) == nil
-			if full != (len(cd) > 0) {
-				t.Fatalf("text %q: validator says stable=%v", []byte(cd), full)
+			tok = xml.CopyToken(tok)
+			if full := xrv.CheckToken(tok) == nil; full != roundTrips(tok) {
+				t.Fatalf("token %#v: validator says stable=%v, shortcut says %v", tok, full, !full)
 			}
 		}
 	})
+}
+
+// TestRoundTripShortcutEnumerated compares roundTrips with the validator on
+// every start tag built from up to three of a set of tricky attributes
+// (redeclared and shared namespaces, prefixed attributes, xml:lang, default
+// namespace undeclaration) on elements with and without prefixes.
+func TestRoundTripShortcutEnumerated(t *testing.T) {
+	attrs := []string{`xmlns="u"`, `xmlns="v"`, `xmlns=""`, `xmlns:p="u"`, `xmlns:p="v"`, `xmlns:q="u"`, `xmlns:r="u"`,
+		`b="1"`, `c="2"`, `p:b="1"`, `q:c="2"`, `xml:lang="en"`, `xmlns:xml="http://www.w3.org/XML/1998/namespace"`,
+		`xmlns:="x"`, `x:="1"`, `a-b="1"`, `é="1"`}
+	names := []string{"a", "p:a", "q:a", "xml:a", "p:-a", "a.b"}
+	checked := 0
+	var rec func(prefix []string, depth int)
+	rec = func(prefix []string, depth int) {
+		for _, n := range names {
+			doc := "<" + n + " " + strings.Join(prefix, " ") + "></" + n + ">"
+			dec := xml.NewDecoder(strings.NewReader(doc))
+			dec.Strict = true
+			for {
+				tok, err := dec.RawToken()
+				if err != nil {
+					break
+				}
+				tok = xml.CopyToken(tok)
+				checked++
+				if full := xrv.CheckToken(tok) == nil; full != roundTrips(tok) {
+					t.Errorf("%s: validator says stable=%v", doc, full)
+				}
+			}
+		}
+		if depth == 3 {
+			return
+		}
+		for _, a := range attrs {
+			rec(append(append([]string{}, prefix...), a), depth+1)
+		}
+	}
+	rec(nil, 0)
+	if checked < 10000 {
+		t.Errorf("only %d tokens checked", checked)
+	}
 }

@@ -197,6 +197,9 @@ func TestScanXML(t *testing.T) {
 		{"NUL character", "<a>\x00</a>", ReasonMalformed},
 		{"unstable element name", `<a xmlns:p="urn:x"><p:-/></a>`, ReasonUnstableXML},
 		{"empty CDATA", `<a><![CDATA[]]></a>`, ReasonUnstableXML},
+		{"comments at the limit", "<a>" + strings.Repeat("<!---->", maxComments) + "</a>", ""},
+		{"too many comments", "<a>" + strings.Repeat("<!---->", maxComments+1) + "</a>", ReasonTooLarge},
+		{"too many CDATA sections", "<a>" + strings.Repeat("<![CDATA[x]]>", 5*responseLimits().maxElements) + "</a>", ReasonTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
