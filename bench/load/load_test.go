@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,6 +35,8 @@ func TestScenariosAgainstSeam(t *testing.T) {
 				"-url", e.URL, "-project", e.Creds.ProjectID, "-secret", e.Creds.Secret,
 				"-session-token", tok, "-session-jwt", jwt,
 				"-scenario", name, "-concurrency", "2", "-warmup", "50ms", "-duration", "300ms", "-json",
+				// The server runs in this process, so its CPU time is ours.
+				"-server-pid", strconv.Itoa(os.Getpid()),
 			}
 			if code := run(context.Background(), args, &out, &errOut); code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut.String())
@@ -41,7 +45,7 @@ func TestScenariosAgainstSeam(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatalf("report: %v\n%s", err, out.String())
 			}
-			if rep.Requests == 0 || rep.Errors != 0 || rep.RPS <= 0 || rep.P50MS <= 0 || rep.P99MS < rep.P50MS {
+			if rep.Requests == 0 || rep.Errors != 0 || rep.RPS <= 0 || rep.P50MS <= 0 || rep.P99MS < rep.P50MS || rep.ServerCores <= 0 {
 				t.Errorf("report = %+v", rep)
 			}
 		})

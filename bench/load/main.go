@@ -47,6 +47,7 @@ type config struct {
 	timeout      time.Duration
 	label        string
 	asJSON       bool
+	serverPID    int
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -66,6 +67,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
 	fs.StringVar(&c.label, "label", "", "free text copied into the report (e.g. the backend)")
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as one JSON object")
+	fs.IntVar(&c.serverPID, "server-pid", 0, "PID of the Seam process on this machine: report its CPU time per request (Linux /proc)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}

@@ -26,6 +26,19 @@ type report struct {
 	P95MS       float64          `json:"p95_ms"`
 	P99MS       float64          `json:"p99_ms"`
 	MaxMS       float64          `json:"max_ms"`
+	// With -server-pid: the server process's CPU time over the measured
+	// phase, per request (all requests, successful or not) and as cores busy.
+	ServerCPUMSPerRequest float64 `json:"server_cpu_ms_per_request,omitempty"`
+	ServerCores           float64 `json:"server_cores,omitempty"`
+}
+
+func (r *report) addServerCPU(cpu, elapsed time.Duration) {
+	if r.Requests > 0 {
+		r.ServerCPUMSPerRequest = math.Round(float64(cpu)/float64(time.Millisecond)/float64(r.Requests)*1000) / 1000
+	}
+	if elapsed > 0 {
+		r.ServerCores = math.Round(cpu.Seconds()/elapsed.Seconds()*100) / 100
+	}
 }
 
 func summarise(results []workerResult, elapsed time.Duration) *report {
@@ -85,6 +98,9 @@ func (r *report) String() string {
 	fmt.Fprintf(&b, "%s%s: %d workers, %.1fs, %d requests, %d errors\n", r.Scenario, label, r.Concurrency, r.Seconds, r.Requests, r.Errors)
 	fmt.Fprintf(&b, "  %.1f req/s  mean %.2fms  p50 %.2fms  p95 %.2fms  p99 %.2fms  max %.2fms\n",
 		r.RPS, r.MeanMS, r.P50MS, r.P95MS, r.P99MS, r.MaxMS)
+	if r.ServerCores > 0 {
+		fmt.Fprintf(&b, "  server CPU %.3fms per request, %.2f cores busy\n", r.ServerCPUMSPerRequest, r.ServerCores)
+	}
 	var keys []string
 	for k := range r.Statuses {
 		keys = append(keys, k)

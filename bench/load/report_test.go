@@ -90,3 +90,26 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+func TestParseStat(t *testing.T) {
+	tests := []struct {
+		name string
+		line string
+		want time.Duration
+		ok   bool
+	}{
+		{"plain", "1234 (seam) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 75 0 0 20 0 8 0 100 0 0", 3250 * time.Millisecond, true},
+		{"name with spaces and parens", "99 (a b) c) R 1 2 3 4 5 6 7 8 9 10 7 3 0", 100 * time.Millisecond, true},
+		{"no parens", "1234 seam S 1", 0, false},
+		{"short", "1234 (seam) S 1 2", 0, false},
+		{"not numbers", "1 (x) S 1 2 3 4 5 6 7 8 9 10 a b", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseStat(tt.line)
+			if (err == nil) != tt.ok || got != tt.want {
+				t.Errorf("parseStat = %v, %v; want %v, ok=%v", got, err, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
@@ -28,12 +29,26 @@ func runLoad(ctx context.Context, client *http.Client, c *config, req requestFun
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
 	}
+	var cpu0 time.Duration
+	if c.serverPID > 0 {
+		var err error
+		if cpu0, err = processCPU(c.serverPID); err != nil {
+			return nil, fmt.Errorf("server CPU time: %w", err)
+		}
+	}
 	results, elapsed := phase(ctx, client, c.concurrency, c.duration, req, &seq)
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
 	}
 	rep := summarise(results, elapsed)
 	rep.Scenario, rep.Label, rep.URL, rep.Concurrency = c.scenario, c.label, c.url, c.concurrency
+	if c.serverPID > 0 {
+		cpu1, err := processCPU(c.serverPID)
+		if err != nil {
+			return nil, fmt.Errorf("server CPU time: %w", err)
+		}
+		rep.addServerCPU(cpu1-cpu0, elapsed)
+	}
 	return rep, nil
 }
 

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Runs the load generator against `seam serve` on each backend.
+#
+#   bench/load/run.sh [sqlite] [postgres]        (default: both)
+#
+# Environment: CONCURRENCY (8), DURATION (10s), WARMUP (2s), PORT (18080),
+# SCENARIOS ("jwks org-get sessions-authenticate sessions-authenticate-jwt
+# org-create"), OUT (a file for the JSON reports, one per line; default none),
+# PGURL (postgres://postgres@127.0.0.1:5432, trust auth).
+#
+# For each backend it builds seam and the load generator, starts a fresh
+# database (a new SQLite file; a new PostgreSQL database, dropped afterwards),
+# creates a project with `seam project create`, an organization and a member
+# through the API and a session with `seam session create`, then runs every
+# scenario in turn against the same server. Secrets travel in environment
+# variables, never on a command line.
+set -euo pipefail
+
+CONCURRENCY=${CONCURRENCY:-8}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-2s}
+PORT=${PORT:-18080}
+SCENARIOS=${SCENARIOS:-"jwks org-get sessions-authenticate sessions-authenticate-jwt org-create"}
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+OUT=${OUT:-}
+backends=("$@")
+[ ${#backends[@]} -eq 0 ] && backends=(sqlite postgres)
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+server_pid=""
+pgdb=""
+cleanup() {
+	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+	if [ -n "$pgdb" ]; then psql "$PGURL/postgres?sslmode=disable" -qc "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true; fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$work/seam" ./cmd/seam && go build -o "$work/load" ./bench/load)
+
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP"
+
+for backend in "${backends[@]}"; do
+	case "$backend" in
+	sqlite)
+		mkdir -p "$work/sqlite"
+		export SEAM_DATABASE_URL="sqlite:$work/sqlite/seam.db"
+		;;
+	postgres)
+		pgdb="seam_bench_$(date +%s)_$$"
+		psql "$PGURL/postgres?sslmode=disable" -qc "CREATE DATABASE $pgdb" >/dev/null
+		export SEAM_DATABASE_URL="$PGURL/$pgdb?sslmode=disable"
+		;;
+	*)
+		echo "unknown backend $backend" >&2
+		exit 2
+		;;
+	esac
+	SEAM_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
+	export SEAM_SECRET_KEY
+	export SEAM_ADDR="127.0.0.1:$PORT"
+	base="http://$SEAM_ADDR"
+
+	"$work/seam" migrate >/dev/null
+	creds=$("$work/seam" project create --name "bench-$backend" --json)
+	project=$(jq -r .project_id <<<"$creds")
+	SEAM_BENCH_SECRET=$(jq -r .secret <<<"$creds")
+	export SEAM_BENCH_SECRET
+
+	"$work/seam" serve >"$work/serve-$backend.out" 2>"$work/serve-$backend.log" &
+	server_pid=$!
+	for _ in $(seq 1 100); do
+		curl -fs "$base/readyz" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	curl -fs "$base/readyz" >/dev/null
+
+	auth=(-u "$project:$SEAM_BENCH_SECRET")
+	org=$(curl -fs "${auth[@]}" -H 'Content-Type: application/json' \
+		-d '{"organization_name":"Bench","organization_slug":"bench"}' "$base/v1/b2b/organizations" | jq -r .organization.organization_id)
+	member=$(curl -fs "${auth[@]}" -H 'Content-Type: application/json' \
+		-d '{"email_address":"bench@example.com","name":"Bench Member"}' "$base/v1/b2b/organizations/$org/members" | jq -r .member_id)
+	sess=$("$work/seam" session create --project "$project" --organization "$org" --member "$member" --duration 600m --json)
+	SEAM_BENCH_SESSION_TOKEN=$(jq -r .session_token <<<"$sess")
+	SEAM_BENCH_SESSION_JWT=$(jq -r .session_jwt <<<"$sess")
+	export SEAM_BENCH_SESSION_TOKEN SEAM_BENCH_SESSION_JWT
+
+	for scenario in $SCENARIOS; do
+		json=$("$work/load" -url "$base" -project "$project" -organization "$org" -scenario "$scenario" \
+			-concurrency "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -json)
+		[ -n "$OUT" ] && echo "$json" >>"$OUT"
+		jq -r '"\(.scenario) [\(.label)]: \(.requests) requests, \(.errors) errors, \(.requests_per_second|floor) req/s, p50 \(.p50_ms) ms, p95 \(.p95_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms, server CPU \(.server_cpu_ms_per_request) ms/req (\(.server_cores) cores)"' <<<"$json"
+	done
+
+	kill "$server_pid"
+	wait "$server_pid" 2>/dev/null || true
+	server_pid=""
+	if [ -n "$pgdb" ]; then
+		psql "$PGURL/postgres?sslmode=disable" -qc "DROP DATABASE IF EXISTS $pgdb" >/dev/null
+		pgdb=""
+	fi
+	unset SEAM_DATABASE_URL
+done
