@@ -10,14 +10,15 @@ import (
 )
 
 // BenchmarkVerify runs every library on every scenario's fixture. Names are
-// Verify/<scenario>/<library> so that benchstat can line libraries up.
+// Verify/scenario=<s>/lib=<l> so that `benchstat -row /scenario -col /lib`
+// lines the libraries up against Seam.
 func BenchmarkVerify(b *testing.B) {
 	k := mustKeys(b)
 	v := newVerifiers(b, k)
 	for _, sc := range scenarios() {
-		b.Run(sc.name, func(b *testing.B) {
+		b.Run("scenario="+sc.name, func(b *testing.B) {
 			for _, lib := range libraries() {
-				b.Run(lib.name, func(b *testing.B) {
+				b.Run("lib="+lib.name, func(b *testing.B) {
 					// Fresh per run: crewjam refuses responses issued more
 					// than 90 s ago, and a -count 6 run takes longer.
 					f := makeFixture(b, k, sc, untampered)
@@ -50,7 +51,7 @@ func BenchmarkRSA2048(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("pkcs1v15-sha256-verify", func(b *testing.B) {
+	b.Run("op=pkcs1v15-sha256-verify", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for b.Loop() {
@@ -62,7 +63,7 @@ func BenchmarkRSA2048(b *testing.B) {
 	})
 	// Not a verifier cost: the session JWT (RS256) that Seam signs on every
 	// session authenticate, for reading the load-generator results.
-	b.Run("pkcs1v15-sha256-sign", func(b *testing.B) {
+	b.Run("op=pkcs1v15-sha256-sign", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for b.Loop() {
@@ -77,7 +78,7 @@ func BenchmarkRSA2048(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Run("oaep-sha1-decrypt", func(b *testing.B) {
+	b.Run("op=oaep-sha1-decrypt", func(b *testing.B) {
 		b.ReportAllocs()
 		cpu := startCPU()
 		for b.Loop() {
