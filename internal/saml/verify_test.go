@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -399,5 +400,37 @@ func TestVerifyLargeResponse(t *testing.T) {
 		if len(a.Attributes["memberOf"]) != len(groups) {
 			t.Errorf("memberOf has %d values", len(a.Attributes["memberOf"]))
 		}
+	}
+}
+
+// TestVerifyConcurrent runs verifications in parallel on shared inputs (run
+// with -race): VerifyResponse keeps no state between calls.
+func TestVerifyConcurrent(t *testing.T) {
+	k := mustKeys(t)
+	good := encodeDoc(t, makeDoc(t, testIDP(k.idp), goodOptions()))
+	bad := encodeDoc(t, makeDoc(t, testIDP(k.attacker), goodOptions()))
+	tr := testTrust(k)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 5 {
+				if _, err := VerifyResponse(good, tr); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := VerifyResponse(bad, tr); err == nil {
+					errs <- fmt.Errorf("worker %d accepted the attacker's response", i)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
