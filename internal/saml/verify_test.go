@@ -73,6 +73,7 @@ func TestVerifyAccepts(t *testing.T) {
 		{name: "rsa-sha512 with sha512 digest", opts: func(o *samltest.Options) {
 			o.Sign.SignatureMethod, o.Sign.DigestMethod = samltest.AlgRSASHA512, samltest.AlgSHA512
 		}, respSig: true, asrtSig: true},
+		{name: "exclusive c14n with InclusiveNamespaces PrefixList (Okta style)", opts: func(o *samltest.Options) { o.Sign.InclusiveNamespaces = "xs" }, respSig: true, asrtSig: true},
 		{name: "sha384 digest", opts: func(o *samltest.Options) { o.Sign.DigestMethod = samltest.AlgSHA384 }, respSig: true, asrtSig: true},
 		{name: "inclusive c14n 1.1", opts: func(o *samltest.Options) { o.Sign.Canonicalization = samltest.AlgC14N11 }, respSig: true, asrtSig: true},
 		{name: "inclusive c14n 1.0", opts: func(o *samltest.Options) { o.Sign.Canonicalization = samltest.AlgC14N10 }, respSig: true, asrtSig: true},

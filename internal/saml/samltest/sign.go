@@ -70,6 +70,9 @@ type SignOptions struct {
 	// ECDSAASN1 writes an ECDSA SignatureValue in ASN.1 DER instead of the
 	// r||s form the XML-DSig specification requires.
 	ECDSAASN1 bool
+	// InclusiveNamespaces is the PrefixList of an exclusive-canonicalization
+	// Reference transform (Okta sends "xs").
+	InclusiveNamespaces string
 }
 
 func hashOf(alg string) (crypto.Hash, bool) {
@@ -157,7 +160,11 @@ func Sign(el *etree.Element, key *Key, o SignOptions) (*etree.Element, error) {
 			return nil, err
 		}
 	}
-	canon, err := canonicalizer(o.Canonicalization).Canonicalize(referenced)
+	c14n := canonicalizer(o.Canonicalization)
+	if o.InclusiveNamespaces != "" && o.Canonicalization == AlgExcC14N {
+		c14n = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(o.InclusiveNamespaces)
+	}
+	canon, err := c14n.Canonicalize(referenced)
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +181,13 @@ func Sign(el *etree.Element, key *Key, o SignOptions) (*etree.Element, error) {
 	ref.CreateAttr("URI", uri)
 	trs := ref.CreateElement("ds:Transforms")
 	for _, t := range transforms {
-		trs.CreateElement("ds:Transform").CreateAttr("Algorithm", t)
+		tr := trs.CreateElement("ds:Transform")
+		tr.CreateAttr("Algorithm", t)
+		if t == AlgExcC14N && o.InclusiveNamespaces != "" {
+			in := tr.CreateElement("ec:InclusiveNamespaces")
+			in.CreateAttr("xmlns:ec", AlgExcC14N)
+			in.CreateAttr("PrefixList", o.InclusiveNamespaces)
+		}
 	}
 	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", o.DigestMethod)
 	ref.CreateElement("ds:DigestValue").SetText(base64.StdEncoding.EncodeToString(digest))
