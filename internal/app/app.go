@@ -107,15 +107,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
 	}
-	a.Login = &login.Service{
-		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
-		ClockSkew: cfg.ClockSkew, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Log: log,
-		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
-	}
 	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy}
 	a.Sessions = &sessions.Service{
 		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,
+	}
+	a.Login = &login.Service{
+		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
+		ClockSkew: cfg.ClockSkew, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Log: log,
+		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
+		Members: a.Members, Sessions: a.Sessions,
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/login"
+	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -17,6 +18,7 @@ func (s *Server) loginRoutes() []route {
 		{"GET /b2b/public/sso/start", authNone, "Start an SSO login (path used by Stytch's mobile SDKs).", http.HandlerFunc(s.ssoStart)},
 		{"POST /v1/b2b/sso/callback/{connection_id}", authNone, "SAML assertion consumer service (HTTP-POST binding).", http.HandlerFunc(s.samlACS)},
 		{"GET /v1/b2b/sso/callback/{connection_id}", authNone, "OIDC redirect URL.", http.HandlerFunc(s.oidcCallback)},
+		{"POST /v1/b2b/sso/authenticate", authProject, "Exchange an SSO token for a member and a session.", apiFunc(s.ssoAuthenticate)},
 		{"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of a SAML connection with their outcomes (Seam extension).", apiFunc(s.listLogins)},
 		{"GET /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of an OIDC connection with their outcomes (Seam extension).", apiFunc(s.listLogins)},
 	}
@@ -159,4 +161,45 @@ func attemptView(a *store.LoginAttempt) loginAttemptView {
 		ErrorType: a.ErrorType, Detail: a.Detail, CreatedAt: a.CreatedAt.Format("2006-01-02T15:04:05.000000Z07:00")}
 	_ = jsonUnmarshal(a.Facts, &v.Facts)
 	return v
+}
+
+// ssoAuthenticateResponse is Stytch's SSO Authenticate response.
+type ssoAuthenticateResponse struct {
+	MemberID                 string                  `json:"member_id"`
+	OrganizationID           string                  `json:"organization_id"`
+	Member                   any                     `json:"member"`
+	Organization             any                     `json:"organization"`
+	SessionToken             string                  `json:"session_token"`
+	SessionJWT               string                  `json:"session_jwt"`
+	MemberSession            *sessions.MemberSession `json:"member_session"`
+	MemberAuthenticated      bool                    `json:"member_authenticated"`
+	IntermediateSessionToken string                  `json:"intermediate_session_token"`
+	ResetSession             bool                    `json:"reset_session"`
+	MFARequired              *struct{}               `json:"mfa_required"`
+	PrimaryRequired          *struct{}               `json:"primary_required"`
+}
+
+func (s *Server) ssoAuthenticate(r *http.Request) (int, any, error) {
+	var p login.AuthenticateParams
+	if err := decodeJSON(r, &p); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.login.Authenticate(r.Context(), projectFrom(r.Context()), p)
+	if err != nil {
+		return 0, nil, err
+	}
+	mv, err := s.members.View(r.Context(), s.store, a.Org, a.Member)
+	if err != nil {
+		return 0, nil, apierr.As(err)
+	}
+	ov, err := s.orgView(r, a.Org)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, ssoAuthenticateResponse{
+		MemberID: a.Member.ID, OrganizationID: a.Org.ID, Member: mv, Organization: ov,
+		SessionToken: a.Session.Token, SessionJWT: a.Session.JWT,
+		MemberSession:       sessions.View(a.Session.Session, a.Org, a.Session.Roles),
+		MemberAuthenticated: true,
+	}, nil
 }

@@ -278,3 +278,99 @@ func newSAMLConnectionLike(t *testing.T, f *samlFixture) string {
 	}))
 	return id
 }
+
+func TestSAMLLoginAuthenticate(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newSAMLFixture(t, backend)
+		e := f.e
+		e.MustOK(e.Call("PUT", samlPath("acme", f.connID), map[string]any{
+			"saml_connection_implicit_role_assignments": []map[string]string{{"role_id": "stytch_admin"}},
+		}))
+		verifier := "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+		challenge := "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM" // RFC 7636 appendix B
+		b := e.Browser()
+		reqID, _ := f.start(t, b, "&pkce_code_challenge="+challenge)
+		resp, body := f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		token, target := tokenFrom(t, resp, body)
+		if target.Path != "/callback" { // first login: the signup URL, which defaults to the first registered URL
+			t.Errorf("first login redirected to %s", target)
+		}
+		e.WantError(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token}), 400, "pkce_expected_code_verifier")
+		// The token is one-time: the failed exchange used it up.
+		e.WantError(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token, "pkce_code_verifier": verifier}), 404, "sso_token_not_found")
+
+		reqID, _ = f.start(t, b, "&pkce_code_challenge="+challenge)
+		resp, body = f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		token, _ = tokenFrom(t, resp, body)
+		e.WantError(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token, "pkce_code_verifier": verifier + "x"}), 400, "pkce_mismatch")
+
+		reqID, _ = f.start(t, b, "&pkce_code_challenge="+challenge)
+		resp, body = f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		token, _ = tokenFrom(t, resp, body)
+		r := e.MustOK(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{
+			"sso_token": token, "pkce_code_verifier": verifier, "session_duration_minutes": 120,
+		}))
+		m := r.Obj("member")
+		if m["email_address"] != "ada@acme.example" || m["name"] != "Ada Lovelace" || r.Body["member_authenticated"] != true ||
+			r.Str("session_token") == "" || r.Str("session_jwt") == "" || r.Str("organization_id") != f.orgID {
+			t.Fatalf("authenticate = %s", r.Raw)
+		}
+		sess := r.Obj("member_session")
+		roles := fmtList(sess["roles"])
+		if !strings.Contains(roles, "stytch_admin") || !strings.Contains(roles, "stytch_member") {
+			t.Errorf("session roles %s lack the connection's implicit role", roles)
+		}
+		factors := sess["authentication_factors"].([]any)
+		fac := factors[0].(map[string]any)
+		if fac["type"] != "sso" || fac["delivery_method"] != "sso_saml" || fac["saml_sso_factor"].(map[string]any)["provider_id"] != f.connID {
+			t.Errorf("factor = %v", fac)
+		}
+		regs := m["sso_registrations"].([]any)
+		if len(regs) != 1 || regs[0].(map[string]any)["external_id"] != "ada@acme.example" {
+			t.Errorf("sso_registrations = %v", regs)
+		}
+		// The session works.
+		e.MustOK(e.Call("POST", "/v1/b2b/sessions/authenticate", map[string]any{"session_token": r.Str("session_token")}))
+
+		// A second login finds the member: the login URL, and the same member.
+		reqID, _ = f.start(t, b, "&login_redirect_url=http://app.test/callback&signup_redirect_url=http://app.test/signup")
+		resp, body = f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
+		token, target = tokenFrom(t, resp, body)
+		if target.Path != "/callback" {
+			t.Errorf("returning member redirected to %s, want the login URL", target)
+		}
+		r2 := e.MustOK(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token}))
+		if r2.Str("member_id") != r.Str("member_id") {
+			t.Errorf("second login made another member")
+		}
+	})
+}
+
+func TestSAMLLoginJITPolicy(t *testing.T) {
+	f := newSAMLFixture(t, "sqlite")
+	e := f.e
+	login := func(nameID string) *apptest.Response {
+		resp, body := f.post(t, e.Browser(), f.response(t, respOpts{nameID: nameID, signResponse: true}))
+		token, _ := tokenFrom(t, resp, body)
+		return e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token})
+	}
+	e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"sso_jit_provisioning": "NOT_ALLOWED"}))
+	e.WantError(login("new@acme.example"), 403, "sso_jit_provisioning_not_allowed")
+	// An existing member (by email) may log in without JIT.
+	e.MustOK(e.Call("POST", "/v1/b2b/organizations/acme/members", map[string]any{"email_address": "known@acme.example"}))
+	e.MustOK(login("known@acme.example"))
+	e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"sso_jit_provisioning": "RESTRICTED",
+		"sso_jit_provisioning_allowed_connections": []string{f.connID}}))
+	e.MustOK(login("new@acme.example"))
+	other := newSAMLConnectionLike(t, f)
+	e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"sso_jit_provisioning_allowed_connections": []string{other}}))
+	e.WantError(login("another@acme.example"), 403, "sso_jit_provisioning_not_allowed")
+}
+
+func fmtList(v any) string {
+	var parts []string
+	for _, x := range v.([]any) {
+		parts = append(parts, x.(string))
+	}
+	return strings.Join(parts, ",")
+}

@@ -14,8 +14,10 @@ import (
 
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -39,8 +41,10 @@ type Service struct {
 	IDs       ids.Generator
 	ClockSkew time.Duration
 	// Secure marks browser cookies Secure with SameSite=None (https base URL).
-	Secure bool
-	Log    *slog.Logger
+	Secure   bool
+	Log      *slog.Logger
+	Members  *members.Service
+	Sessions *sessions.Service
 	// HTTPClient is the guarded outbound client for provider endpoints.
 	HTTPClient *http.Client
 	// Keys caches OpenID Providers' signing keys.

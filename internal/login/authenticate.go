@@ -1,0 +1,139 @@
+package login
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/members"
+	"github.com/seamsso/seam/internal/oidc"
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/store"
+)
+
+// AuthenticateParams is the body of POST /v1/b2b/sso/authenticate.
+type AuthenticateParams struct {
+	SSOToken               string                     `json:"sso_token"`
+	PKCECodeVerifier       string                     `json:"pkce_code_verifier"`
+	SessionToken           string                     `json:"session_token"`
+	SessionJWT             string                     `json:"session_jwt"`
+	SessionDurationMinutes int                        `json:"session_duration_minutes"`
+	SessionCustomClaims    map[string]json.RawMessage `json:"session_custom_claims"`
+	Locale                 string                     `json:"locale"`
+}
+
+// Authenticated is a finished SSO login.
+type Authenticated struct {
+	Org     *store.Organization
+	Member  *store.Member
+	Created bool // the member was provisioned just in time
+	Session *sessions.Issued
+}
+
+// maxTokenLength bounds a presented token before it is hashed.
+const maxTokenLength = 256
+
+// Authenticate exchanges a one-time SSO token for a member and a session:
+// the member registered with the identity, else the member with its email,
+// else a member provisioned just in time when the organization allows it.
+func (s *Service) Authenticate(ctx context.Context, p *store.Project, in AuthenticateParams) (*Authenticated, error) {
+	if in.SSOToken == "" {
+		return nil, apierr.BadRequest("sso_token_required", "sso_token is required.")
+	}
+	if len(in.SSOToken) > maxTokenLength {
+		return nil, tokenNotFound()
+	}
+	tok, err := s.Store.ConsumeSSOToken(ctx, p.ID, hashToken(in.SSOToken), s.Now())
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, tokenNotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	if err := checkPKCE(tok.PKCECodeChallenge, in.PKCECodeVerifier); err != nil {
+		return nil, err
+	}
+	var id identity
+	if err := json.Unmarshal(tok.Identity, &id); err != nil {
+		return nil, apierr.Internal(err)
+	}
+	org, err := s.Store.GetOrganization(ctx, p.ID, tok.OrganizationID)
+	if err != nil {
+		return nil, apierr.Wrap(err, http.StatusNotFound, "organization_not_found", "The organization of this login no longer exists.")
+	}
+	link, err := s.Members.LinkSSO(ctx, p, org, members.SSOIdentity{
+		ConnectionID: id.ConnectionID, ExternalID: id.Subject, Email: id.Email, Name: id.Name,
+		Groups: id.Groups, Attributes: attributesAny(id.Attributes),
+	}, jitAllowed(org, id.ConnectionID))
+	if errors.Is(err, members.ErrNoMember) {
+		return nil, apierr.Forbidden("sso_jit_provisioning_not_allowed",
+			"No member of the organization matches this identity, and the organization's sso_jit_provisioning does not allow creating one through this connection.")
+	}
+	if err != nil {
+		return nil, err
+	}
+	kind := store.KindSAML
+	if id.Kind == "oidc" {
+		kind = store.KindOIDC
+	}
+	issued, err := s.Sessions.Grant(ctx, p, org, link.Member, sessions.Grant{
+		Factor:          sessions.SSOFactor(kind, link.Registration, s.Now()),
+		DurationMinutes: in.SessionDurationMinutes, CustomClaims: in.SessionCustomClaims,
+		SessionToken: in.SessionToken, SessionJWT: in.SessionJWT,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Authenticated{Org: org, Member: link.Member, Created: link.Created, Session: issued}, nil
+}
+
+func tokenNotFound() *apierr.Error {
+	return apierr.NotFound("sso_token_not_found", "The SSO token is unknown, expired or already used; SSO tokens can be used once, within 10 minutes.")
+}
+
+// checkPKCE enforces the proof-key binding chosen at start.
+func checkPKCE(challenge, verifier string) error {
+	switch {
+	case challenge == "" && verifier != "":
+		return apierr.BadRequest("pkce_did_not_expect_code_verifier", "This login was started without pkce_code_challenge; do not send pkce_code_verifier.")
+	case challenge == "":
+		return nil
+	case verifier == "":
+		return apierr.BadRequest("pkce_expected_code_verifier", "This login was started with pkce_code_challenge; pkce_code_verifier is required.")
+	case len(verifier) > 128 || subtle.ConstantTimeCompare([]byte(oidc.S256Challenge(verifier)), []byte(challenge)) != 1:
+		return apierr.BadRequest("pkce_mismatch", "pkce_code_verifier does not match the pkce_code_challenge of this login.")
+	}
+	return nil
+}
+
+// jitAllowed applies the organization's sso_jit_provisioning to the
+// connection the member logs in through.
+func jitAllowed(org *store.Organization, connectionID string) bool {
+	switch org.SSOJITProvisioning {
+	case "ALL_ALLOWED":
+		return true
+	case "RESTRICTED":
+		for _, c := range organizations.JITAllowedConnections(org) {
+			if c == connectionID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func attributesAny(a map[string][]string) map[string]any {
+	out := make(map[string]any, len(a))
+	for k, v := range a {
+		if len(v) == 1 {
+			out[k] = v[0]
+		} else {
+			out[k] = v
+		}
+	}
+	return out
+}
