@@ -448,3 +448,24 @@ func jsonString(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// Deleting the source's whole organization deletes the external connections
+// that point at its connections (foreign keys cascade on both stores).
+func TestExternalConnectionSourceOrganizationDeleted(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("IdP Co", "idp-co")
+		e.CreateOrg("Acme", "acme")
+		src := activeSAML(e, "idp-co", false)
+		id := e.MustOK(e.Call("POST", "/v1/b2b/sso/external/acme", map[string]any{
+			"external_organization_id": "idp-co", "external_connection_id": src,
+		})).Obj("connection")["connection_id"].(string)
+		e.MustOK(e.Call("DELETE", "/v1/b2b/organizations/idp-co", nil))
+		if n := len(externalConns(e, "acme")); n != 0 {
+			t.Fatalf("%d external connections after deleting the source organization", n)
+		}
+		if _, err := e.App.Store.GetConnectionByID(context.Background(), id); err == nil {
+			t.Fatal("the external connection is still stored")
+		}
+	})
+}
