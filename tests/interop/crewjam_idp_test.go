@@ -14,6 +14,7 @@ import (
 	"github.com/crewjam/saml/logger"
 	"github.com/crewjam/saml/samlidp"
 	dsig "github.com/russellhaering/goxmldsig"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // crewjamIdP is crewjam/saml's samlidp server on httptest, with a fresh
@@ -73,10 +74,20 @@ func newCrewjamIdP(t *testing.T) *crewjamIdP {
 	idp.HTTP.Start()
 	t.Cleanup(idp.HTTP.Close)
 
-	idp.put("/users/"+userName, map[string]any{
-		"name": userName, "password": userPassword, "email": userEmail, "common_name": userFullName,
-		"given_name": "Alice", "surname": "Example", "groups": userGroups,
-	})
+	// The user is stored directly rather than through PUT /users, which
+	// hashes with bcrypt's default cost: under the race detector on a busy
+	// machine each check of that hash takes seconds, and every login checks
+	// it. The minimum cost keeps the same code path.
+	hash, err := bcrypt.GenerateFromPassword([]byte(userPassword), bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Store.Put("/users/"+userName, samlidp.User{
+		Name: userName, HashedPassword: hash, Email: userEmail, CommonName: userFullName,
+		GivenName: "Alice", Surname: "Example", Groups: userGroups,
+	}); err != nil {
+		t.Fatal(err)
+	}
 	return idp
 }
 

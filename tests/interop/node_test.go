@@ -108,8 +108,8 @@ func startNode(t *testing.T, dir, script string, config any) *nodeHelper {
 		return &nodeHelper{Info: info, logs: logs}
 	case <-done:
 		t.Fatalf("node %s exited before it was ready (its stderr follows)", script)
-	case <-time.After(20 * time.Second):
-		t.Fatalf("node %s not ready after 20s (its stderr follows)", script)
+	case <-time.After(60 * time.Second):
+		t.Fatalf("node %s not ready after 60s (its stderr follows)", script)
 	}
 	return nil
 }
