@@ -62,7 +62,7 @@ func NewBrowser(t testing.TB) *Browser {
 	}
 	b := &Browser{t: t, Stop: func(u *url.URL) bool { return u.Hostname() == "app.test" }}
 	b.Client = &http.Client{
-		Jar:     jar,
+		Jar: jar,
 		// Generous: CI runs these under the race detector on 2 cores.
 		Timeout: 60 * time.Second,
 		// Redirects are followed by Navigate itself so that every hop is
