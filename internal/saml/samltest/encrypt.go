@@ -30,7 +30,10 @@ const (
 	AlgRSA15        = "http://www.w3.org/2001/04/xmlenc#rsa-1_5"
 
 	AlgMGF1SHA1   = "http://www.w3.org/2009/xmlenc11#mgf1sha1"
+	AlgMGF1SHA224 = "http://www.w3.org/2009/xmlenc11#mgf1sha224"
 	AlgMGF1SHA256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256"
+	AlgMGF1SHA384 = "http://www.w3.org/2009/xmlenc11#mgf1sha384"
+	AlgMGF1SHA512 = "http://www.w3.org/2009/xmlenc11#mgf1sha512"
 )
 
 // EncryptOptions choose the XML Encryption algorithms. Zero values mean
@@ -72,11 +75,13 @@ func cipherKeyLen(alg string) (int, bool, bool) {
 
 func digestHash(alg string) crypto.Hash {
 	switch alg {
+	case AlgMGF1SHA224:
+		return crypto.SHA224
 	case AlgSHA256, AlgMGF1SHA256:
 		return crypto.SHA256
-	case AlgSHA384:
+	case AlgSHA384, AlgMGF1SHA384:
 		return crypto.SHA384
-	case AlgSHA512:
+	case AlgSHA512, AlgMGF1SHA512:
 		return crypto.SHA512
 	default:
 		return crypto.SHA1
