@@ -411,3 +411,33 @@ func TestCrewjamOtherBrowser(t *testing.T) {
 	errorPage(t, other, other.Submit(lastACSPost(t, b)), http.StatusBadRequest, "missing_saml_csrf_cookie")
 	wantLatestLogin(t, s.conn.Logins(t), "missing_request_cookie")
 }
+
+// TestCrewjamMissingEmail maps email to an attribute samlidp does not send.
+func TestCrewjamMissingEmail(t *testing.T) {
+	s := newCrewjamSetup(t, "crewjam-noemail")
+	s.conn.Update(t, map[string]any{"attribute_mapping": map[string]any{"email": "no-such-attribute", "full_name": "cn"}})
+	// samlidp's NameID is the email address but its format is transient, so
+	// Seam does not take it as the email either.
+	b := s.browser(t)
+	errorPage(t, b, s.spLogin(t, b), http.StatusBadRequest, "invalid_saml_response_email")
+	a := wantLatestLogin(t, s.conn.Logins(t), "missing_email_attribute")
+	if attrs, _ := a["facts"].(map[string]any)["attributes"].(map[string]any); attrs["mail"] == nil {
+		t.Fatalf("the attempt does not show the attributes the IdP sent: %v", a["facts"])
+	}
+}
+
+// TestCrewjamJITNotAllowed logs in to an organization that does not
+// provision members through this connection.
+func TestCrewjamJITNotAllowed(t *testing.T) {
+	s := newCrewjamSetup(t, "crewjam-nojit")
+	s.env.MustOK(s.env.Call("PUT", "/v1/b2b/organizations/"+s.conn.OrgID, map[string]any{"sso_jit_provisioning": "NOT_ALLOWED"}))
+	b := s.browser(t)
+	token := landing(t, b, s.spLogin(t, b), signupURL)
+	s.env.WantError(s.env.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token}), http.StatusForbidden, "sso_jit_provisioning_not_allowed")
+
+	// An existing member with the email logs in and gets registered.
+	s.env.MustOK(s.env.Call("POST", "/v1/b2b/organizations/"+s.conn.OrgID+"/members", map[string]any{"email_address": userEmail}))
+	b = s.browser(t)
+	token = landing(t, b, s.spLogin(t, b), loginURL)
+	wantRegistration(t, wantMember(t, authenticate(t, s.env, map[string]any{"sso_token": token}), userEmail, userFullName), s.conn.ID, userEmail)
+}
