@@ -348,6 +348,9 @@ func TestCrewjamAlternativeACSURL(t *testing.T) {
 	s.idp.AddShortcut("seam", s.conn.ACSURL)
 	b = s.browser(t)
 	landing(t, b, s.idpLogin(t, b, "seam"), loginURL)
+	if post := lastACSPost(t, b); post.Action.String() != s.conn.ACSURL {
+		t.Fatalf("IdP-initiated login posted to %s, want the primary ACS URL", post.Action)
+	}
 }
 
 func TestCrewjamIdPInitiatedDisabled(t *testing.T) {
