@@ -59,7 +59,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 		}
 		out.Verdict = &v
 	}
-	ks, err := s.signingKeys(ctx, p, true)
+	ks, err := s.signingKeys(ctx, p)
 	if err != nil {
 		return nil, err
 	}

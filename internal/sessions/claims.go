@@ -23,6 +23,9 @@ func mergeClaims(stored json.RawMessage, patch map[string]json.RawMessage) (json
 		if err := json.Unmarshal(stored, &m); err != nil {
 			return nil, apierr.Internal(err)
 		}
+		if m == nil { // stored JSON null
+			m = map[string]json.RawMessage{}
+		}
 	}
 	for k, v := range patch {
 		if sessionjwt.IsReservedClaim(k) {

@@ -68,7 +68,7 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 	}
 	// The key is settled outside the session transaction: creating it may
 	// lose a race, which must not abort the session write.
-	ks, err := s.signingKeys(ctx, p, true)
+	ks, err := s.signingKeys(ctx, p)
 	if err != nil {
 		return nil, err
 	}

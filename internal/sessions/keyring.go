@@ -22,16 +22,18 @@ func sealAAD(projectID, kid string) []byte {
 }
 
 // signingKeys returns the project's published keys, newest first; the first
-// one signs. With create set, a missing or too-old newest key is replaced
-// first (see the package documentation); without it the set may be empty.
-func (s *Service) signingKeys(ctx context.Context, p *store.Project, create bool) ([]sessionjwt.SigningKey, error) {
+// one signs. A missing or too-old newest key is replaced first (see the
+// package documentation) and keys past their grace period are deleted. It
+// uses its own short transactions, so it must not be called while the
+// caller holds a transaction.
+func (s *Service) signingKeys(ctx context.Context, p *store.Project) ([]sessionjwt.SigningKey, error) {
 	for attempt := 0; attempt < maxKeyAttempts; attempt++ {
 		rows, err := s.Store.ListSessionSigningKeys(ctx, p.ID)
 		if err != nil {
 			return nil, apierr.Internal(err)
 		}
 		now := s.Now()
-		if create && (len(rows) == 0 || now.Sub(rows[0].CreatedAt) >= s.rotation()) {
+		if len(rows) == 0 || now.Sub(rows[0].CreatedAt) >= s.rotation() {
 			next := 1
 			if len(rows) > 0 {
 				next = rows[0].Generation + 1
@@ -51,17 +53,32 @@ func (s *Service) signingKeys(ctx context.Context, p *store.Project, create bool
 			// Best effort: a failed cleanup only leaves unpublished rows.
 			_, _ = s.Store.DeleteSessionSigningKeys(ctx, p.ID, published[len(published)-1].Generation)
 		}
-		out := make([]sessionjwt.SigningKey, 0, len(published))
-		for _, r := range published {
-			k, err := s.unseal(r)
-			if err != nil {
-				return nil, apierr.Internal(err)
-			}
-			out = append(out, k)
-		}
-		return out, nil
+		return s.unsealAll(published)
 	}
 	return nil, apierr.Internal(errors.New("sessions: could not settle the signing key set"))
+}
+
+// verificationKeys returns the published keys through q (possibly the
+// caller's transaction) without creating or deleting any; the set may be
+// empty.
+func (s *Service) verificationKeys(ctx context.Context, q store.Queries, p *store.Project) ([]sessionjwt.SigningKey, error) {
+	rows, err := q.ListSessionSigningKeys(ctx, p.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return s.unsealAll(s.published(rows))
+}
+
+func (s *Service) unsealAll(rows []*store.SessionSigningKey) ([]sessionjwt.SigningKey, error) {
+	out := make([]sessionjwt.SigningKey, 0, len(rows))
+	for _, r := range rows {
+		k, err := s.unseal(r)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		out = append(out, k)
+	}
+	return out, nil
 }
 
 // published keeps the newest key and every older key whose successor
@@ -136,7 +153,7 @@ func (s *Service) JWKS(ctx context.Context, projectID string) ([]sessionjwt.JWK,
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	ks, err := s.signingKeys(ctx, p, true)
+	ks, err := s.signingKeys(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +173,7 @@ func projectNotFound() *apierr.Error {
 // another project be reported with its audience error instead of as a
 // forgery; the key is only ever used to verify, and the audience check then
 // fails by construction.
-func (s *Service) foreignKey(ctx context.Context, p *store.Project, token string) (sessionjwt.SigningKey, bool) {
+func (s *Service) foreignKey(ctx context.Context, q store.Queries, p *store.Project, token string) (sessionjwt.SigningKey, bool) {
 	header, _, ok := strings.Cut(token, ".")
 	if !ok || len(header) > 2048 {
 		return sessionjwt.SigningKey{}, false
@@ -171,7 +188,7 @@ func (s *Service) foreignKey(ctx context.Context, p *store.Project, token string
 	if json.Unmarshal(raw, &h) != nil || h.KID == "" || len(h.KID) > 256 {
 		return sessionjwt.SigningKey{}, false
 	}
-	row, err := s.Store.GetSessionSigningKey(ctx, h.KID)
+	row, err := q.GetSessionSigningKey(ctx, h.KID)
 	if err != nil || row.ProjectID == p.ID {
 		return sessionjwt.SigningKey{}, false
 	}

@@ -22,13 +22,13 @@ func (s *Service) byToken(ctx context.Context, q store.Queries, p *store.Project
 // authentic JWT past its exp still names its session: the session record
 // decides whether it is alive.
 func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, jwt string) (*store.MemberSession, error) {
-	ks, err := s.signingKeys(ctx, p, false)
+	ks, err := s.verificationKeys(ctx, q, p)
 	if err != nil {
 		return nil, err
 	}
 	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
 	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable {
-		if k, ok := s.foreignKey(ctx, p, jwt); ok {
+		if k, ok := s.foreignKey(ctx, q, p, jwt); ok {
 			if _, ferr := sessionjwt.VerifyIgnoringExpiry(jwt, []sessionjwt.SigningKey{k}, p.ID, s.Issuer, s.Now()); ferr != nil &&
 				apierr.TypeOf(ferr) != sessionjwt.TypeUnparsable {
 				return nil, ferr // signed by another project: its audience (or issuer) error

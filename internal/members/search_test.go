@@ -1,0 +1,77 @@
+package members
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/store"
+)
+
+func TestApplyQuery(t *testing.T) {
+	cases := []struct {
+		query    string
+		wantType string
+		check    func(f store.MemberFilter) bool
+	}{
+		{`{"operator":"AND","operands":[]}`, "", func(f store.MemberFilter) bool { return !f.Any && len(f.Conditions) == 0 }},
+		{`{"operator":"or","operands":[{"filter_name":"member_ids","filter_value":["m"]}]}`, "", func(f store.MemberFilter) bool {
+			return f.Any && f.Conditions[0].Kind == store.MemberByIDs && f.Conditions[0].Values[0] == "m"
+		}},
+		{`{"operands":[{"filter_name":"member_email_fuzzy","filter_value":"ad"},{"filter_name":"member_is_breakglass","filter_value":false}]}`, "",
+			func(f store.MemberFilter) bool {
+				return f.Conditions[0].Kind == store.MemberByEmailFuzzy && f.Conditions[0].Values[0] == "ad" &&
+					f.Conditions[1].Kind == store.MemberByBreakglass && !f.Conditions[1].Bool
+			}},
+		{`{"operator":"NOT"}`, "member_search_invalid_operator", nil},
+		{`{"operands":[{"filter_name":"nope","filter_value":[]}]}`, "member_search_invalid_filter_name", nil},
+		{`{"operands":[{"filter_name":"member_ids","filter_value":[]}]}`, "member_search_invalid_filter_value", nil},
+		{`{"operands":[{"filter_name":"member_ids","filter_value":"m"}]}`, "member_search_invalid_filter_value", nil},
+		{`{"operands":[{"filter_name":"member_email_fuzzy","filter_value":""}]}`, "member_search_invalid_filter_value", nil},
+		{`{"operands":[{"filter_name":"member_email_fuzzy","filter_value":["x"]}]}`, "member_search_invalid_filter_value", nil},
+		{`{"operands":[{"filter_name":"member_is_breakglass","filter_value":"true"}]}`, "member_search_invalid_filter_value", nil},
+		{`{"operands":[` + repeatOperand(21) + `]}`, "member_search_too_many_operands", nil},
+	}
+	for _, c := range cases {
+		var q SearchQuery
+		if err := json.Unmarshal([]byte(c.query), &q); err != nil {
+			t.Fatalf("%s: %v", c.query, err)
+		}
+		var f store.MemberFilter
+		err := applyQuery(&f, &q)
+		if apierr.TypeOf(err) != c.wantType {
+			t.Errorf("%s: error %v, want %q", c.query, err, c.wantType)
+			continue
+		}
+		if c.check != nil && !c.check(f) {
+			t.Errorf("%s: filter %+v", c.query, f)
+		}
+	}
+}
+
+func repeatOperand(n int) string {
+	s := ""
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			s += ","
+		}
+		s += `{"filter_name":"member_ids","filter_value":["m"]}`
+	}
+	return s
+}
+
+func TestCursorRoundTrip(t *testing.T) {
+	want := cursor{CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC), ID: "member-test-x"}
+	b, _ := json.Marshal(want)
+	enc := encodeCursorForTest(b)
+	got, err := decodeCursor(enc)
+	if err != nil || !got.CreatedAt.Equal(want.CreatedAt) || got.ID != want.ID {
+		t.Fatalf("round trip = %+v %v", got, err)
+	}
+	for _, bad := range []string{"", "!!", encodeCursorForTest([]byte(`{"c":"2026-01-01T00:00:00Z"}`)), encodeCursorForTest(make([]byte, 600))} {
+		if _, err := decodeCursor(bad); apierr.TypeOf(err) != "member_search_invalid_cursor" {
+			t.Errorf("decodeCursor(%q) = %v", bad, err)
+		}
+	}
+}
