@@ -113,6 +113,12 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if err != nil {
 		return nil, nil, oidcFailure(err)
 	}
+	// The cookie is checked first so that a callback opened in another
+	// browser does not use up the pending login.
+	if !hasCookie(cb.Cookies, requestCookiePrefix+params.State) {
+		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_csrf_cookie_missing", Reason: "missing_request_cookie",
+			Detail: "This browser did not start the login this callback finishes (the login cookie is missing); start the login again."}
+	}
 	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, params.State, s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state does not match a pending login (unknown, expired or already used)."})
@@ -125,10 +131,6 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 		if err != nil || ext.SourceID != conn.ID {
 			return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
 		}
-	}
-	if !hasCookie(cb.Cookies, requestCookiePrefix+req.ID) {
-		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_csrf_cookie_missing", Reason: "missing_request_cookie",
-			Detail: "This browser did not start the login this callback finishes (the login cookie is missing); start the login again."}
 	}
 	run, err := s.SSO.OIDCRuntime(conn)
 	if err != nil {
