@@ -85,11 +85,11 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 		if assertion != nil && parts.assertionSig != nil {
 			// The Response signature already covers this assertion; its own
 			// signature must verify too, and then it names the certificate.
-			if _, fp, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts); rej != nil {
+			_, fp, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts)
+			if rej != nil {
 				return fail(rej)
-			} else {
-				out.AssertionSigned, out.CertificateFingerprint = true, fp
 			}
+			out.AssertionSigned, out.CertificateFingerprint = true, fp
 		}
 	} else {
 		switch {
