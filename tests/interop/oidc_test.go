@@ -162,7 +162,14 @@ func TestOIDCStateMismatch(t *testing.T) {
 	callback := p.URL
 	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
 
-	errorPage(t, b, b.Get(withQuery(callback, "state", "forged-state-0123456789")), http.StatusBadRequest, "oidc_state_mismatch")
+	// Without the login cookie for that state, the browser is refused first.
+	forged := withQuery(callback, "state", "forged-state-0123456789")
+	errorPage(t, b, b.Get(forged), http.StatusBadRequest, "oidc_csrf_cookie_missing")
+	wantLatestLogin(t, s.logins(t), "missing_request_cookie")
+	// With a planted cookie, the state itself is checked and refused.
+	cb, _ := url.Parse(forged)
+	b.Client.Jar.SetCookies(cb, []*http.Cookie{{Name: "seam_sso_forged-state-0123456789", Value: "1", Path: cb.Path}})
+	errorPage(t, b, b.Get(forged), http.StatusBadRequest, "oidc_state_mismatch")
 	wantLatestLogin(t, s.logins(t), "state_mismatch")
 
 	// The forged state used nothing up: the real callback still completes.
@@ -179,7 +186,11 @@ func TestOIDCCallbackReplay(t *testing.T) {
 	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
 	landing(t, b, b.Get(callback.String()), signupURL)
 
-	// The same callback URL again: its state was used up with the login.
+	// The same callback URL again: the login cleared its cookie...
+	errorPage(t, b, b.Get(callback.String()), http.StatusBadRequest, "oidc_csrf_cookie_missing")
+	wantLatestLogin(t, s.logins(t), "missing_request_cookie")
+	// ...and its state was used up with the login.
+	b.Client.Jar.SetCookies(callback, []*http.Cookie{{Name: "seam_sso_" + callback.Query().Get("state"), Value: "1", Path: callback.Path}})
 	errorPage(t, b, b.Get(callback.String()), http.StatusBadRequest, "oidc_state_mismatch")
 	wantLatestLogin(t, s.logins(t), "state_mismatch")
 }
