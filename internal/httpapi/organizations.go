@@ -48,6 +48,7 @@ func (s *Server) activeConnections(r *http.Request, o *store.Organization) ([]or
 func (s *Server) orgHooks() organizations.Hooks {
 	return organizations.Hooks{
 		ConnectionBelongs: s.sso.ConnectionBelongs,
+		BeforeDelete:      s.sso.DetachOrganization,
 		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
 			var custom []rbac.Role
 			if len(org.CustomRoles) > 0 {
@@ -113,7 +114,7 @@ func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), authorize)
+	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), s.orgHooks(), authorize)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -460,7 +460,15 @@ func TestExternalConnectionSourceOrganizationDeleted(t *testing.T) {
 		id := e.MustOK(e.Call("POST", "/v1/b2b/sso/external/acme", map[string]any{
 			"external_organization_id": "idp-co", "external_connection_id": src,
 		})).Obj("connection")["connection_id"].(string)
+		// Acme names the external connection as its default and JIT-allowed.
+		e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{
+			"sso_default_connection_id": id, "sso_jit_provisioning_allowed_connections": []string{id},
+		}))
 		e.MustOK(e.Call("DELETE", "/v1/b2b/organizations/idp-co", nil))
+		acme := e.MustOK(e.Call("GET", "/v1/b2b/organizations/acme", nil)).Obj("organization")
+		if acme["sso_default_connection_id"] != nil || len(acme["sso_jit_provisioning_allowed_connections"].([]any)) != 0 {
+			t.Fatalf("acme still names the deleted external connection: %v %v", acme["sso_default_connection_id"], acme["sso_jit_provisioning_allowed_connections"])
+		}
 		if n := len(externalConns(e, "acme")); n != 0 {
 			t.Fatalf("%d external connections after deleting the source organization", n)
 		}

@@ -57,6 +57,9 @@ type Hooks struct {
 	ConnectionBelongs func(ctx context.Context, q store.Queries, projectID, orgID, connectionID string) (bool, error)
 	// RoleExists reports whether roleID is a project or organization role.
 	RoleExists func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error)
+	// BeforeDelete runs inside the delete transaction, with the organization
+	// locked, before its rows go.
+	BeforeDelete func(ctx context.Context, q store.Queries, o *store.Organization) error
 }
 
 // Create validates and stores a new organization.
@@ -119,11 +122,17 @@ func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h
 	return out, err
 }
 
-// Delete removes the organization and, through foreign keys, everything it owns.
-func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error) (string, error) {
+// Delete removes the organization and, through foreign keys, everything it
+// owns; h.BeforeDelete lets other domains clean up references to it first.
+func (s *Service) Delete(ctx context.Context, projectID, ref string, h Hooks, authorize func(o *store.Organization) error) (string, error) {
 	var id string
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		id = o.ID
+		if h.BeforeDelete != nil {
+			if err := h.BeforeDelete(ctx, q, o); err != nil {
+				return err
+			}
+		}
 		return q.DeleteOrganization(ctx, projectID, o.ID)
 	})
 	return id, err

@@ -92,3 +92,20 @@ func (s *Service) Active(ctx context.Context, org *store.Organization) ([]Active
 	}
 	return out, nil
 }
+
+// DetachOrganization is the organizations hook run before an organization is
+// deleted: External connections of other organizations that log in through
+// its connections are about to go with them (foreign-key cascade), so their
+// organizations stop naming them as default or JIT-allowed connections.
+func (s *Service) DetachOrganization(ctx context.Context, q store.Queries, o *store.Organization) error {
+	cs, err := q.ListConnections(ctx, o.ProjectID, o.ID)
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	for _, c := range cs {
+		if err := detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
