@@ -283,3 +283,23 @@ func TestSAMLConcurrentCertificateUploads(t *testing.T) {
 		}
 	})
 }
+
+func TestSAMLExpiredCertificateRefused(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	id := createSAML(e, "acme")["connection_id"].(string)
+	k, err := keys.GenerateRSAKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, expired, err := keys.IssueSelfSigned(rand.Reader, k, keys.CertOptions{CommonName: "old", Organization: "IdP",
+		NotBefore: time.Now().Add(-48 * time.Hour), NotAfter: time.Now().Add(-24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": expired})
+	e.WantError(r, 400, "invalid_x509_certificate")
+	if !strings.Contains(r.Str("error_message"), "expired") {
+		t.Errorf("message %q does not say the certificate expired", r.Str("error_message"))
+	}
+}

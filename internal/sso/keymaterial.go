@@ -73,6 +73,12 @@ func (s *Service) addVerificationCert(cfg *samlConfig, e ids.Environment, pemTex
 }
 
 func (s *Service) appendVerification(cfg *samlConfig, e ids.Environment, cert *x509.Certificate) error {
+	// The verifier refuses responses signed under an expired certificate;
+	// saying so now spares the admin a failed login later.
+	if now := s.Now(); now.After(cert.NotAfter) {
+		return apierr.BadRequest("invalid_x509_certificate",
+			"x509_certificate expired on "+cert.NotAfter.UTC().Format("2006-01-02")+"; upload the IdP's current signing certificate.")
+	}
 	fp := keys.FingerprintSHA256(cert)
 	for _, c := range cfg.Verification {
 		if c.Fingerprint == fp {

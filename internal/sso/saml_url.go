@@ -57,10 +57,20 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {
 		cfg.IDPEntityID = md.EntityID
 		cfg.IDPSSOURL = ssoURL
+		// Metadata often still lists a retired certificate during rotation:
+		// expired ones are skipped, but at least one must be current.
+		added := 0
 		for _, cert := range md.Certificates {
+			if s.Now().After(cert.NotAfter) {
+				continue
+			}
 			if err := s.appendVerification(cfg, e, cert); err != nil {
 				return err
 			}
+			added++
+		}
+		if added == 0 {
+			return apierr.BadRequest("saml_connection_metadata_invalid_format", "The metadata's signing certificates have all expired.")
 		}
 		return nil
 	})
