@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"io"
+	"net/http"
 	"testing"
 )
 
@@ -31,5 +33,14 @@ func stripRequestID(raw []byte) string {
 	}
 	delete(m, "request_id")
 	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func readAll(t *testing.T, resp *http.Response) string {
+	t.Helper()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return string(b)
 }
