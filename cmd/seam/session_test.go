@@ -16,6 +16,7 @@ import (
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testdb"
 )
 
@@ -91,6 +92,32 @@ func TestSessionCreate(t *testing.T) {
 			code, out, _ = cli("session", "create", "--project", p.ID, "--organization", org.ID, "--member", m.ID)
 			if code != 0 || !strings.Contains(out, "session_token:") || !strings.Contains(out, "member_session_id: member-session-test-") {
 				t.Errorf("text output: %d %q", code, out)
+			}
+
+			// --sso-connection: an SSO factor from the member's registration.
+			conn := &store.Connection{ProjectID: p.ID, OrganizationID: org.ID, ID: "oidc-connection-test-00000000-0000-4000-8000-000000000001",
+				Kind: store.KindOIDC, Status: "active", Config: json.RawMessage(`{}`), CreatedAt: a.Clock(), UpdatedAt: a.Clock()}
+			if err := a.Store.CreateConnection(ctx, conn); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Members.LinkSSO(ctx, p, org, members.SSOIdentity{ConnectionID: conn.ID, ExternalID: "sub-1", Email: m.Email}, false); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut = cli("session", "create", "--project", p.ID, "--organization", "acme", "--member", m.ID, "--sso-connection", conn.ID, "--json")
+			if code != 0 {
+				t.Fatalf("session create --sso-connection: %d %s", code, errOut)
+			}
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatal(err)
+			}
+			res, err = a.Sessions.Authenticate(ctx, p, sessions.AuthenticateParams{SessionToken: got["session_token"]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var factors []map[string]any
+			if err := json.Unmarshal(res.Session.AuthenticationFactors, &factors); err != nil || len(factors) != 1 ||
+				factors[0]["delivery_method"] != "sso_oidc" || factors[0]["oidc_sso_factor"].(map[string]any)["provider_id"] != conn.ID {
+				t.Errorf("factors = %s", res.Session.AuthenticationFactors)
 			}
 
 			failures := []struct {
