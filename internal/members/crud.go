@@ -2,7 +2,6 @@ package members
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 
@@ -258,13 +257,4 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, ref strin
 		return nil
 	})
 	return id, err
-}
-
-// mustJSON encodes values of this package's own types.
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err) // only called with plain structs and string slices
-	}
-	return b
 }

@@ -179,7 +179,6 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 	if err != nil {
 		return nil, err
 	}
-	created := false
 	if m == nil {
 		if m, err = s.FindByEmail(ctx, q, org, id.Email); err != nil {
 			return nil, err
@@ -215,7 +214,7 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 	if err != nil {
 		return nil, err
 	}
-	return &SSOLink{Member: m, Registration: reg, Created: created}, nil
+	return &SSOLink{Member: m, Registration: reg}, nil
 }
 
 // refreshOnLogin applies what a successful SSO login changes on a member
