@@ -256,8 +256,9 @@ func loadPolicy(path string) (rbac.Policy, error) {
 	return p, nil
 }
 
-// janitor deletes expired login state every few minutes. Every replica runs
-// one; the deletes are idempotent, so replicas need no coordination.
+// janitor deletes expired login state and member sessions every few
+// minutes. Every replica runs one; the deletes are idempotent, so replicas
+// need no coordination.
 func (a *App) janitor(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -268,6 +269,9 @@ func (a *App) janitor(ctx context.Context) {
 		case <-t.C:
 			if err := a.Login.Purge(ctx); err != nil && ctx.Err() == nil {
 				a.Log.Warn("purging expired login state failed", slog.String("error", err.Error()))
+			}
+			if _, err := a.Sessions.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purging expired member sessions failed", slog.String("error", err.Error()))
 			}
 		}
 	}
