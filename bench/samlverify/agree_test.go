@@ -14,6 +14,7 @@ func TestVerifiersAgree(t *testing.T) {
 	for _, sc := range scenarios() {
 		t.Run(sc.name, func(t *testing.T) {
 			good := makeFixture(t, k, sc, untampered)
+			t.Logf("%d bytes of XML, %d attributes", good.xmlBytes, good.want.attributes)
 			if good.xmlBytes < sc.target || good.xmlBytes > sc.target+sc.target/5 {
 				t.Errorf("fixture is %d bytes of XML; want about %d", good.xmlBytes, sc.target)
 			}
