@@ -32,3 +32,17 @@ func FuzzStoredSessionJSON(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHeaderKID: the unverified header read for foreign-key lookup never
+// panics and returns only bounded, non-empty key IDs.
+func FuzzHeaderKID(f *testing.F) {
+	for _, s := range []string{"eyJhbGciOiJSUzI1NiIsImtpZCI6Imp3ay10ZXN0LTEifQ.e30.sig", "", ".", "a.b.c", "!!.x", "eyJraWQiOjF9.x", "e30.x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tok string) {
+		kid, ok := headerKID(tok)
+		if ok != (kid != "") || len(kid) > 256 {
+			t.Fatalf("headerKID(%q) = %q, %v", tok, kid, ok)
+		}
+	})
+}
