@@ -72,7 +72,7 @@ type world struct {
 	m     *store.Member
 }
 
-func newWorld(t *testing.T, backend string) *world {
+func newWorld(t testing.TB, backend string) *world {
 	t.Helper()
 	st := testdb.Open(t, backend)
 	sealer, err := keys.NewSealer(bytes.Repeat([]byte{7}, 32), rand.Reader)
