@@ -39,7 +39,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { describeEachBackend, expectStytchError, sdkRequiredFields } from './harness.mjs';
+import { describeEachBackend, expectStytchError, freePort, sdkRequiredFields } from './harness.mjs';
 import {
   KeyShop, certBase64, certDER, certSPKI, idpMetadata, keyFragments, keySPKI, sdkFieldTypes, startHTTPS,
 } from './saml_fixtures.mjs';
@@ -116,10 +116,17 @@ md.routes.set('/slow', (req, res) => {
   res.once('close', () => clearInterval(t));
 });
 other.routes.set('/metadata', xml(idpMetadata({ ...MD, certs: [IDP[0].b64] })));
+// A server whose certificate is not in SEAM_OUTBOUND_CA_FILE.
+const untrustedTLS = shop.cert({ cn: '127.0.0.1', san: 'IP:127.0.0.1', days: 2 });
+const untrusted = await startHTTPS({ key: untrustedTLS.key, cert: untrustedTLS.pem });
+untrusted.routes.set('/metadata', xml(idpMetadata({ ...MD, certs: [IDP[0].b64] })));
+// A port with no listener: bound, then closed.
+const closedPort = await freePort();
 
 after(async () => {
   await md.close();
   await other.close();
+  await untrusted.close();
   shop.remove();
 });
 
@@ -505,6 +512,17 @@ describeEachBackend('sso saml connections', (seam) => {
       assert.deepEqual(await listed(id), snapshot, 'a rejected update changed the connection');
     });
 
+    it('accepts a certificate with CRLF line endings and surrounding whitespace, and refuses a chain', async () => {
+      const id = await newConn();
+      const crlf = `\r\n  ${IDP[4].pem.trim().replace(/\n/g, '\r\n')}\r\n\r\n`;
+      const c = (await update(id, { x509_certificate: crlf })).connection;
+      assert.equal(c.verification_certificates.length, 1);
+      assert.deepEqual(certDER(c.verification_certificates[0].certificate), certDER(IDP[4].pem));
+      // docs/sso-connections.md: one PEM certificate per update.
+      await expectStytchError(update(id, { x509_certificate: IDP[5].pem + IDP[6].pem }), 400, 'invalid_x509_certificate');
+      assert.equal((await listed(id)).verification_certificates.length, 1);
+    });
+
     it('holds at most 5 verification certificates and ignores one already present', async () => {
       const id = await newConn();
       let c;
@@ -516,6 +534,55 @@ describeEachBackend('sso saml connections', (seam) => {
       assert.deepEqual(again.verification_certificates, c.verification_certificates);
       await expectStytchError(update(id, { x509_certificate: IDP[5].pem, display_name: 'Changed' }), 400, 'too_many_sso_verification_certificates');
       assert.deepEqual(await listed(id), again);
+    });
+
+    it('loses no concurrent update of one connection', async () => {
+      const id = await newConn();
+      const a = ACTIVATING();
+      const parts = [
+        { display_name: 'Concurrent' },
+        { idp_entity_id: a.idp_entity_id },
+        { idp_sso_url: a.idp_sso_url },
+        { attribute_mapping: a.attribute_mapping },
+        { nameid_format: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent' },
+        { alternative_acs_url: 'https://legacy.example.com/acs' },
+        { alternative_audience_uri: 'https://legacy.example.com/aud' },
+        { idp_initiated_auth_disabled: true },
+        { saml_connection_implicit_role_assignments: [{ role_id: 'sso-auditor' }] },
+        { saml_encryption_private_key: ENC_KEY.pem },
+        ...IDP.slice(0, 4).map((cert) => ({ x509_certificate: cert.pem })),
+      ];
+      const results = await Promise.allSettled(parts.map((f) => update(id, f)));
+      const failed = results.filter((r) => r.status === 'rejected').map((r) => `${r.reason.status_code} ${r.reason.error_type}`);
+      assert.deepEqual(failed, [], 'concurrent updates failed');
+      const c = await listed(id);
+      assert.equal(c.display_name, 'Concurrent');
+      assert.equal(c.idp_entity_id, a.idp_entity_id);
+      assert.equal(c.idp_sso_url, a.idp_sso_url);
+      assert.deepEqual(c.attribute_mapping, a.attribute_mapping);
+      assert.equal(c.nameid_format, 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent');
+      assert.equal(c.alternative_acs_url, 'https://legacy.example.com/acs');
+      assert.equal(c.alternative_audience_uri, 'https://legacy.example.com/aud');
+      assert.equal(c.idp_initiated_auth_disabled, true);
+      assert.deepEqual(c.saml_connection_implicit_role_assignments, [{ role_id: 'sso-auditor' }]);
+      assert.equal(c.encryption_private_keys.length, 1);
+      assert.equal(c.verification_certificates.length, 4);
+      assert.equal(c.status, 'active');
+
+      // Two more certificates at once onto four: exactly one fits.
+      const more = await Promise.allSettled([IDP[4], IDP[5]].map((cert) => update(id, { x509_certificate: cert.pem })));
+      assert.equal(more.filter((r) => r.status === 'fulfilled').length, 1, 'both or neither of two racing certificates was added');
+      const refused = more.find((r) => r.status === 'rejected').reason;
+      assert.equal(refused.error_type, 'too_many_sso_verification_certificates');
+      assert.equal((await listed(id)).verification_certificates.length, 5);
+    });
+
+    it('accepts plain http IdP URLs on loopback only (local IdPs)', async () => {
+      const id = await newConn();
+      const c = (await update(id, { idp_sso_url: 'http://localhost:8080/sso', alternative_acs_url: 'http://127.0.0.1:3000/acs' })).connection;
+      assert.equal(c.idp_sso_url, 'http://localhost:8080/sso');
+      assert.equal(c.alternative_acs_url, 'http://127.0.0.1:3000/acs');
+      await expectStytchError(update(id, { alternative_acs_url: 'http://legacy.example.com/acs' }), 400, 'invalid_alternative_acs_url');
     });
 
     it('404s for unknown, other-kind and other-organization connections and unknown organizations', async () => {
@@ -590,6 +657,15 @@ describeEachBackend('sso saml connections', (seam) => {
       await expectStytchError(
         seam.client.sso.saml.updateConnection({ organization_id: org, connection_id: a.connection_id, display_name: 'x' }), 404, 'saml_connection_not_found');
       await expectStytchError(seam.client.sso.deleteConnection({ organization_id: org, connection_id: a.connection_id }), 404, 'sso_connection_not_found');
+      // The organization's default connection cannot be deleted; a deleted one leaves the JIT allow-list.
+      const c = (await seam.client.sso.saml.createConnection({ organization_id: org, display_name: 'C' })).connection;
+      await seam.client.organizations.update({ organization_id: org, sso_default_connection_id: b.connection_id,
+        sso_jit_provisioning: 'RESTRICTED', sso_jit_provisioning_allowed_connections: [b.connection_id, c.connection_id] });
+      await expectStytchError(seam.client.sso.deleteConnection({ organization_id: org, connection_id: b.connection_id }), 400, 'cannot_delete_default_sso_connection');
+      await seam.client.sso.deleteConnection({ organization_id: org, connection_id: c.connection_id });
+      const { organization } = await seam.client.organizations.get({ organization_id: org });
+      assert.equal(organization.sso_default_connection_id, b.connection_id);
+      assert.deepEqual(organization.sso_jit_provisioning_allowed_connections, [b.connection_id]);
       // Another organization's connection is not deleted through this one.
       await expectStytchError(seam.client.sso.deleteConnection({ organization_id: orgId, connection_id: b.connection_id }), 404, 'sso_connection_not_found');
       assert.ok(await listed(b.connection_id, org));
@@ -657,6 +733,11 @@ describeEachBackend('sso saml connections', (seam) => {
         assert.equal(md.hits(p), hits + 1, `${p} was not fetched`);
         assert.ok(!err.error_message.includes('<'), `${p}: the error message reflects the body: ${err.error_message}`);
       }
+      // A TLS certificate Seam does not trust, and a port nobody listens on.
+      const hits = untrusted.hits();
+      await expectStytchError(byURL(id, `${untrusted.origin}/metadata`), 400, 'saml_metadata_url_unreachable');
+      assert.equal(untrusted.hits(), hits, 'a request was sent over an untrusted TLS connection');
+      await expectStytchError(byURL(id, `https://127.0.0.1:${closedPort}/metadata`), 400, 'saml_metadata_url_unreachable');
       await expectStytchError(byURL(id, ''), 400, 'invalid_saml_metadata_url');
       await expectStytchError(byURL(MISSING_CONN, `${md.origin}/metadata`), 404, 'saml_connection_not_found');
       assert.deepEqual(await listed(id), snapshot, 'a refused metadata URL changed the connection');
@@ -717,6 +798,14 @@ describeEachBackend('sso saml connections', (seam) => {
       assert.deepEqual(await listed(id), snapshot);
     });
 
+    it('lets a member with stytch.sso get read but not update', async () => {
+      const auditor = { authorization: { session_token: s.auditor.session_token } };
+      const list = await seam.client.sso.getConnections({ organization_id: orgId }, auditor);
+      assert.ok(list.saml_connections.some((c) => c.connection_id === id));
+      await expectStytchError(seam.client.sso.getConnections({ organization_id: orgId }, { authorization: { session_token: s.otherAdmin.session_token } }),
+        403, 'session_authorization_tenancy_error');
+    });
+
     it('also guards the other SAML methods', async () => {
       const plain = { authorization: { session_token: s.plain.session_token } };
       const foreign = { authorization: { session_token: s.otherAdmin.session_token } };
@@ -769,6 +858,11 @@ describeEachBackend('sso saml metadata URL without an allow-list', (seam) => {
       ['http://2130706433/metadata', 'saml_metadata_url_refused'], // 127.0.0.1 as one decimal number
       ['http://0x7f.1/metadata', 'saml_metadata_url_refused'], // 127.0.0.1 in hex, short form
       ['https://[::ffff:127.0.0.1]/metadata', 'saml_metadata_url_refused'],
+      ['http://127.1/metadata', 'saml_metadata_url_refused'], // 127.0.0.1, short dotted form
+      ['http://017700000001/metadata', 'saml_metadata_url_refused'], // 127.0.0.1 in octal
+      ['http://0.0.0.0/metadata', 'saml_metadata_url_refused'], // reaches local listeners on Linux
+      ['http://[::]/metadata', 'saml_metadata_url_refused'],
+      ['https://localhost/metadata', 'saml_metadata_url_refused'], // https on 443, but the name resolves to loopback
       [`https://127.0.0.1:${md.port}/metadata`, 'saml_metadata_url_refused'], // a live server with valid metadata
       [`https://localhost:${md.port}/metadata`, 'saml_metadata_url_refused'],
       ['file:///etc/passwd', 'invalid_saml_metadata_url'],
