@@ -25,6 +25,9 @@ func Merge(field string, old, patch json.RawMessage) (json.RawMessage, error) {
 		if err := json.Unmarshal(old, &base); err != nil {
 			return nil, apierr.Internal(err)
 		}
+		if base == nil { // a stored JSON null
+			base = map[string]json.RawMessage{}
+		}
 	}
 	upd, err := object(field, patch)
 	if err != nil {

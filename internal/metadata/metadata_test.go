@@ -17,6 +17,7 @@ func TestMerge(t *testing.T) {
 		{`{"a":1}`, `null`, `{"a":1}`, ""},
 		{`{"a":1}`, `{}`, `{"a":1}`, ""},
 		{``, `{"x":"y"}`, `{"x":"y"}`, ""},
+		{`null`, `{"x":"y"}`, `{"x":"y"}`, ""},
 		{`{}`, `{"missing":null}`, `{}`, ""},
 		{`{}`, `[1]`, ``, "invalid_trusted_metadata"},
 		{`{}`, `"str"`, ``, "invalid_trusted_metadata"},
