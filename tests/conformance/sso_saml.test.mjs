@@ -94,6 +94,10 @@ md.routes.set('/javascript-endpoint', xml(idpMetadata({ entityID: 'https://idp.e
 // Just over 2 MiB of well-formed metadata: a valid document padded with a comment.
 const HUGE = idpMetadata({ ...MD, certs: [IDP[0].b64] }).replace('<md:IDPSSODescriptor', `<!--${'x'.repeat((2 << 20) + 1024)}-->\n  <md:IDPSSODescriptor`);
 md.routes.set('/huge', xml(HUGE));
+// Under the documented 2 MiB cap: 1.5 MiB, and the same with a small comment.
+const padded = (n) => idpMetadata({ ...MD, certs: [IDP[0].b64] }).replace('<md:IDPSSODescriptor', `<!--${'x'.repeat(n)}-->\n  <md:IDPSSODescriptor`);
+md.routes.set('/large', xml(padded(3 << 19)));
+md.routes.set('/commented', xml(padded(64)));
 md.routes.set('/redirect-other-port', (req, res) => res.writeHead(302, { Location: `${other.origin}/metadata` }).end());
 md.routes.set('/redirect-same-server', (req, res) => res.writeHead(302, { Location: `${md.origin}/metadata` }).end());
 for (let i = 1; i <= 4; i++) {
@@ -178,9 +182,11 @@ function assertNoPrivateKeys(res, label = 'response') {
 describeEachBackend('sso saml connections', (seam) => {
   let orgId;
   let slug;
+  let externalId;
   before(async () => {
     slug = uid('saml-co');
-    const { organization } = await seam.client.organizations.create({ organization_name: 'SAML Co', organization_slug: slug });
+    externalId = uid('ext');
+    const { organization } = await seam.client.organizations.create({ organization_name: 'SAML Co', organization_slug: slug, organization_external_id: externalId });
     orgId = organization.organization_id;
     // A custom role of this organization, assignable as an implicit role.
     await seam.client.rbac.organizations.setOrgPolicy({ organization_id: orgId, org_policy: { roles: [
@@ -714,6 +720,17 @@ describeEachBackend('sso saml connections', (seam) => {
       assert.equal(r.idp_entity_id, MD.entityID);
     });
 
+    it('accepts metadata up to the documented 2 MiB', async () => {
+      // docs/sso-connections.md: the guarded client "reads at most 2 MiB" and only a "body over 2 MiB" is
+      // saml_metadata_too_large; issue 3: "body capped at 2 MiB".
+      const id = await newConn();
+      const small = (await byURL(id, `${md.origin}/commented`)).connection;
+      assert.equal(small.idp_entity_id, MD.entityID);
+      const id2 = await newConn();
+      const large = (await byURL(id2, `${md.origin}/large`)).connection;
+      assert.equal(large.idp_entity_id, MD.entityID);
+    });
+
     it('refuses bad metadata with its error type and changes nothing', { timeout: 60000 }, async () => {
       const id = await activeConn();
       const snapshot = await listed(id);
@@ -748,6 +765,7 @@ describeEachBackend('sso saml connections', (seam) => {
   // session must hold stytch.sso "update" in this organization, else 403.
   describe('the authorization option', () => {
     let s; // sessions by principal
+    let adminId;
     let id;
     before(async () => {
       const member = async (org, email, roles) =>
@@ -757,8 +775,9 @@ describeEachBackend('sso saml connections', (seam) => {
         return JSON.parse(r.stdout.trim().split('\n').pop());
       };
       const otherOrg = (await seam.client.organizations.create({ organization_name: 'Other Co', organization_slug: uid('rbac-other') })).organization.organization_id;
+      adminId = await member(orgId, `${uid('admin')}@saml.example`, ['stytch_admin']);
       s = {
-        admin: await session(orgId, await member(orgId, `${uid('admin')}@saml.example`, ['stytch_admin'])),
+        admin: await session(orgId, adminId),
         plain: await session(orgId, await member(orgId, `${uid('plain')}@saml.example`, [])),
         auditor: await session(orgId, await member(orgId, `${uid('auditor')}@saml.example`, ['sso-auditor'])),
         otherAdmin: await session(otherOrg, await member(otherOrg, `${uid('admin')}@other.example`, ['stytch_admin'])),
@@ -795,6 +814,28 @@ describeEachBackend('sso saml connections', (seam) => {
           403, errType);
       }
       assert.equal(md.hits(), hits, 'an unauthorized updateByURL fetched the metadata');
+      assert.deepEqual(await listed(id), snapshot);
+    });
+
+    it('resolves the organization slug and external ID in the path before checking tenancy', async () => {
+      const admin = { authorization: { session_token: s.admin.session_token } };
+      const bySlug = await seam.client.sso.saml.updateConnection({ organization_id: slug, connection_id: id, display_name: 'By slug' }, admin);
+      assert.equal(bySlug.connection.display_name, 'By slug');
+      const byExt = await seam.client.sso.saml.updateConnection({ organization_id: externalId, connection_id: id, display_name: 'By external ID' },
+        { authorization: { session_jwt: s.admin.session_jwt } });
+      assert.equal(byExt.connection.display_name, 'By external ID');
+      await expectStytchError(
+        seam.client.sso.saml.updateConnection({ organization_id: slug, connection_id: id, display_name: 'x' }, { authorization: { session_token: s.otherAdmin.session_token } }),
+        403, 'session_authorization_tenancy_error');
+    });
+
+    it('refuses an unknown or revoked session', async () => {
+      const snapshot = await listed(id);
+      await expectStytchError(update(id, { display_name: 'x' }, { authorization: { session_token: 'no-such-session-token' } }), 404, 'session_not_found');
+      const gone = await seam.cli(['session', 'create', '--json', '--project', seam.projectId, '--organization', orgId, '--member', adminId]);
+      const g = JSON.parse(gone.stdout.trim().split('\n').pop());
+      await seam.client.sessions.revoke({ session_token: g.session_token });
+      await expectStytchError(update(id, { display_name: 'x' }, { authorization: { session_token: g.session_token } }), 404, 'session_not_found');
       assert.deepEqual(await listed(id), snapshot);
     });
 
