@@ -60,10 +60,11 @@ const SIGNING_KEY = shop.pkcs1Key(); // signing_private_key
 const SIGNING_KEY_2 = shop.pkcs1Key();
 const ENC_KEY = shop.pkcs1Key(); // saml_encryption_private_key
 const ENC_KEY_2 = shop.pkcs1Key();
+const ENC_KEY_3 = shop.pkcs1Key();
 const PKCS8_KEY = shop.pkcs8Key();
 const EC_KEY = shop.ecKey();
 const SMALL_KEY = shop.pkcs1Key(1024);
-const UPLOADED_KEYS = [SIGNING_KEY, SIGNING_KEY_2, ENC_KEY, ENC_KEY_2, PKCS8_KEY, EC_KEY, SMALL_KEY, idpKey];
+const UPLOADED_KEYS = [SIGNING_KEY, SIGNING_KEY_2, ENC_KEY, ENC_KEY_2, ENC_KEY_3, PKCS8_KEY, EC_KEY, SMALL_KEY, idpKey];
 
 // ---- the metadata servers ----
 const md = await startHTTPS({ key: tls.key, cert: tls.pem });
@@ -98,6 +99,39 @@ md.routes.set('/huge', xml(HUGE));
 const padded = (n) => idpMetadata({ ...MD, certs: [IDP[0].b64] }).replace('<md:IDPSSODescriptor', `<!--${'x'.repeat(n)}-->\n  <md:IDPSSODescriptor`);
 md.routes.set('/large', xml(padded(3 << 19)));
 md.routes.set('/commented', xml(padded(64)));
+// Shapes real IdPs publish (written for this file, not copied from an IdP):
+// base64 wrapped at 64 columns; a KeyDescriptor without `use` (signing and
+// encryption) beside an encryption-only one that must not become trusted; an
+// EntitiesDescriptor holding the IdP and an SP; an Entra-style document in the
+// default namespace with a metadata signature and a WS-Federation
+// RoleDescriptor ahead of the IDPSSODescriptor; a UTF-8 byte order mark.
+const wrap = (b64) => '\n' + b64.match(/.{1,64}/g).join('\n') + '\n';
+const kd = (use, b64) => `<md:KeyDescriptor${use ? ` use="${use}"` : ''}><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${b64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`;
+md.routes.set('/okta-style', xml(`<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="http://www.okta.com/exk1abcdEFGH">
+  <md:IDPSSODescriptor WantAuthnRequestsSigned="false" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    ${kd('', wrap(IDP[3].b64))}
+    ${kd('encryption', IDP[4].b64)}
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified</md:NameIDFormat>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://acme.okta.example/app/exk1/sso/saml"/>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://acme.okta.example/app/exk1/sso/saml?binding=redirect"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`));
+md.routes.set('/entities', xml(`<?xml version="1.0"?>
+<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Name="federation">
+  <md:EntityDescriptor entityID="https://sp.example.com/shibboleth">
+    <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+      <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.com/acs" index="0"/>
+    </md:SPSSODescriptor>
+  </md:EntityDescriptor>
+  <md:EntityDescriptor entityID="https://idp.university.example/idp/shibboleth">
+    <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol urn:oasis:names:tc:SAML:1.1:protocol">
+      ${kd('signing', IDP[5].b64)}
+      <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.university.example/idp/profile/SAML2/Redirect/SSO"/>
+    </md:IDPSSODescriptor>
+  </md:EntityDescriptor>
+</md:EntitiesDescriptor>`));
+md.routes.set('/entra-style', xml(`\ufeff<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_0f4c1d2e" entityID="https://sts.windows.example/11111111-2222-3333-4444-555555555555/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><Reference URI="#_0f4c1d2e"><Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue>AAAA</DigestValue></Reference></SignedInfo><SignatureValue>AAAA</SignatureValue><KeyInfo><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></Signature><RoleDescriptor xsi:type="fed:SecurityTokenServiceType" protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><fed:PassiveRequestorEndpoint><wsa:EndpointReference xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>https://login.entra.example/11111111/wsfed</wsa:Address></wsa:EndpointReference></fed:PassiveRequestorEndpoint></RoleDescriptor><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.entra.example/11111111/saml2"/><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.entra.example/11111111/saml2"/><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://login.entra.example/11111111/saml2/post"/></IDPSSODescriptor></EntityDescriptor>`));
 md.routes.set('/redirect-other-port', (req, res) => res.writeHead(302, { Location: `${other.origin}/metadata` }).end());
 md.routes.set('/redirect-same-server', (req, res) => res.writeHead(302, { Location: `${md.origin}/metadata` }).end());
 for (let i = 1; i <= 4; i++) {
@@ -474,6 +508,15 @@ describeEachBackend('sso saml connections', (seam) => {
         404, 'saml_connection_not_found');
     });
 
+    it('holds at most 5 encryption keys', async () => {
+      const id = await newConn();
+      for (const k of [ENC_KEY, ENC_KEY_2, ENC_KEY_3, SIGNING_KEY, SIGNING_KEY_2]) await update(id, { saml_encryption_private_key: k.pem });
+      const full = await listed(id);
+      assert.equal(full.encryption_private_keys.length, 5);
+      await expectStytchError(update(id, { saml_encryption_private_key: idpKey.pem, display_name: 'Changed' }), 400, 'too_many_saml_encryption_private_keys');
+      assert.deepEqual(await listed(id), full);
+    });
+
     it('refuses every invalid field with its error type and changes nothing', async () => {
       const id = await activeConn();
       const snapshot = await listed(id);
@@ -493,6 +536,10 @@ describeEachBackend('sso saml connections', (seam) => {
         [{ signing_private_key: SMALL_KEY.pem }, 'saml_signing_private_key_invalid'],
         [{ signing_private_key: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n' }, 'saml_signing_private_key_invalid'],
         [{ saml_encryption_private_key: PKCS8_KEY.pem }, 'saml_encryption_private_key_format_not_supported'],
+        [{ saml_encryption_private_key: '-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n' }, 'saml_encryption_private_key_invalid'],
+        [{ signing_private_key: `-----BEGIN RSA PRIVATE KEY-----\n${'A'.repeat(17 << 10)}\n-----END RSA PRIVATE KEY-----\n` }, 'private_key_too_long'],
+        [{ idp_initiated_auth_disabled: 'yes' }, 'invalid_request_value'],
+        [{ allow_gateway_callback: 1 }, 'invalid_request_value'],
         [{ saml_connection_implicit_role_assignments: [{ role_id: 'no-such-role' }] }, 'invalid_rbac_role_id'],
         [{ attribute_mapping: { email: 'mail', full_name: 'cn', groups: 'g' }, saml_group_implicit_role_assignments: [{ role_id: 'no-such-role', group: 'G' }] }, 'invalid_rbac_role_id'],
         [{ saml_connection_implicit_role_assignments: [{ role_id: 'stytch_member' }] }, 'cannot_assign_default_rbac_role_id'],
@@ -638,6 +685,22 @@ describeEachBackend('sso saml connections', (seam) => {
       await expectStytchError(
         seam.client.sso.saml.deleteVerificationCertificate({ organization_id: orgId, connection_id: MISSING_CONN, certificate_id: first.certificate_id }),
         404, 'saml_connection_not_found');
+
+      // Only this connection's verification certificates: not its signing certificate, not another connection's.
+      const signing = after.signing_certificates[0].certificate_id;
+      await expectStytchError(
+        seam.client.sso.saml.deleteVerificationCertificate({ organization_id: orgId, connection_id: id, certificate_id: signing }),
+        404, 'sso_verification_key_not_found');
+      const otherConn = await newConn();
+      const otherCert = (await update(otherConn, { x509_certificate: IDP[2].pem })).connection.verification_certificates[0].certificate_id;
+      await expectStytchError(
+        seam.client.sso.saml.deleteVerificationCertificate({ organization_id: orgId, connection_id: id, certificate_id: otherCert }),
+        404, 'sso_verification_key_not_found');
+      await expectStytchError(
+        seam.client.sso.saml.deleteEncryptionPrivateKey({ organization_id: orgId, connection_id: otherConn, private_key_id: otherCert }),
+        404, 'saml_encryption_private_key_not_found');
+      assert.deepEqual((await listed(id)).signing_certificates, after.signing_certificates);
+      assert.equal((await listed(otherConn)).verification_certificates.length, 1);
     });
   });
 
@@ -718,6 +781,24 @@ describeEachBackend('sso saml connections', (seam) => {
       assert.equal(c.idp_entity_id, 'https://idp.example.com/post-only');
       const r = (await byURL(id, `${md.origin}/redirect-same-server`)).connection;
       assert.equal(r.idp_entity_id, MD.entityID);
+    });
+
+    it('reads metadata as IdPs publish it', async () => {
+      const okta = (await byURL(await newConn(), `${md.origin}/okta-style`)).connection;
+      assert.equal(okta.idp_entity_id, 'http://www.okta.com/exk1abcdEFGH');
+      assert.equal(okta.idp_sso_url, 'https://acme.okta.example/app/exk1/sso/saml?binding=redirect');
+      assert.deepEqual(okta.verification_certificates.map((v) => certDER(v.certificate)), [certDER(IDP[3].pem)],
+        'the KeyDescriptor without use is trusted and the encryption-only one is not');
+
+      const fed = (await byURL(await newConn(), `${md.origin}/entities`)).connection;
+      assert.equal(fed.idp_entity_id, 'https://idp.university.example/idp/shibboleth');
+      assert.equal(fed.idp_sso_url, 'https://idp.university.example/idp/profile/SAML2/Redirect/SSO');
+      assert.deepEqual(fed.verification_certificates.map((v) => certDER(v.certificate)), [certDER(IDP[5].pem)]);
+
+      const entra = (await byURL(await newConn(), `${md.origin}/entra-style`)).connection;
+      assert.equal(entra.idp_entity_id, 'https://sts.windows.example/11111111-2222-3333-4444-555555555555/');
+      assert.equal(entra.idp_sso_url, 'https://login.entra.example/11111111/saml2');
+      assert.deepEqual(entra.verification_certificates.map((v) => certDER(v.certificate)), [certDER(IDP[6].pem)]);
     });
 
     it('accepts metadata up to the documented 2 MiB', async () => {
