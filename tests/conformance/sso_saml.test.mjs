@@ -133,6 +133,10 @@ md.routes.set('/entities', xml(`<?xml version="1.0"?>
 </md:EntitiesDescriptor>`));
 md.routes.set('/entra-style', xml(`\ufeff<?xml version="1.0" encoding="utf-8"?><EntityDescriptor ID="_0f4c1d2e" entityID="https://sts.windows.example/11111111-2222-3333-4444-555555555555/" xmlns="urn:oasis:names:tc:SAML:2.0:metadata"><Signature xmlns="http://www.w3.org/2000/09/xmldsig#"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><Reference URI="#_0f4c1d2e"><Transforms><Transform Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature"/><Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/></Transforms><DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><DigestValue>AAAA</DigestValue></Reference></SignedInfo><SignatureValue>AAAA</SignatureValue><KeyInfo><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></Signature><RoleDescriptor xsi:type="fed:SecurityTokenServiceType" protocolSupportEnumeration="http://docs.oasis-open.org/wsfed/federation/200706" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:fed="http://docs.oasis-open.org/wsfed/federation/200706"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><fed:PassiveRequestorEndpoint><wsa:EndpointReference xmlns:wsa="http://www.w3.org/2005/08/addressing"><wsa:Address>https://login.entra.example/11111111/wsfed</wsa:Address></wsa:EndpointReference></fed:PassiveRequestorEndpoint></RoleDescriptor><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${IDP[6].b64}</X509Certificate></X509Data></KeyInfo></KeyDescriptor><SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.entra.example/11111111/saml2"/><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://login.entra.example/11111111/saml2"/><SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://login.entra.example/11111111/saml2/post"/></IDPSSODescriptor></EntityDescriptor>`));
 md.routes.set('/redirect-other-port', (req, res) => res.writeHead(302, { Location: `${other.origin}/metadata` }).end());
+md.routes.set('/redirect-metadata-ip', (req, res) => res.writeHead(302, { Location: 'https://169.254.169.254/latest/meta-data/' }).end());
+md.routes.set('/redirect-downgrade', (req, res) => res.writeHead(302, { Location: 'http://169.254.169.254/latest/meta-data/' }).end());
+md.routes.set('/redirect-loopback-v6', (req, res) => res.writeHead(307, { Location: `https://[::1]:${md.port}/metadata` }).end());
+md.routes.set('/redirect-file', (req, res) => res.writeHead(302, { Location: 'file:///etc/passwd' }).end());
 md.routes.set('/redirect-same-server', (req, res) => res.writeHead(302, { Location: `${md.origin}/metadata` }).end());
 for (let i = 1; i <= 4; i++) {
   md.routes.set(`/hop${i}`, (req, res) => res.writeHead(302, { Location: `${md.origin}/hop${i + 1}` }).end());
@@ -1021,8 +1025,34 @@ describeEachBackend('sso saml metadata URL with a host:port allow-list', (seam) 
     assert.equal(other.hits(), otherHits, 'the server outside the allow-list was contacted');
     assert.deepEqual((await seam.client.sso.getConnections({ organization_id: org })).saml_connections, snapshot);
 
+    for (const [p, errType] of [
+      ['/redirect-metadata-ip', 'saml_metadata_url_refused'],
+      ['/redirect-loopback-v6', 'saml_metadata_url_refused'],
+    ]) {
+      const n = md.hits(p);
+      await expectStytchError(byURL(id, md.origin + p), 400, errType);
+      assert.equal(md.hits(p), n + 1, `${p} was not asked`);
+    }
+    // Another loopback address on the allowed port is not the allowed pair.
+    await expectStytchError(byURL(id, `https://127.0.0.2:${md.port}/metadata`), 400, 'saml_metadata_url_refused');
+    assert.deepEqual((await seam.client.sso.getConnections({ organization_id: org })).saml_connections, snapshot);
+
     // The allowed pair itself works.
     const c = (await byURL(id, `${md.origin}/metadata`)).connection;
     assert.equal(c.idp_entity_id, MD.entityID);
+  });
+
+  // A redirect to file: is "not an http(s) URL" (invalid_saml_metadata_url in docs/sso-connections.md). The docs
+  // do not name the type for a redirect from https down to plain http; Seam answers invalid_saml_metadata_url
+  // (before looking at the address), and saml_metadata_url_refused would be as fair, so either is accepted.
+  it('refuses a redirect to file: and a redirect from https down to plain http', async () => {
+    const { organization } = await seam.client.organizations.create({ organization_name: 'Pinned 2', organization_slug: uid('pinned') });
+    const org = organization.organization_id;
+    const id = (await seam.client.sso.saml.createConnection({ organization_id: org })).connection.connection_id;
+    const snapshot = (await seam.client.sso.getConnections({ organization_id: org })).saml_connections;
+    const byURL = (p) => seam.client.sso.saml.updateByURL({ organization_id: org, connection_id: id, metadata_url: md.origin + p });
+    await expectStytchError(byURL('/redirect-file'), 400, 'invalid_saml_metadata_url');
+    await expectStytchError(byURL('/redirect-downgrade'), 400, /^(invalid_saml_metadata_url|saml_metadata_url_refused)$/);
+    assert.deepEqual((await seam.client.sso.getConnections({ organization_id: org })).saml_connections, snapshot);
   });
 }, { env: { SEAM_OUTBOUND_ALLOW: `127.0.0.1:${md.port}`, SEAM_OUTBOUND_CA_FILE: tls.path } });
