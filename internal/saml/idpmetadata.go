@@ -11,8 +11,9 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 )
 
-// MaxMetadataSize bounds IdP metadata documents.
-const MaxMetadataSize = 1 << 20
+// MaxMetadataSize bounds IdP metadata documents: the outbound client reads
+// at most 2 MiB, and a document it delivers must not be refused for size.
+const MaxMetadataSize = 2 << 20
 
 // Stytch error types of metadata parsing.
 const (
@@ -128,7 +129,7 @@ func metadataXMLError(rej *Rejection) error {
 	var msg string
 	switch rej.Reason {
 	case ReasonTooLarge:
-		msg = "The IdP metadata exceeds the size limits (1 MiB, 20000 elements, depth 48)."
+		msg = "The IdP metadata exceeds the size limits (2 MiB, 20000 elements, depth 48)."
 	case ReasonDoctypeForbidden:
 		msg = "The IdP metadata must not contain a DOCTYPE or entity declarations."
 	case ReasonUnstableXML:
