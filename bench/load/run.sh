@@ -40,6 +40,7 @@ trap cleanup EXIT
 (cd "$root" && go build -o "$work/seam" ./cmd/seam && go build -o "$work/load" ./bench/load)
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# commit $(cd "$root" && git rev-parse --short HEAD); uncommitted changes in the server's packages: $(cd "$root" && git status --short cmd internal ':(exclude)*_test.go' | grep -v '^??' | wc -l) files"
 echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP"
 
 for backend in "${backends[@]}"; do
