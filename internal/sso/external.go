@@ -116,20 +116,15 @@ type ExternalUpdate struct {
 // UpdateExternal applies a partial update under a row lock; on error
 // nothing changes.
 func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *store.Organization, id string, in ExternalUpdate) (*store.Connection, error) {
-	if in.ConnectionID != "" && in.ConnectionID != id {
-		return nil, apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
+	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+		return nil, err
 	}
 	if in.DisplayName.Has() {
 		if err := validateDisplayName(in.DisplayName.V); err != nil {
 			return nil, err
 		}
 	}
-	var out *store.Connection
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		c, err := loadForUpdate(ctx, q, org, store.KindExternal, id)
-		if err != nil {
-			return err
-		}
+	return s.mutate(ctx, org, store.KindExternal, id, func(q store.Queries, c *store.Connection) error {
 		cfg, err := decodeExternal(c)
 		if err != nil {
 			return apierr.Internal(err)
@@ -158,14 +153,8 @@ func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *sto
 		}
 		c.Config = cfg.encode()
 		c.Status = "active"
-		c.UpdatedAt = s.Now()
-		if err := q.UpdateConnection(ctx, c); err != nil {
-			return apierr.Internal(err)
-		}
-		out = c
 		return nil
 	})
-	return out, err
 }
 
 // validateExternalRoles checks role IDs against the external connection's

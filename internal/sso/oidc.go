@@ -30,17 +30,11 @@ type OIDCCreate struct {
 
 // CreateOIDC creates a pending OIDC connection.
 func (s *Service) CreateOIDC(ctx context.Context, p *store.Project, org *store.Organization, in OIDCCreate) (*store.Connection, error) {
-	cfg := &oidcConfig{IdentityProvider: "generic"}
-	if in.IdentityProvider.Has() {
-		if err := validateIdentityProvider(in.IdentityProvider.V); err != nil {
-			return nil, err
-		}
-		cfg.IdentityProvider = in.IdentityProvider.V
-	}
-	display := in.DisplayName.Or("")
-	if err := validateDisplayName(display); err != nil {
+	idp, display, err := createBasics(in.IdentityProvider, in.DisplayName)
+	if err != nil {
 		return nil, err
 	}
+	cfg := &oidcConfig{IdentityProvider: idp}
 	now := s.Now()
 	c := &store.Connection{
 		ProjectID: p.ID, OrganizationID: org.ID, ID: s.IDs.New(ids.OIDCConnection, env(p)), Kind: store.KindOIDC,
@@ -77,8 +71,8 @@ type OIDCUpdate struct {
 // body's values and the returned warning says why discovery did not help.
 // On any error nothing changes.
 func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.Organization, id string, in OIDCUpdate) (*store.Connection, string, error) {
-	if in.ConnectionID != "" && in.ConnectionID != id {
-		return nil, "", apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
+	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+		return nil, "", err
 	}
 	patch, err := validateOIDCUpdate(in)
 	if err != nil {
@@ -98,12 +92,7 @@ func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.O
 	if issuerChanged {
 		discovered, warning = s.discover(ctx, in.Issuer.V)
 	}
-	var out *store.Connection
-	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		c, err := loadForUpdate(ctx, q, org, store.KindOIDC, id)
-		if err != nil {
-			return err
-		}
+	out, err := s.mutate(ctx, org, store.KindOIDC, id, func(_ store.Queries, c *store.Connection) error {
 		cfg, err := decodeOIDC(c)
 		if err != nil {
 			return apierr.Internal(err)
@@ -120,11 +109,6 @@ func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.O
 		}
 		c.Config = cfg.encode()
 		c.Status = status(cfg.active())
-		c.UpdatedAt = s.Now()
-		if err := q.UpdateConnection(ctx, c); err != nil {
-			return apierr.Internal(err)
-		}
-		out = c
 		return nil
 	})
 	if err != nil {

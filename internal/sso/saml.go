@@ -19,17 +19,11 @@ type SAMLCreate struct {
 // CreateSAML creates a pending SAML connection with its own signing key and
 // certificate.
 func (s *Service) CreateSAML(ctx context.Context, p *store.Project, org *store.Organization, in SAMLCreate) (*store.Connection, error) {
-	cfg := &samlConfig{IdentityProvider: "generic", NameIDFormat: DefaultNameIDFormat}
-	if in.IdentityProvider.Has() {
-		if err := validateIdentityProvider(in.IdentityProvider.V); err != nil {
-			return nil, err
-		}
-		cfg.IdentityProvider = in.IdentityProvider.V
-	}
-	display := in.DisplayName.Or("")
-	if err := validateDisplayName(display); err != nil {
+	idp, display, err := createBasics(in.IdentityProvider, in.DisplayName)
+	if err != nil {
 		return nil, err
 	}
+	cfg := &samlConfig{IdentityProvider: idp, NameIDFormat: DefaultNameIDFormat}
 	e := env(p)
 	id := s.IDs.New(ids.SAMLConnection, e)
 	key, err := keys.GenerateRSAKey(s.Rand, s.keyBits())
@@ -76,23 +70,18 @@ type SAMLUpdate struct {
 // UpdateSAML applies a partial update under a row lock. Every field is
 // validated before anything is written; on error nothing changes.
 func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLUpdate) (*store.Connection, error) {
-	if in.ConnectionID != "" && in.ConnectionID != id {
-		return nil, apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
+	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+		return nil, err
 	}
 	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {
 		return s.applySAML(c, cfg, org, env(p), in)
 	})
 }
 
-// mutateSAML locks a SAML connection, lets fn change it, recomputes the
-// status and writes it back, all in one transaction.
+// mutateSAML locks a SAML connection, lets fn change it and recomputes the
+// status, in one transaction.
 func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id string, fn func(c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
-	var out *store.Connection
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		c, err := loadForUpdate(ctx, q, org, store.KindSAML, id)
-		if err != nil {
-			return err
-		}
+	return s.mutate(ctx, org, store.KindSAML, id, func(_ store.Queries, c *store.Connection) error {
 		cfg, err := decodeSAML(c)
 		if err != nil {
 			return apierr.Internal(err)
@@ -102,14 +91,8 @@ func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id st
 		}
 		c.Config = cfg.encode()
 		c.Status = status(cfg.active())
-		c.UpdatedAt = s.Now()
-		if err := q.UpdateConnection(ctx, c); err != nil {
-			return apierr.Internal(err)
-		}
-		out = c
 		return nil
 	})
-	return out, err
 }
 
 func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Organization, e ids.Environment, in SAMLUpdate) error {

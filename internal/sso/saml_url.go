@@ -22,8 +22,8 @@ type SAMLMetadataURL struct {
 // transaction so no row lock is held across network I/O; every failure
 // leaves the connection unchanged.
 func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLMetadataURL) (*store.Connection, error) {
-	if in.ConnectionID != "" && in.ConnectionID != id {
-		return nil, apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
+	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(in.MetadataURL) == "" {
 		return nil, apierr.BadRequest("invalid_saml_metadata_url", "metadata_url is required.")

@@ -15,6 +15,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -103,4 +104,52 @@ func quote(s string) string {
 // cannot be moved to another connection.
 func sealAAD(connectionID, keyID string) []byte {
 	return []byte("seam/sso/" + connectionID + "/" + keyID)
+}
+
+// bodyConnectionID checks a connection_id the body may repeat (the Go SDK
+// sends path parameters in the body) against the path.
+func bodyConnectionID(inBody, inPath string) error {
+	if inBody != "" && inBody != inPath {
+		return apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
+	}
+	return nil
+}
+
+// mutate locks a connection of kind (any kind for "") in org, lets fn
+// change it, and writes it back, all in one transaction; fn's error rolls
+// everything back, so a failed update leaves the row as it was.
+func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id string, fn func(q store.Queries, c *store.Connection) error) (*store.Connection, error) {
+	var out *store.Connection
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		c, err := loadForUpdate(ctx, q, org, kind, id)
+		if err != nil {
+			return err
+		}
+		if err := fn(q, c); err != nil {
+			return err
+		}
+		c.UpdatedAt = s.Now()
+		if err := q.UpdateConnection(ctx, c); err != nil {
+			return apierr.Internal(err)
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// createBasics validates the fields every create body has.
+func createBasics(idp, display opt.Value[string]) (identityProvider, displayName string, err error) {
+	identityProvider = "generic"
+	if idp.Has() {
+		if err := validateIdentityProvider(idp.V); err != nil {
+			return "", "", err
+		}
+		identityProvider = idp.V
+	}
+	displayName = display.Or("")
+	if err := validateDisplayName(displayName); err != nil {
+		return "", "", err
+	}
+	return identityProvider, displayName, nil
 }
