@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -65,7 +66,7 @@ func FuzzSearchQuery(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, raw []byte) {
-		var q SearchQuery
+		var q search.Query
 		if json.Unmarshal(raw, &q) != nil {
 			return
 		}
@@ -81,6 +82,6 @@ func FuzzSearchQuery(f *testing.F) {
 				t.Fatalf("%d values", len(c.Values))
 			}
 		}
-		_, _ = decodeCursor(string(raw))
+		_, _ = search.Decode(string(raw), errPrefix)
 	})
 }

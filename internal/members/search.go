@@ -2,34 +2,23 @@ package members
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/store"
 )
 
 // SearchParams is the body of POST /v1/b2b/organizations/members/search.
+// A filter_value is a list of strings, a string (fuzzy filters) or a
+// boolean (member_is_breakglass).
 type SearchParams struct {
-	OrganizationIDs []string     `json:"organization_ids"`
-	Cursor          string       `json:"cursor"`
-	Limit           int          `json:"limit"`
-	Query           *SearchQuery `json:"query"`
-}
-
-// SearchQuery is Stytch's {operator, operands} expression.
-type SearchQuery struct {
-	Operator string    `json:"operator"`
-	Operands []Operand `json:"operands"`
-}
-
-// Operand is one filter; filter_value is a list of strings, a string (fuzzy
-// filters) or a boolean (member_is_breakglass).
-type Operand struct {
-	FilterName  string          `json:"filter_name"`
-	FilterValue json.RawMessage `json:"filter_value"`
+	OrganizationIDs []string      `json:"organization_ids"`
+	Cursor          string        `json:"cursor"`
+	Limit           int           `json:"limit"`
+	Query           *search.Query `json:"query"`
 }
 
 // SearchResult is one page of members.
@@ -41,16 +30,12 @@ type SearchResult struct {
 
 // Search limits.
 const (
-	MaxSearchLimit         = 1000
 	MaxSearchOrganizations = 100
 	maxOperands            = 20
 	maxFilterValues        = 1000
 )
 
-type cursor struct {
-	CreatedAt time.Time `json:"c"`
-	ID        string    `json:"i"`
-}
+const errPrefix = "member_search"
 
 // filterSpec maps Stytch's member filter names to store conditions and
 // the JSON shape of their values ("list", "string" or "bool").
@@ -81,41 +66,31 @@ func filterSpec(name string) (kind, shape string, ok bool) {
 // Search runs a member search over organizations of the project, whose IDs
 // the caller has resolved (orgIDs).
 func (s *Service) Search(ctx context.Context, projectID string, orgIDs []string, p SearchParams) (*SearchResult, error) {
-	if p.Limit < 0 || p.Limit > MaxSearchLimit {
-		return nil, apierr.BadRequest("member_search_invalid_limit", "limit must be between 1 and 1000.")
+	limit, err := search.Limit(p.Limit, errPrefix)
+	if err != nil {
+		return nil, err
 	}
-	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, Limit: p.Limit}
-	if f.Limit == 0 {
-		f.Limit = 100
+	c, err := search.Decode(p.Cursor, errPrefix)
+	if err != nil {
+		return nil, err
 	}
-	if p.Cursor != "" {
-		c, err := decodeCursor(p.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		f.AfterCreated, f.AfterID = c.CreatedAt, c.ID
-	}
+	// One extra row tells whether another page exists.
+	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, Limit: limit + 1, AfterCreated: c.CreatedAt, AfterID: c.ID}
 	if p.Query != nil {
 		if err := applyQuery(&f, p.Query); err != nil {
 			return nil, err
 		}
 	}
-	f.Limit++ // one extra row tells whether another page exists
 	ms, total, err := s.Store.SearchMembers(ctx, f)
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	res := &SearchResult{Members: ms, Total: total}
-	if len(ms) == f.Limit {
-		res.Members = ms[:f.Limit-1]
-		last := res.Members[len(res.Members)-1]
-		b, _ := json.Marshal(cursor{last.CreatedAt, last.ID})
-		res.NextCursor = base64.RawURLEncoding.EncodeToString(b)
-	}
+	res := &SearchResult{Total: total}
+	res.Members, res.NextCursor = search.Page(ms, limit, func(m *store.Member) (time.Time, string) { return m.CreatedAt, m.ID })
 	return res, nil
 }
 
-func applyQuery(f *store.MemberFilter, q *SearchQuery) error {
+func applyQuery(f *store.MemberFilter, q *search.Query) error {
 	switch strings.ToUpper(q.Operator) {
 	case "", "AND":
 	case "OR":
@@ -155,13 +130,4 @@ func applyQuery(f *store.MemberFilter, q *SearchQuery) error {
 		f.Conditions = append(f.Conditions, c)
 	}
 	return nil
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" {
-		return c, apierr.BadRequest("member_search_invalid_cursor", "cursor is not a cursor returned by a previous search.")
-	}
-	return c, nil
 }

@@ -3,9 +3,9 @@ package members
 import (
 	"encoding/json"
 	"testing"
-	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -34,7 +34,7 @@ func TestApplyQuery(t *testing.T) {
 		{`{"operands":[` + repeatOperand(21) + `]}`, "member_search_too_many_operands", nil},
 	}
 	for _, c := range cases {
-		var q SearchQuery
+		var q search.Query
 		if err := json.Unmarshal([]byte(c.query), &q); err != nil {
 			t.Fatalf("%s: %v", c.query, err)
 		}
@@ -59,19 +59,4 @@ func repeatOperand(n int) string {
 		s += `{"filter_name":"member_ids","filter_value":["m"]}`
 	}
 	return s
-}
-
-func TestCursorRoundTrip(t *testing.T) {
-	want := cursor{CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 6000, time.UTC), ID: "member-test-x"}
-	b, _ := json.Marshal(want)
-	enc := encodeCursorForTest(b)
-	got, err := decodeCursor(enc)
-	if err != nil || !got.CreatedAt.Equal(want.CreatedAt) || got.ID != want.ID {
-		t.Fatalf("round trip = %+v %v", got, err)
-	}
-	for _, bad := range []string{"", "!!", encodeCursorForTest([]byte(`{"c":"2026-01-01T00:00:00Z"}`)), encodeCursorForTest(make([]byte, 600))} {
-		if _, err := decodeCursor(bad); apierr.TypeOf(err) != "member_search_invalid_cursor" {
-			t.Errorf("decodeCursor(%q) = %v", bad, err)
-		}
-	}
 }

@@ -2,33 +2,20 @@ package organizations
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"strings"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/store"
 )
 
 // SearchParams is the body of POST /v1/b2b/organizations/search.
 type SearchParams struct {
-	Cursor string       `json:"cursor"`
-	Limit  int          `json:"limit"`
-	Query  *SearchQuery `json:"query"`
-}
-
-// SearchQuery is Stytch's {operator, operands} search expression.
-type SearchQuery struct {
-	Operator string    `json:"operator"`
-	Operands []Operand `json:"operands"`
-}
-
-// Operand is one filter; filter_value is a list of strings for every filter
-// this server supports.
-type Operand struct {
-	FilterName  string          `json:"filter_name"`
-	FilterValue json.RawMessage `json:"filter_value"`
+	Cursor string        `json:"cursor"`
+	Limit  int           `json:"limit"`
+	Query  *search.Query `json:"query"`
 }
 
 // SearchResult is one page of organizations.
@@ -38,50 +25,35 @@ type SearchResult struct {
 	NextCursor    string // "" when there are no more results
 }
 
-const maxLimit = 1000
-
-type cursor struct {
-	CreatedAt time.Time `json:"c"`
-	ID        string    `json:"i"`
-}
+const errPrefix = "organization_search"
 
 // Search runs a search within the project.
 func (s *Service) Search(ctx context.Context, projectID string, p SearchParams) (*SearchResult, error) {
-	f := store.OrganizationFilter{ProjectID: projectID, Limit: p.Limit}
-	if p.Limit < 0 || p.Limit > maxLimit {
-		return nil, apierr.BadRequest("organization_search_invalid_limit", "limit must be between 1 and 1000.")
+	limit, err := search.Limit(p.Limit, errPrefix)
+	if err != nil {
+		return nil, err
 	}
-	if f.Limit == 0 {
-		f.Limit = 100
+	c, err := search.Decode(p.Cursor, errPrefix)
+	if err != nil {
+		return nil, err
 	}
-	if p.Cursor != "" {
-		c, err := decodeCursor(p.Cursor)
-		if err != nil {
-			return nil, err
-		}
-		f.AfterCreated, f.AfterID = c.CreatedAt, c.ID
-	}
+	// One extra row tells whether another page exists.
+	f := store.OrganizationFilter{ProjectID: projectID, Limit: limit + 1, AfterCreated: c.CreatedAt, AfterID: c.ID}
 	if p.Query != nil {
 		if err := applyQuery(&f, p.Query); err != nil {
 			return nil, err
 		}
 	}
-	// Fetch one extra row to learn whether another page exists.
-	f.Limit++
 	orgs, total, err := s.Store.SearchOrganizations(ctx, f)
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	res := &SearchResult{Organizations: orgs, Total: total}
-	if len(orgs) == f.Limit {
-		res.Organizations = orgs[:f.Limit-1]
-		last := res.Organizations[len(res.Organizations)-1]
-		res.NextCursor = encodeCursor(cursor{last.CreatedAt, last.ID})
-	}
+	res := &SearchResult{Total: total}
+	res.Organizations, res.NextCursor = search.Page(orgs, limit, func(o *store.Organization) (time.Time, string) { return o.CreatedAt, o.ID })
 	return res, nil
 }
 
-func applyQuery(f *store.OrganizationFilter, q *SearchQuery) error {
+func applyQuery(f *store.OrganizationFilter, q *search.Query) error {
 	op := strings.ToUpper(q.Operator)
 	if op != "" && op != "AND" && op != "OR" {
 		return apierr.BadRequest("organization_search_invalid_operator", "query.operator must be AND or OR.")
@@ -143,18 +115,4 @@ func intersect(prev, next []string) []string {
 		return []string{"\x00"}
 	}
 	return out
-}
-
-func encodeCursor(c cursor) string {
-	b, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeCursor(s string) (cursor, error) {
-	var c cursor
-	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) > 512 || json.Unmarshal(b, &c) != nil || c.ID == "" {
-		return c, apierr.BadRequest("organization_search_invalid_cursor", "cursor is not a cursor returned by a previous search.")
-	}
-	return c, nil
 }

@@ -103,9 +103,9 @@ func (q *queries) DeleteMember(ctx context.Context, projectID, id string) error 
 
 // memberWhere builds the WHERE clause of a member search; n is the next
 // placeholder index.
-func memberWhere(f store.MemberFilter) (string, []any, int, error) {
+func memberWhere(f store.MemberFilter) (string, []any, error) {
 	if len(f.OrganizationIDs) == 0 {
-		return "", nil, 0, errors.New("sqlstore: member search needs organization IDs")
+		return "", nil, errors.New("sqlstore: member search needs organization IDs")
 	}
 	args := []any{f.ProjectID}
 	n := 2
@@ -159,7 +159,7 @@ func memberWhere(f store.MemberFilter) (string, []any, int, error) {
 			}
 			conds = append(conds, "("+strings.Join(ors, " OR ")+")")
 		default:
-			return "", nil, 0, errors.New("sqlstore: unknown member search condition " + c.Kind)
+			return "", nil, errors.New("sqlstore: unknown member search condition " + c.Kind)
 		}
 	}
 	if len(conds) > 0 {
@@ -169,7 +169,7 @@ func memberWhere(f store.MemberFilter) (string, []any, int, error) {
 		}
 		where = append(where, "("+strings.Join(conds, op)+")")
 	}
-	return strings.Join(where, " AND "), args, n, nil
+	return strings.Join(where, " AND "), args, nil
 }
 
 func first(v []string) string {
@@ -180,38 +180,12 @@ func first(v []string) string {
 }
 
 func (q *queries) SearchMembers(ctx context.Context, f store.MemberFilter) ([]*store.Member, int, error) {
-	cond, args, n, err := memberWhere(f)
+	cond, args, err := memberWhere(f)
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int
-	if err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, q.mapErr(err)
-	}
-	if !f.AfterCreated.IsZero() {
-		cond += " AND (created_at > $" + itoa(n) + " OR (created_at = $" + itoa(n) + " AND id > $" + itoa(n+1) + "))"
-		args = append(args, ts(f.AfterCreated), f.AfterID)
-		n += 2
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	rows, err := q.ex.QueryContext(ctx, `SELECT `+memberCols+` FROM members WHERE `+cond+
-		` ORDER BY created_at, id LIMIT $`+itoa(n), append(args, limit)...)
-	if err != nil {
-		return nil, 0, q.mapErr(err)
-	}
-	defer rows.Close()
-	var out []*store.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, m)
-	}
-	return out, total, q.mapErr(rows.Err())
+	return keysetPage(ctx, q, "members", memberCols, cond, args, f.AfterCreated, f.AfterID, f.Limit,
+		func(r rowScanner) (*store.Member, error) { return scanMember(r) })
 }
 
 const regCols = `project_id, member_id, id, connection_id, external_id, sso_attributes, created_at, updated_at`

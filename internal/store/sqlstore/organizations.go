@@ -89,33 +89,6 @@ func (q *queries) SearchOrganizations(ctx context.Context, f store.OrganizationF
 		}
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}
-	cond := strings.Join(where, " AND ")
-	var total int
-	if err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM organizations WHERE `+cond, args...).Scan(&total); err != nil {
-		return nil, 0, q.mapErr(err)
-	}
-	if !f.AfterCreated.IsZero() {
-		cond += " AND (created_at > $" + itoa(n) + " OR (created_at = $" + itoa(n) + " AND id > $" + itoa(n+1) + "))"
-		args = append(args, ts(f.AfterCreated), f.AfterID)
-		n += 2
-	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 100
-	}
-	rows, err := q.ex.QueryContext(ctx, `SELECT `+orgCols+` FROM organizations WHERE `+cond+
-		` ORDER BY created_at, id LIMIT $`+itoa(n), append(args, limit)...)
-	if err != nil {
-		return nil, 0, q.mapErr(err)
-	}
-	defer rows.Close()
-	var out []*store.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, o)
-	}
-	return out, total, q.mapErr(rows.Err())
+	return keysetPage(ctx, q, "organizations", orgCols, strings.Join(where, " AND "), args, f.AfterCreated, f.AfterID, f.Limit,
+		func(r rowScanner) (*store.Organization, error) { return scanOrg(r) })
 }

@@ -1,9 +1,11 @@
 package sqlstore
 
 import (
+	"context"
 	"database/sql"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/seamsso/seam/internal/store"
 )
@@ -28,4 +30,41 @@ func (q *queries) affectedOne(res sql.Result, err error) error {
 		return store.ErrNotFound
 	}
 	return nil
+}
+
+type rowScanner interface{ Scan(...any) error }
+
+// keysetPage counts the rows of table matching cond, then reads the page of
+// at most limit rows after the (created_at, id) position, in that order.
+// cond's placeholders are $1..$len(args).
+func keysetPage[T any](ctx context.Context, q *queries, table, cols, cond string, args []any,
+	after time.Time, afterID string, limit int, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	var total int
+	if err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, q.mapErr(err)
+	}
+	n := len(args) + 1
+	if !after.IsZero() {
+		cond += " AND (created_at > $" + itoa(n) + " OR (created_at = $" + itoa(n) + " AND id > $" + itoa(n+1) + "))"
+		args = append(args, ts(after), afterID)
+		n += 2
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := q.ex.QueryContext(ctx, `SELECT `+cols+` FROM `+table+` WHERE `+cond+` ORDER BY created_at, id LIMIT $`+itoa(n),
+		append(args, limit)...)
+	if err != nil {
+		return nil, 0, q.mapErr(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, v)
+	}
+	return out, total, q.mapErr(rows.Err())
 }
