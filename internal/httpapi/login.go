@@ -188,11 +188,7 @@ func (s *Server) ssoAuthenticate(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	mv, err := s.members.View(r.Context(), s.store, a.Org, a.Member)
-	if err != nil {
-		return 0, nil, apierr.As(err)
-	}
-	ov, err := s.orgView(r, a.Org)
+	mv, ov, err := s.memberAndOrg(r, a.Org, a.Member)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -29,15 +29,25 @@ type memberResponse struct {
 }
 
 func (s *Server) memberResponse(r *http.Request, org *store.Organization, m *store.Member) (int, any, error) {
-	v, err := s.members.View(r.Context(), s.store, org, m)
-	if err != nil {
-		return 0, nil, apierr.As(err)
-	}
-	o, err := s.orgView(r, org)
+	v, o, err := s.memberAndOrg(r, org, m)
 	if err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, memberResponse{MemberID: m.ID, Member: v, Organization: o}, nil
+}
+
+// memberAndOrg renders a member and its organization, as every response
+// that returns a member does.
+func (s *Server) memberAndOrg(r *http.Request, org *store.Organization, m *store.Member) (*members.Member, *organizations.Organization, error) {
+	v, err := s.members.View(r.Context(), s.store, org, m)
+	if err != nil {
+		return nil, nil, apierr.As(err)
+	}
+	o, err := s.orgView(r, org)
+	if err != nil {
+		return nil, nil, err
+	}
+	return v, o, nil
 }
 
 // sessionSubject resolves the member-session headers; nil, nil without them
