@@ -1,0 +1,243 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/testdb"
+)
+
+// freeAddr returns a loopback address nothing listens on.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// syncBuffer is a goroutine-safe output sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serveInBackground runs `seam serve` until the returned stop is called and
+// waits until it answers /healthz.
+func serveInBackground(t *testing.T, env map[string]string) (addr string, stdout, stderr *syncBuffer, stop func() int) {
+	t.Helper()
+	addr = freeAddr(t)
+	vars := map[string]string{"SEAM_ADDR": addr, "SEAM_LOG_LEVEL": "info"}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return vars[k] }, stdout, stderr) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited with %d: %s", code, stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not come up: %s", stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	var once sync.Once
+	code := 0
+	stop = func() int {
+		once.Do(func() {
+			cancel()
+			select {
+			case code = <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatal("serve did not stop")
+			}
+		})
+		return code
+	}
+	t.Cleanup(func() { stop() })
+	return addr, stdout, stderr, stop
+}
+
+func TestServeZeroSetupBootstrap(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "seam.db")
+	env := map[string]string{"SEAM_DATABASE_URL": "sqlite:" + db}
+	addr, stdout, stderr, stop := serveInBackground(t, env)
+	out := stdout.String()
+	var pid, secret string
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 2 && f[0] == "project_id:" {
+			pid = f[1]
+		}
+		if len(f) == 2 && f[0] == "secret:" {
+			secret = f[1]
+		}
+	}
+	if !strings.HasPrefix(pid, "project-test-") || !strings.HasPrefix(secret, "secret-test-") || !strings.Contains(out, "public_token:") {
+		t.Fatalf("bootstrap credentials not printed on stdout:\n%s", out)
+	}
+	if strings.Contains(stderr.String(), secret) {
+		t.Fatal("the secret reached the log stream")
+	}
+	if _, err := os.Stat(db + ".key"); err != nil || !strings.Contains(stderr.String(), "SEAM_SECRET_KEY is not set") {
+		t.Fatalf("no key file or no warning: %v\n%s", err, stderr.String())
+	}
+	// The printed credentials work.
+	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/b2b/organizations", strings.NewReader(`{"organization_name":"A","organization_slug":"aa"}`))
+	req.SetBasicAuth(pid, secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("bootstrap credentials refused: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exited with %d", code)
+	}
+	// A second start on the same database prints nothing and keeps the data.
+	_, stdout2, _, _ := serveInBackground(t, env)
+	if stdout2.String() != "" {
+		t.Fatalf("second start printed credentials again:\n%s", stdout2.String())
+	}
+}
+
+func TestServeDrainsInFlightRequests(t *testing.T) {
+	addr, _, stderr, stop := serveInBackground(t, map[string]string{"SEAM_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "seam.db")})
+	// A request whose body is still arriving when shutdown begins.
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `SAMLResponse=not-a-response`
+	fmt.Fprintf(conn, "POST /v1/b2b/sso/callback/saml-connection-test-x HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n", addr, len(body))
+	fmt.Fprint(conn, body[:5])
+	time.Sleep(100 * time.Millisecond) // the server is now reading the body
+	stopped := make(chan int, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case <-stopped:
+		t.Fatal("serve stopped before the in-flight request finished")
+	default:
+	}
+	fmt.Fprint(conn, body[5:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request was cut off: %v", err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	if resp.StatusCode != http.StatusNotFound { // unknown connection: answered, not dropped
+		t.Fatalf("in-flight request answered %d", resp.StatusCode)
+	}
+	if code := <-stopped; code != 0 {
+		t.Fatalf("serve exited with %d", code)
+	}
+	if !strings.Contains(stderr.String(), "draining in-flight requests") {
+		t.Errorf("no drain log line:\n%s", stderr.String())
+	}
+}
+
+func TestCLIProjectCreateMigrateVersion(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			vars := map[string]string{"SEAM_DATABASE_URL": testdb.URL(t, backend), "SEAM_LOG_LEVEL": "error"}
+			if backend == "postgres" {
+				// PostgreSQL needs the master key; without it every command refuses.
+				env := func(k string) string { return vars[k] }
+				var out, errOut bytes.Buffer
+				if code := run(context.Background(), []string{"migrate"}, env, &out, &errOut); code == 0 || !strings.Contains(errOut.String(), "SEAM_SECRET_KEY is required") {
+					t.Fatalf("migrate without a key on PostgreSQL: %d %s", code, errOut.String())
+				}
+				vars["SEAM_SECRET_KEY"] = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="
+			}
+			env := func(k string) string { return vars[k] }
+			cli := func(args ...string) (int, string, string) {
+				var out, errOut bytes.Buffer
+				code := run(context.Background(), args, env, &out, &errOut)
+				return code, out.String(), errOut.String()
+			}
+			if code, out, errOut := cli("migrate"); code != 0 || !strings.Contains(out, "migrations applied") {
+				t.Fatalf("migrate: %d %s %s", code, out, errOut)
+			}
+			code, out, errOut := cli("project", "create", "--name", "Live app", "--environment", "live",
+				"--redirect-url", "https://app.example/cb", "--redirect-url", "https://app.example/signup", "--json")
+			if code != 0 {
+				t.Fatalf("project create: %d %s", code, errOut)
+			}
+			var creds map[string]string
+			if err := json.Unmarshal([]byte(out), &creds); err != nil {
+				t.Fatalf("not JSON: %q", out)
+			}
+			if !strings.HasPrefix(creds["project_id"], "project-live-") || !strings.HasPrefix(creds["secret"], "secret-live-") ||
+				!strings.HasPrefix(creds["public_token"], "public-token-live-") {
+				t.Fatalf("credentials = %v", creds)
+			}
+			for _, bad := range [][]string{
+				{"project", "create", "--json"},
+				{"project", "create", "--name", "x", "--environment", "staging"},
+				{"project", "create", "--name", "x", "--redirect-url", "ftp://x"},
+				{"project", "delete"},
+				{"frobnicate"},
+			} {
+				if code, _, _ := cli(bad...); code == 0 {
+					t.Errorf("%v succeeded", bad)
+				}
+			}
+			if code, out, _ := cli("version"); code != 0 || !strings.HasPrefix(out, "seam ") {
+				t.Errorf("version: %d %q", code, out)
+			}
+		})
+	}
+}
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"SEAM_DATABASE_URL": "postgres://nowhere.invalid/x", "SEAM_LOG_LEVEL": "error"}
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"migrate", "--database-url", "sqlite:" + filepath.Join(dir, "f.db")},
+		func(k string) string { return vars[k] }, &out, &errOut)
+	if code != 0 {
+		t.Fatalf("the flag did not win over SEAM_DATABASE_URL: %d %s", code, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "f.db")); err != nil {
+		t.Fatal(err)
+	}
+}
