@@ -400,7 +400,7 @@ describeEachBackend('seam extensions', (seam) => {
         assert.ok(routes.includes(r), `the scan missed ${r}`);
       }
       // ...and the matcher must be able to say no.
-      for (const r of ['GET /v1/b2b/no-such-thing', 'PATCH /v1/b2b/organizations/{organization_id}', 'GET /v1/b2b/sso/{}/connections']) {
+      for (const r of ['GET /v1/b2b/no-such-thing', 'PATCH /v1/b2b/organizations/{organization_id}', 'GET /v1/b2b/sso/{}/{}/connections/{}/nothing']) {
         assert.equal(documented(spec.paths, r), false, r);
       }
       const missing = routes.filter((r) => !documented(spec.paths, r));
