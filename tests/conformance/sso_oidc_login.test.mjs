@@ -220,6 +220,16 @@ describeEachBackend('sso oidc login through oidc-provider', (seam) => {
     assert.equal(res.member.email_address, EMAIL);
   });
 
+  it('refuses the callback in a browser that did not start the login, without using the login up', async () => {
+    const b = browser(true);
+    const callback = await toCallback(b);
+    const other = browser();
+    errorPage(await other.get(callback), 400, 'oidc_csrf_cookie_missing');
+    b.stop = atApp;
+    const res = await seam.client.sso.authenticate({ sso_token: tokenFrom(await b.get(callback), b) });
+    assert.equal(res.member.email_address, EMAIL);
+  });
+
   it('refuses an authorization code that was already redeemed', async () => {
     const b = browser(true);
     const first = await toCallback(b);
