@@ -19,8 +19,8 @@ func (s *Server) loginRoutes() []route {
 		{"POST /v1/b2b/sso/callback/{connection_id}", authNone, "SAML assertion consumer service (HTTP-POST binding).", http.HandlerFunc(s.samlACS)},
 		{"GET /v1/b2b/sso/callback/{connection_id}", authNone, "OIDC redirect URL.", http.HandlerFunc(s.oidcCallback)},
 		{"POST /v1/b2b/sso/authenticate", authProject, "Exchange an SSO token for a member and a session.", apiFunc(s.ssoAuthenticate)},
-		{"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of a SAML connection with their outcomes (Seam extension).", apiFunc(s.listLogins)},
-		{"GET /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of an OIDC connection with their outcomes (Seam extension).", apiFunc(s.listLogins)},
+		{"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of a SAML connection with their outcomes (Seam extension).", s.listLogins(store.KindSAML)},
+		{"GET /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of an OIDC connection with their outcomes (Seam extension).", s.listLogins(store.KindOIDC)},
 	}
 }
 
@@ -128,12 +128,16 @@ type loginAttemptView struct {
 	CreatedAt    string         `json:"created_at"`
 }
 
-func (s *Server) listLogins(r *http.Request) (int, any, error) {
+func (s *Server) listLogins(kind string) apiFunc {
+	return func(r *http.Request) (int, any, error) { return s.logins(r, kind) }
+}
+
+func (s *Server) logins(r *http.Request, kind string) (int, any, error) {
 	org, err := s.orgFor(r, resourceSSO, "get")
 	if err != nil {
 		return 0, nil, err
 	}
-	c, err := s.sso.Get(r.Context(), org, "", r.PathValue("connection_id"))
+	c, err := s.sso.Get(r.Context(), org, kind, r.PathValue("connection_id"))
 	if err != nil {
 		return 0, nil, err
 	}

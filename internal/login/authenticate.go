@@ -65,6 +65,14 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err != nil {
 		return nil, apierr.Wrap(err, http.StatusNotFound, "organization_not_found", "The organization of this login no longer exists.")
 	}
+	// The connection may have been deleted since the callback (deleting a
+	// source connection also deletes External connections using it).
+	if c, err := s.Store.GetConnection(ctx, p.ID, id.ConnectionID); err != nil || c.OrganizationID != org.ID {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, apierr.Internal(err)
+		}
+		return nil, apierr.NotFound("sso_connection_not_found", "The SSO connection of this login was deleted after the IdP answered; start the login again.")
+	}
 	link, err := s.Members.LinkSSO(ctx, p, org, members.SSOIdentity{
 		ConnectionID: id.ConnectionID, ExternalID: id.Subject, Email: id.Email, Name: id.Name,
 		Groups: id.Groups, Attributes: attributesAny(id.Attributes),

@@ -97,8 +97,9 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 		}
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
 	}
-	facts := &saml.Facts{Issuer: a.Issuer, InResponseTo: a.InResponseTo, AssertionID: a.AssertionID,
-		CertificateFingerprint: a.CertificateFingerprint, Attributes: a.Attributes}
+	facts := &a.Facts
+	facts.Issuer, facts.InResponseTo, facts.AssertionID = a.Issuer, a.InResponseTo, a.AssertionID
+	facts.CertificateFingerprint, facts.Attributes = a.CertificateFingerprint, a.Attributes
 
 	// Which login does this answer? SP-initiated: the stored request, bound
 	// to this browser. IdP-initiated: none, if the connection allows it.

@@ -110,6 +110,10 @@ type Assertion struct {
 	// trusted certificate that verified (the assertion's when both were
 	// signed).
 	CertificateFingerprint string
+	// Facts are the diagnostics gathered while verifying (what the response
+	// said about issuer, destination, recipient and audiences), for the
+	// login record of a successful login.
+	Facts Facts
 }
 
 // Fingerprint is the lowercase hex SHA-256 of a certificate's DER bytes, the

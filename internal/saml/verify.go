@@ -126,6 +126,7 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 	if rej := checkAssertion(assertion, ri, t, out, facts); rej != nil {
 		return fail(rej)
 	}
+	out.Facts = *facts
 	return out, nil
 }
 

@@ -332,6 +332,9 @@ func TestVerifyAssertionFields(t *testing.T) {
 		AssertionSigned:        true,
 		CertificateFingerprint: Fingerprint(k.idp.Certificate.Raw),
 	}
+	want.Facts = Facts{Issuer: want.Issuer, Destination: testACS, Recipient: testACS, InResponseTo: want.InResponseTo,
+		AssertionID: want.AssertionID, CertificateFingerprint: want.CertificateFingerprint,
+		Audiences: []string{testACS}, Attributes: want.Attributes}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("got  %+v\nwant %+v", a, want)
 	}
