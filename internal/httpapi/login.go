@@ -62,7 +62,7 @@ func (s *Server) samlACS(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := s.login.HandleSAML(r.Context(), login.SAMLCallback{
 		ConnectionID: r.PathValue("connection_id"), SAMLResponse: r.PostForm.Get("SAMLResponse"),
-		RelayState: r.PostForm.Get("RelayState"), Cookies: r.Cookies(), RequestID: requestID(r.Context()),
+		Cookies: r.Cookies(), RequestID: requestID(r.Context()),
 	})
 	s.finishCallback(w, r, res, err)
 }
@@ -78,6 +78,9 @@ func (s *Server) finishCallback(w http.ResponseWriter, r *http.Request, res *log
 	if err != nil {
 		var f *login.Failure
 		if errors.As(err, &f) {
+			if f.Status >= 500 {
+				loggerFrom(r.Context()).Error("callback failed", "error_type", f.ErrorType, "error", errString(f.Cause))
+			}
 			s.loginFailure(w, r, f)
 			return
 		}

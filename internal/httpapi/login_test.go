@@ -374,3 +374,27 @@ func fmtList(v any) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+func TestSSOAuthenticateBadRequestKeepsToken(t *testing.T) {
+	f := newSAMLFixture(t, "sqlite")
+	e := f.e
+	resp, body := f.post(t, e.Browser(), f.response(t, respOpts{signResponse: true}))
+	token, _ := tokenFrom(t, resp, body)
+	for _, bad := range []struct {
+		body    map[string]any
+		status  int
+		errType string
+	}{
+		{map[string]any{"sso_token": token, "session_duration_minutes": 1}, 400, "invalid_session_duration"},
+		{map[string]any{"sso_token": token, "session_token": "not-a-session"}, 404, "session_not_found"},
+	} {
+		e.WantError(e.Call("POST", "/v1/b2b/sso/authenticate", bad.body), bad.status, bad.errType)
+	}
+	// The malformed requests did not use the one-time token up.
+	e.MustOK(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token}))
+	// Nor did they create a member before failing: exactly one exists.
+	r := e.MustOK(e.Call("POST", "/v1/b2b/organizations/members/search", map[string]any{"organization_ids": []string{f.orgID}}))
+	if n := r.Obj("results_metadata")["total"]; n != float64(1) {
+		t.Fatalf("%v members after the exchange, want 1", n)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
-	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/members"
@@ -47,6 +46,15 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if len(in.SSOToken) > maxTokenLength {
 		return nil, tokenNotFound()
 	}
+	grant := sessions.Grant{
+		DurationMinutes: in.SessionDurationMinutes, CustomClaims: in.SessionCustomClaims,
+		SessionToken: in.SessionToken, SessionJWT: in.SessionJWT,
+	}
+	// Everything that can be checked without the token is checked first: a
+	// malformed request must not use the one-time token up.
+	if err := s.Sessions.CheckGrant(ctx, p, grant); err != nil {
+		return nil, err
+	}
 	tok, err := s.Store.ConsumeSSOToken(ctx, p.ID, hashToken(in.SSOToken), s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, tokenNotFound()
@@ -62,8 +70,11 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 		return nil, apierr.Internal(err)
 	}
 	org, err := s.Store.GetOrganization(ctx, p.ID, tok.OrganizationID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, apierr.NotFound("organization_not_found", "The organization of this login no longer exists.")
+	}
 	if err != nil {
-		return nil, apierr.Wrap(err, http.StatusNotFound, "organization_not_found", "The organization of this login no longer exists.")
+		return nil, apierr.Internal(err)
 	}
 	// The connection may have been deleted since the callback (deleting a
 	// source connection also deletes External connections using it).
@@ -88,11 +99,8 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if id.Kind == "oidc" {
 		kind = store.KindOIDC
 	}
-	issued, err := s.Sessions.Grant(ctx, p, org, link.Member, sessions.Grant{
-		Factor:          sessions.SSOFactor(kind, link.Registration, s.Now()),
-		DurationMinutes: in.SessionDurationMinutes, CustomClaims: in.SessionCustomClaims,
-		SessionToken: in.SessionToken, SessionJWT: in.SessionJWT,
-	})
+	grant.Factor = sessions.SSOFactor(kind, link.Registration, s.Now())
+	issued, err := s.Sessions.Grant(ctx, p, org, link.Member, grant)
 	if err != nil {
 		return nil, err
 	}

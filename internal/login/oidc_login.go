@@ -101,7 +101,7 @@ func oidcFailure(err error) *Failure {
 		ae := e.APIError()
 		return &Failure{Status: ae.Status, ErrorType: ae.Type, Reason: string(e.Reason), Detail: ae.Message}
 	}
-	return internalFailure("the OpenID Provider's answer could not be processed")
+	return internalFailure("the OpenID Provider's answer could not be processed", err)
 }
 
 func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback) (*CallbackResult, *oidcFacts, *Failure) {
@@ -124,7 +124,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state does not match a pending login (unknown, expired or already used)."})
 	}
 	if err != nil {
-		return nil, nil, internalFailure("the login request could not be loaded")
+		return nil, nil, internalFailure("the login request could not be loaded", err)
 	}
 	if req.ConnectionID != conn.ID {
 		ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
@@ -134,7 +134,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	}
 	run, err := s.SSO.OIDCRuntime(conn)
 	if err != nil {
-		return nil, nil, internalFailure("the connection's client secret could not be loaded")
+		return nil, nil, internalFailure("the connection's client secret could not be loaded", err)
 	}
 	// RFC 9207: an iss parameter in the callback must name this provider,
 	// which defeats mix-up attacks between providers.
@@ -143,11 +143,11 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	}
 	plain, err := s.Sealer.Open(req.Secrets, requestAAD(req.ID))
 	if err != nil {
-		return nil, nil, internalFailure("the login request's secrets could not be opened")
+		return nil, nil, internalFailure("the login request's secrets could not be opened", err)
 	}
 	var sec oidcSecrets
 	if err := json.Unmarshal(plain, &sec); err != nil {
-		return nil, nil, internalFailure("the login request's secrets are corrupt")
+		return nil, nil, internalFailure("the login request's secrets are corrupt", err)
 	}
 	run.Config.ClockSkew = s.ClockSkew
 	hc := s.HTTPClient
@@ -218,11 +218,15 @@ func mapOIDCIdentity(connID string, mapping map[string]string, subject string, c
 	return id, nil
 }
 
-// safeClaims keeps short string and boolean claims for diagnostics; tokens
-// never appear among them (the ID token's claims are identity facts).
+// safeClaims keeps up to 64 short string and boolean claims for
+// diagnostics; tokens never appear among them (the ID token's claims are
+// identity facts).
 func safeClaims(c map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range c {
+		if len(out) == 64 || len(k) > 128 {
+			break
+		}
 		switch x := v.(type) {
 		case string:
 			if len(x) <= 256 {

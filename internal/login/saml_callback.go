@@ -18,7 +18,6 @@ import (
 type SAMLCallback struct {
 	ConnectionID string // from the ACS path
 	SAMLResponse string
-	RelayState   string
 	Cookies      []*http.Cookie
 	RequestID    string // the HTTP request ID, stored with the attempt
 }
@@ -30,6 +29,9 @@ type Failure struct {
 	ErrorType string
 	Reason    string
 	Detail    string
+	// Cause is the internal error behind a 5xx failure, for the server log
+	// only.
+	Cause error
 }
 
 func (f *Failure) Error() string { return f.ErrorType + ": " + f.Detail }
@@ -85,7 +87,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	}
 	run, err := s.SSO.SAMLRuntime(conn)
 	if err != nil {
-		return nil, nil, &Failure{Status: http.StatusInternalServerError, ErrorType: "internal_server_error", Reason: "internal", Detail: "The connection's keys could not be loaded."}
+		return nil, nil, internalFailure("the connection's keys could not be loaded", err)
 	}
 	a, err := saml.VerifyResponse([]byte(cb.SAMLResponse), saml.Trust{
 		IDPEntityID: run.IDPEntityID, Certificates: run.Certificates, DecryptionKeys: run.DecryptionKeys,
@@ -97,9 +99,10 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 		}
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
 	}
+	// The verifier's facts are already cleaned and bounded; the certificate
+	// is the one that verified.
 	facts := &a.Facts
-	facts.Issuer, facts.InResponseTo, facts.AssertionID = a.Issuer, a.InResponseTo, a.AssertionID
-	facts.CertificateFingerprint, facts.Attributes = a.CertificateFingerprint, a.Attributes
+	facts.CertificateFingerprint = a.CertificateFingerprint
 
 	// Which login does this answer? SP-initiated: the stored request, bound
 	// to this browser. IdP-initiated: none, if the connection allows it.
@@ -119,7 +122,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 		if errors.As(err, &c) {
 			return nil, facts, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
 		}
-		return nil, facts, &Failure{Status: 500, ErrorType: "internal_server_error", Reason: "internal", Detail: "The replay cache is unavailable."}
+		return nil, facts, internalFailure("the replay cache is unavailable", err)
 	}
 	id, ferr := mapSAMLIdentity(run, a)
 	if ferr != nil {
@@ -216,16 +219,41 @@ func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failu
 // caller's error path only, never turned into a login failure.
 func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, requestID string, f *Failure, facts any) {
 	a := &store.LoginAttempt{
-		ID: s.IDs.New(ids.LoginAttempt, envOf(conn.ID)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
+		ID: s.IDs.New(ids.LoginAttempt, connEnv(conn)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
 		ConnectionID: conn.ID, RequestID: requestID, Outcome: "success", CreatedAt: s.Now(),
 	}
 	if f != nil {
 		a.Outcome, a.ErrorType, a.Detail = f.Reason, f.ErrorType, f.Detail
 	}
 	if facts != nil {
-		a.Facts, _ = json.Marshal(facts)
+		a.Facts = boundedFacts(facts)
 	}
 	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil {
 		s.Log.Error("recording a login attempt failed", "connection_id", conn.ID, "error", err)
 	}
+}
+
+// maxFactsBytes bounds one attempt's stored diagnostics: an IdP may send
+// large assertions, and attempts are kept for 30 days.
+const maxFactsBytes = 16 << 10
+
+// boundedFacts encodes diagnostics, dropping the attributes seen when they
+// would make the record larger than maxFactsBytes.
+func boundedFacts(facts any) json.RawMessage {
+	b, err := json.Marshal(facts)
+	if err == nil && len(b) <= maxFactsBytes {
+		return b
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return json.RawMessage(`{}`)
+	}
+	delete(m, "attributes")
+	delete(m, "claims")
+	m["attributes_omitted"] = "the attributes seen exceeded the 16 KiB diagnostics limit"
+	b, _ = json.Marshal(m)
+	if len(b) > maxFactsBytes {
+		return json.RawMessage(`{}`)
+	}
+	return b
 }

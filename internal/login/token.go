@@ -23,7 +23,7 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	} else {
 		project, err := s.Store.GetProject(ctx, idpConn.ProjectID)
 		if err != nil {
-			return nil, internalFailure("the project could not be loaded")
+			return nil, internalFailure("the project could not be loaded", err)
 		}
 		login, signup, err := redirectTargets(project, "", "")
 		if err != nil {
@@ -34,24 +34,24 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	id.ConnectionID = connID
 	exists, err := s.memberExists(ctx, idpConn.ProjectID, orgID, connID, id.Subject, id.Email)
 	if err != nil {
-		return nil, internalFailure("the member lookup failed")
+		return nil, internalFailure("the member lookup failed", err)
 	}
 	target := id.SignupRedirectURL
 	if exists {
 		target = id.LoginRedirectURL
 	}
-	token := s.IDs.Token("sso-token", envOf(idpConn.ProjectID))
+	token := s.IDs.Token(ids.SSOToken, connEnv(idpConn))
 	raw, _ := json.Marshal(id)
 	err = s.Store.CreateSSOToken(ctx, &store.SSOToken{
 		TokenHash: hashToken(token), ProjectID: idpConn.ProjectID, OrganizationID: orgID, ConnectionID: connID,
 		PKCECodeChallenge: challenge, Identity: raw, CreatedAt: s.Now(), ExpiresAt: s.Now().Add(tokenTTL),
 	})
 	if err != nil {
-		return nil, internalFailure("the SSO token could not be stored")
+		return nil, internalFailure("the SSO token could not be stored", err)
 	}
 	u, err := url.Parse(target)
 	if err != nil {
-		return nil, internalFailure("the redirect URL is invalid")
+		return nil, internalFailure("the redirect URL is invalid", err)
 	}
 	q := u.Query()
 	q.Set("stytch_token_type", "sso")
@@ -64,28 +64,18 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	return res, nil
 }
 
-func internalFailure(what string) *Failure {
-	return &Failure{Status: http.StatusInternalServerError, ErrorType: "internal_server_error", Reason: "internal", Detail: "Seam could not finish the login: " + what + "."}
+func internalFailure(what string, cause error) *Failure {
+	return &Failure{Status: http.StatusInternalServerError, ErrorType: "internal_server_error", Reason: "internal",
+		Detail: "Seam could not finish the login: " + what + ".", Cause: cause}
 }
 
-// envOf reads test/live from any Seam ID ("<type>-<env>-<uuid>").
-func envOf(id string) ids.Environment {
-	for _, e := range []ids.Environment{ids.Live, ids.Test} {
-		if containsEnv(id, e) {
-			return e
-		}
+// connEnv is the environment (test or live) embedded in a connection's ID.
+func connEnv(c *store.Connection) ids.Environment {
+	prefix := map[string]string{store.KindSAML: ids.SAMLConnection, store.KindOIDC: ids.OIDCConnection, store.KindExternal: ids.ExternalConnection}[c.Kind]
+	if e := ids.EnvOf(c.ID, prefix); e != "" {
+		return e
 	}
 	return ids.Test
-}
-
-func containsEnv(id string, e ids.Environment) bool {
-	needle := "-" + string(e) + "-"
-	for i := 0; i+len(needle) <= len(id); i++ {
-		if id[i:i+len(needle)] == needle {
-			return true
-		}
-	}
-	return false
 }
 
 // factsJSON is the stored, API-visible form of diagnostics.

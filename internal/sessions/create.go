@@ -163,3 +163,24 @@ func (s *Service) mint(key sessionjwt.SigningKey, p *store.Project, org *store.O
 	}
 	return tok, nil
 }
+
+// CheckGrant validates what Grant would refuse before any state changes, so
+// a caller holding a one-time credential (an SSO token) can reject a bad
+// request without using the credential up: the duration, the custom claims,
+// and that a named existing session is live.
+func (s *Service) CheckGrant(ctx context.Context, p *store.Project, g Grant) error {
+	if g.DurationMinutes != 0 {
+		if err := validateDuration(g.DurationMinutes); err != nil {
+			return err
+		}
+	}
+	if _, err := mergeClaims(nil, g.CustomClaims); err != nil {
+		return err
+	}
+	if g.SessionToken != "" || g.SessionJWT != "" {
+		if _, err := s.resolve(ctx, s.Store, p, g.SessionToken, g.SessionJWT); err != nil {
+			return err
+		}
+	}
+	return nil
+}
