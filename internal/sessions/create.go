@@ -89,8 +89,10 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 			if existing.MemberID != m.ID {
 				return apierr.BadRequest("session_member_mismatch", "The given session belongs to another member.")
 			}
-			if sess, err = q.GetSessionForUpdate(ctx, p.ID, existing.ID); err != nil {
-				return apierr.Internal(err)
+			// Revoked or expired since it was resolved: not found, as for
+			// any dead session.
+			if sess, err = s.live(q.GetSessionForUpdate(ctx, p.ID, existing.ID)); err != nil {
+				return err
 			}
 		} else {
 			token, hash, err := s.newToken()

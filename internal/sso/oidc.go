@@ -3,6 +3,7 @@ package sso
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -78,6 +79,23 @@ func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.O
 	if err != nil {
 		return nil, "", err
 	}
+	// Discovery runs outside the row lock, so the issuer it was decided on
+	// may change meanwhile; the locked update then notices and the whole
+	// step runs again on the new state.
+	for attempt := 0; attempt < 3; attempt++ {
+		out, warning, err := s.updateOIDCOnce(ctx, org, id, in, patch)
+		if !errors.Is(err, errIssuerMoved) {
+			return out, warning, err
+		}
+	}
+	return nil, "", apierr.New(http.StatusConflict, "sso_connection_update_conflict",
+		"The connection's issuer kept changing during this update; retry.")
+}
+
+// errIssuerMoved reports a concurrent issuer change during discovery.
+var errIssuerMoved = errors.New("sso: issuer changed during discovery")
+
+func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, id string, in OIDCUpdate, patch *oidcPatch) (*store.Connection, string, error) {
 	current, err := s.Get(ctx, org, store.KindOIDC, id)
 	if err != nil {
 		return nil, "", err
@@ -96,6 +114,9 @@ func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.O
 		cfg, err := decodeOIDC(c)
 		if err != nil {
 			return apierr.Internal(err)
+		}
+		if cfg.Issuer != before.Issuer {
+			return errIssuerMoved
 		}
 		if err := s.applyOIDC(c, cfg, patch); err != nil {
 			return err

@@ -18,7 +18,9 @@ func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 func (postgresDialect) uniqueViolation(err error) (string, bool) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
-		return pe.ConstraintName + " " + pe.Detail, true
+		// Only the constraint's name: the detail quotes the offending
+		// values, which must neither be matched against nor leak.
+		return pe.ConstraintName, true
 	}
 	return "", false
 }
