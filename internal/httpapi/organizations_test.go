@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 
@@ -213,4 +214,44 @@ func TestOrganizationConcurrentUpdates(t *testing.T) {
 			t.Fatalf("lost an update: %v", o)
 		}
 	})
+}
+
+func TestOrganizationListLimits(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	many := func(n int, f string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprintf(f, i)
+		}
+		return out
+	}
+	cases := []struct {
+		body    map[string]any
+		errType string
+	}{
+		{map[string]any{"email_allowed_domains": many(101, "d%d.example")}, "invalid_email_allowed_domains"},
+		{map[string]any{"allowed_first_party_connected_apps": many(101, "app-%d")}, "invalid_allowed_first_party_connected_apps"},
+		{map[string]any{"allowed_third_party_connected_apps": []string{strings.Repeat("x", 129)}}, "invalid_allowed_third_party_connected_apps"},
+		{map[string]any{"allowed_oauth_tenants": map[string][]string{"slack": many(101, "T%d")}}, "invalid_allowed_oauth_tenants"},
+		{map[string]any{"sso_jit_provisioning_allowed_connections": many(101, "saml-connection-test-%d")}, "invalid_sso_jit_provisioning_allowed_connections"},
+	}
+	for _, tc := range cases {
+		e.WantError(e.Call("PUT", "/v1/b2b/organizations/acme", tc.body), 400, tc.errType)
+	}
+	// Duplicates collapse instead of multiplying the stored list.
+	o := e.MustOK(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"allowed_first_party_connected_apps": []string{"a", "a", "b"}})).Obj("organization")
+	if fmt.Sprint(o["allowed_first_party_connected_apps"]) != "[a b]" {
+		t.Errorf("apps = %v", o["allowed_first_party_connected_apps"])
+	}
+}
+
+func TestSSOConnectionLimit(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	for i := 0; i < 50; i++ {
+		e.MustOK(e.Call("POST", "/v1/b2b/sso/oidc/acme", map[string]any{"display_name": fmt.Sprint("c", i)}))
+	}
+	e.WantError(e.Call("POST", "/v1/b2b/sso/oidc/acme", map[string]any{}), 400, "too_many_sso_connections")
+	e.WantError(e.Call("POST", "/v1/b2b/sso/saml/acme", map[string]any{}), 400, "too_many_sso_connections")
 }

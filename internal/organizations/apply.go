@@ -5,6 +5,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/metadata"
+	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -65,7 +66,14 @@ func (s *Service) apply(ctx context.Context, q store.Queries, o *store.Organizat
 
 func (s *Service) applySettings(ctx context.Context, q store.Queries, o *store.Organization, st *settings, f Fields, h Hooks) error {
 	if f.SSOJITProvisioningAllowedConnections.Set {
-		for _, c := range f.SSOJITProvisioningAllowedConnections.V {
+		// Deduplicated before the per-connection lookups, which run under the
+		// organization's row lock.
+		ids, err := validateIDList("sso_jit_provisioning_allowed_connections", f.SSOJITProvisioningAllowedConnections.V)
+		if err != nil {
+			return err
+		}
+		f.SSOJITProvisioningAllowedConnections.V = ids
+		for _, c := range ids {
 			if err := checkConnection(ctx, q, h, o, c, "invalid_connection_for_jit_provisioning"); err != nil {
 				return err
 			}
@@ -135,15 +143,44 @@ func (s *Service) applySettings(ctx context.Context, q store.Queries, o *store.O
 		}
 		*e.dst = e.val
 	}
-	f.AllowedFirstPartyConnectedApps.Apply(&st.AllowedFirstPartyConnectedApps)
-	f.AllowedThirdPartyConnectedApps.Apply(&st.AllowedThirdPartyConnectedApps)
+	for _, l := range []struct {
+		field string
+		in    opt.Value[[]string]
+		dst   *[]string
+	}{
+		{"allowed_first_party_connected_apps", f.AllowedFirstPartyConnectedApps, &st.AllowedFirstPartyConnectedApps},
+		{"allowed_third_party_connected_apps", f.AllowedThirdPartyConnectedApps, &st.AllowedThirdPartyConnectedApps},
+	} {
+		if !l.in.Set {
+			continue
+		}
+		ids, err := validateIDList(l.field, l.in.V)
+		if err != nil {
+			return err
+		}
+		*l.dst = ids
+	}
 	if f.AllowedOAuthTenants.Set {
 		if len(f.AllowedOAuthTenants.V) > 20 {
 			return apierr.BadRequest("invalid_allowed_oauth_tenants", "allowed_oauth_tenants may name at most 20 providers.")
 		}
-		st.AllowedOAuthTenants = f.AllowedOAuthTenants.V
+		tenants := map[string][]string{}
+		for provider, ids := range f.AllowedOAuthTenants.V {
+			if len(provider) > 64 {
+				return apierr.BadRequest("invalid_allowed_oauth_tenants", "allowed_oauth_tenants provider names must be at most 64 characters.")
+			}
+			clean, err := validateIDList("allowed_oauth_tenants", ids)
+			if err != nil {
+				return err
+			}
+			tenants[provider] = clean
+		}
+		st.AllowedOAuthTenants = tenants
 	}
 	if f.RBACEmailImplicitRoleAssignments.Set {
+		if len(f.RBACEmailImplicitRoleAssignments.V) > maxListEntries {
+			return apierr.BadRequest("invalid_rbac_email_implicit_role_assignments", "rbac_email_implicit_role_assignments may hold at most 100 entries.")
+		}
 		for _, a := range f.RBACEmailImplicitRoleAssignments.V {
 			if _, err := validateDomains("rbac_email_implicit_role_assignments", []string{a.Domain}); err != nil {
 				return err

@@ -62,7 +62,14 @@ func validateEnum(field, v string, allowed ...string) error {
 	return apierr.BadRequest("invalid_"+field, field+" must be one of "+strings.Join(allowed, ", ")+".")
 }
 
+// maxListEntries bounds every list setting of an organization: each is
+// stored with it and returned in every organization view.
+const maxListEntries = 100
+
 func validateDomains(field string, domains []string) ([]string, error) {
+	if len(domains) > maxListEntries {
+		return nil, apierr.BadRequest("invalid_"+field, field+" may hold at most 100 domains.")
+	}
 	out := make([]string, 0, len(domains))
 	seen := map[string]bool{}
 	for _, d := range domains {
@@ -84,4 +91,25 @@ func quoteShort(s string) string {
 		s = s[:64] + "..."
 	}
 	return `"` + strings.ToValidUTF8(s, "?") + `"`
+}
+
+// validateIDList checks a list of opaque identifiers (connected app IDs,
+// OAuth tenant IDs): at most maxListEntries, each 1-128 characters; it
+// returns the list without duplicates.
+func validateIDList(field string, ids []string) ([]string, error) {
+	if len(ids) > maxListEntries {
+		return nil, apierr.BadRequest("invalid_"+field, field+" may hold at most 100 entries.")
+	}
+	out := make([]string, 0, len(ids))
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if strings.TrimSpace(id) == "" || len(id) > 128 {
+			return nil, apierr.BadRequest("invalid_"+field, field+" entries must be 1-128 characters.")
+		}
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }

@@ -45,6 +45,9 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 	}
 	var out *store.Connection
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		if err := checkConnectionCount(ctx, q, org); err != nil {
+			return err
+		}
 		srcOrg, err := q.GetOrganization(ctx, org.ProjectID, in.ExternalOrganizationID)
 		if errors.Is(err, store.ErrNotFound) {
 			return apierr.NotFound("organization_not_found",

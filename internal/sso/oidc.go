@@ -35,6 +35,9 @@ func (s *Service) CreateOIDC(ctx context.Context, p *store.Project, org *store.O
 	if err != nil {
 		return nil, err
 	}
+	if err := checkConnectionCount(ctx, s.Store, org); err != nil {
+		return nil, err
+	}
 	cfg := &oidcConfig{IdentityProvider: idp}
 	now := s.Now()
 	c := &store.Connection{

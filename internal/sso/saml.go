@@ -24,6 +24,9 @@ func (s *Service) CreateSAML(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	cfg := &samlConfig{IdentityProvider: idp, NameIDFormat: DefaultNameIDFormat}
+	if err := checkConnectionCount(ctx, s.Store, org); err != nil {
+		return nil, err
+	}
 	e := env(p)
 	id := s.IDs.New(ids.SAMLConnection, e)
 	key, err := keys.GenerateRSAKey(s.Rand, s.keyBits())

@@ -153,3 +153,20 @@ func createBasics(idp, display opt.Value[string]) (identityProvider, displayName
 	}
 	return identityProvider, displayName, nil
 }
+
+// MaxConnectionsPerOrganization bounds an organization's SSO connections of
+// all kinds: each SAML connection costs an RSA key, and every organization
+// view lists them.
+const MaxConnectionsPerOrganization = 50
+
+// checkConnectionCount refuses a new connection beyond the limit.
+func checkConnectionCount(ctx context.Context, q store.Queries, org *store.Organization) error {
+	cs, err := q.ListConnections(ctx, org.ProjectID, org.ID)
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	if len(cs) >= MaxConnectionsPerOrganization {
+		return apierr.BadRequest("too_many_sso_connections", "An organization can have at most 50 SSO connections; delete one first.")
+	}
+	return nil
+}
