@@ -90,18 +90,24 @@ func (s *Server) createMember(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	var b memberCreateBody
+	if err := decodeJSON(r, &b); err != nil {
+		return 0, nil, err
+	}
 	sub, err := s.sessionSubject(r)
 	if err != nil {
 		return 0, nil, err
 	}
 	if sub != nil {
-		if err := s.sessions.AuthorizeMember(sub, org, "", []members.Permission{{Resource: rbac.ResourceMember, Action: "create"}}); err != nil {
+		// As for update: trusted metadata is for the backend alone, and
+		// roles, breakglass and external ID need their own permissions.
+		if b.TrustedMetadata.Set {
+			return 0, nil, apierr.Unauthorized("cannot_update_trusted_metadata",
+				"trusted_metadata cannot be set with a member session; call without session headers.")
+		}
+		if err := s.sessions.AuthorizeMember(sub, org, "", b.Permissions()); err != nil {
 			return 0, nil, err
 		}
-	}
-	var b memberCreateBody
-	if err := decodeJSON(r, &b); err != nil {
-		return 0, nil, err
 	}
 	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
 		return 0, nil, err

@@ -238,3 +238,33 @@ func TestMemberSearch(t *testing.T) {
 			Body: map[string]any{"organization_ids": []string{a}}}), 404, "organization_not_found")
 	})
 }
+
+// A member allowed to create members cannot use create to hand out roles,
+// breakglass or trusted metadata that update would refuse.
+func TestCreateMemberWithSessionNeedsFieldPermissions(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	e.MustOK(e.Call("PUT", "/v1/b2b/rbac/organizations/acme", map[string]any{"org_policy": map[string]any{"roles": []any{
+		map[string]any{"role_id": "inviter", "description": "Creates members",
+			"permissions": []any{map[string]any{"resource_id": "stytch.member", "actions": []string{"create"}}}},
+	}}}))
+	inviter := mintSession(e, nil, "acme", createMember(e, "acme", "inviter@acme.example", "inviter"))
+	as := map[string]string{"X-Stytch-Member-Session": inviter.Token}
+	for _, tc := range []struct {
+		body    map[string]any
+		status  int
+		errType string
+	}{
+		{map[string]any{"email_address": "a@acme.example", "roles": []string{"stytch_admin"}}, 403, "session_authorization_error"},
+		{map[string]any{"email_address": "b@acme.example", "is_breakglass": true}, 403, "session_authorization_error"},
+		{map[string]any{"email_address": "c@acme.example", "trusted_metadata": map[string]any{"tier": "gold"}}, 401, "cannot_update_trusted_metadata"},
+	} {
+		e.WantError(e.Do(apptest.Request{Method: "POST", Path: "/v1/b2b/organizations/acme/members", Body: tc.body, Header: as}), tc.status, tc.errType)
+	}
+	e.MustOK(e.Do(apptest.Request{Method: "POST", Path: "/v1/b2b/organizations/acme/members",
+		Body: map[string]any{"email_address": "d@acme.example", "name": "D"}, Header: as}))
+	r := e.MustOK(e.Call("POST", "/v1/b2b/organizations/members/search", map[string]any{"organization_ids": []string{"acme"}}))
+	if n := r.Obj("results_metadata")["total"]; n != float64(2) {
+		t.Fatalf("%v members, want the inviter and d@", n)
+	}
+}

@@ -50,6 +50,24 @@ type Permission struct {
 // B2BOrganizationsMembersUpdateRequest in the Stytch SDKs. Fields Stytch
 // documents no action for (external_id) need every action of the resource,
 // i.e. a role with "*" on stytch.member.
+// Permissions are the actions creating a member with these fields needs
+// when a member session makes the call: create, plus what the equivalent
+// update of roles, breakglass and external ID would need.
+func (p CreateParams) Permissions() []Permission {
+	const res = "stytch.member"
+	out := []Permission{{Resource: res, Action: "create"}}
+	if p.Roles.Set && len(p.Roles.V) > 0 {
+		out = append(out, Permission{Resource: res, Action: "update.settings.roles"})
+	}
+	if p.IsBreakglass.Set && p.IsBreakglass.V {
+		out = append(out, Permission{Resource: res, Action: "update.settings.is-breakglass"})
+	}
+	if p.ExternalID.Set {
+		out = append(out, Permission{Resource: res, Action: "*"})
+	}
+	return out
+}
+
 func (p UpdateParams) Permissions() []Permission {
 	const res = "stytch.member"
 	var out []Permission
