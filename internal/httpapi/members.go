@@ -15,7 +15,7 @@ func (s *Server) memberRoutes() []route {
 	const org = "/v1/b2b/organizations/{organization_id}"
 	return []route{
 		{"POST " + org + "/members", authProject, "Create a member.", apiFunc(s.createMember)},
-		{"GET " + org + "/member", authProject, "Get a member by member_id or email_address.", apiFunc(s.getMember)},
+		{"GET " + org + "/member", authProject, "Get a member by member_id or email_address.", s.noMemberSession(apiFunc(s.getMember))},
 		{"PUT " + org + "/members/{member_id}", authProject, "Update a member.", apiFunc(s.updateMember)},
 		{"DELETE " + org + "/members/{member_id}", authProject, "Delete a member.", apiFunc(s.deleteMember)},
 		{"POST /v1/b2b/organizations/members/search", authProject, "Search the members of organizations.", apiFunc(s.searchMembers)},

@@ -268,3 +268,25 @@ func TestCreateMemberWithSessionNeedsFieldPermissions(t *testing.T) {
 		t.Fatalf("%v members, want the inviter and d@", n)
 	}
 }
+
+func TestSessionHeadersRefusedWhereNotEnforced(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	admin := mintSession(e, nil, "acme", createMember(e, "acme", "admin@acme.example", "stytch_admin"))
+	as := map[string]string{"X-Stytch-Member-Session": admin.Token}
+	for _, req := range []apptest.Request{
+		{Method: "PUT", Path: "/v1/b2b/rbac/organizations/acme", Body: map[string]any{"org_policy": map[string]any{"roles": []any{}}}},
+		{Method: "GET", Path: "/v1/b2b/rbac/organizations/acme"},
+		{Method: "GET", Path: "/v1/b2b/rbac/policy"},
+		{Method: "POST", Path: "/v1/b2b/organizations", Body: map[string]any{"organization_name": "X", "organization_slug": "xx"}},
+		{Method: "GET", Path: "/v1/b2b/organizations/acme"},
+		{Method: "POST", Path: "/v1/b2b/organizations/search", Body: map[string]any{}},
+		{Method: "GET", Path: "/v1/b2b/organizations/acme/member?email_address=admin@acme.example"},
+		{Method: "GET", Path: "/v1/b2b/sessions?organization_id=acme&member_id=x"},
+	} {
+		req.Header = as
+		e.WantError(e.Do(req), 400, "session_authorization_not_supported")
+	}
+	// Nothing was created.
+	e.WantError(e.Call("GET", "/v1/b2b/organizations/xx", nil), 404, "organization_not_found")
+}

@@ -12,9 +12,9 @@ import (
 
 func (s *Server) rbacRoutes() []route {
 	return []route{
-		{"GET /v1/b2b/rbac/policy", authProject, "The project's RBAC policy.", apiFunc(s.rbacPolicy)},
-		{"GET /v1/b2b/rbac/organizations/{organization_id}", authProject, "An organization's custom roles.", apiFunc(s.getOrgPolicy)},
-		{"PUT /v1/b2b/rbac/organizations/{organization_id}", authProject, "Replace an organization's custom roles.", apiFunc(s.setOrgPolicy)},
+		{"GET /v1/b2b/rbac/policy", authProject, "The project's RBAC policy.", s.noMemberSession(apiFunc(s.rbacPolicy))},
+		{"GET /v1/b2b/rbac/organizations/{organization_id}", authProject, "An organization's custom roles.", s.noMemberSession(apiFunc(s.getOrgPolicy))},
+		{"PUT /v1/b2b/rbac/organizations/{organization_id}", authProject, "Replace an organization's custom roles.", s.noMemberSession(apiFunc(s.setOrgPolicy))},
 	}
 }
 

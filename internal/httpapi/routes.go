@@ -29,9 +29,9 @@ func (s *Server) opsRoutes() []route {
 
 func (s *Server) organizationRoutes() []route {
 	return []route{
-		{"POST /v1/b2b/organizations", authProject, "Create an organization.", apiFunc(s.createOrganization)},
-		{"POST /v1/b2b/organizations/search", authProject, "Search organizations.", apiFunc(s.searchOrganizations)},
-		{"GET /v1/b2b/organizations/{organization_id}", authProject, "Get an organization.", apiFunc(s.getOrganization)},
+		{"POST /v1/b2b/organizations", authProject, "Create an organization.", s.noMemberSession(apiFunc(s.createOrganization))},
+		{"POST /v1/b2b/organizations/search", authProject, "Search organizations.", s.noMemberSession(apiFunc(s.searchOrganizations))},
+		{"GET /v1/b2b/organizations/{organization_id}", authProject, "Get an organization.", s.noMemberSession(apiFunc(s.getOrganization))},
 		{"PUT /v1/b2b/organizations/{organization_id}", authProject, "Update an organization.", apiFunc(s.updateOrganization)},
 		{"DELETE /v1/b2b/organizations/{organization_id}", authProject, "Delete an organization.", apiFunc(s.deleteOrganization)},
 	}

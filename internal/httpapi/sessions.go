@@ -17,7 +17,7 @@ func (s *Server) sessionRoutes() []route {
 		{"GET /v1/b2b/sessions/jwks/{project_id}", authNone, "The project's session-JWT verification keys (JWK Set).", apiFunc(s.sessionJWKS)},
 		{"POST /v1/b2b/sessions/authenticate", authProject, "Authenticate a member session (token or JWT); optionally extend it and check a permission.", apiFunc(s.authenticateSession)},
 		{"POST /v1/b2b/sessions/revoke", authProject, "Revoke a session, or every session of a member.", apiFunc(s.revokeSession)},
-		{"GET /v1/b2b/sessions", authProject, "List a member's live sessions.", apiFunc(s.listSessions)},
+		{"GET /v1/b2b/sessions", authProject, "List a member's live sessions.", s.noMemberSession(apiFunc(s.listSessions))},
 	}
 }
 
