@@ -126,7 +126,7 @@ func decodeClaims(payload []byte, projectID, issuer string, now time.Time, check
 
 	aud, ok := decodeAudience(raw["aud"])
 	if !ok || projectID == "" || !contains(aud, projectID) {
-		return nil, apierr.Unauthorized(TypeInvalidAudience, "The session JWT's audience does not contain this project_id.")
+		return nil, AudienceError()
 	}
 	var iss string
 	if err := decodeString(raw["iss"], &iss); err != nil || iss == "" || iss != issuer {
@@ -287,4 +287,9 @@ func decodeOrganization(v json.RawMessage, dst *OrganizationClaims) error {
 		return invalidClaims(ClaimOrganization)
 	}
 	return nil
+}
+
+// AudienceError is the refusal of a session JWT issued for another project.
+func AudienceError() *apierr.Error {
+	return apierr.Unauthorized(TypeInvalidAudience, "The session JWT's audience does not contain this project_id.")
 }

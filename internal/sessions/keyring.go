@@ -168,25 +168,16 @@ func projectNotFound() *apierr.Error {
 	return apierr.NotFound("project_not_found", "No project has this project_id.")
 }
 
-// foreignKey returns the signing key named by an unverified JWT's kid when
-// that key belongs to another project than p. It lets a genuine JWT of
-// another project be reported with its audience error instead of as a
-// forgery; the key is only ever used to verify, and the audience check then
-// fails by construction.
-func (s *Service) foreignKey(ctx context.Context, q store.Queries, p *store.Project, token string) (sessionjwt.SigningKey, bool) {
+// foreignKID reports whether an unverified JWT's kid names a signing key of
+// another project than p. Nothing is unsealed: the other project's private
+// key is never loaded to answer a request of this one.
+func (s *Service) foreignKID(ctx context.Context, q store.Queries, p *store.Project, token string) bool {
 	kid, ok := headerKID(token)
 	if !ok {
-		return sessionjwt.SigningKey{}, false
+		return false
 	}
 	row, err := q.GetSessionSigningKey(ctx, kid)
-	if err != nil || row.ProjectID == p.ID {
-		return sessionjwt.SigningKey{}, false
-	}
-	k, err := s.unseal(row)
-	if err != nil {
-		return sessionjwt.SigningKey{}, false
-	}
-	return k, true
+	return err == nil && row.ProjectID != p.ID
 }
 
 // headerKID reads the kid of an unverified JWS compact token's header. It

@@ -27,13 +27,11 @@ func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, 
 		return nil, err
 	}
 	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
-	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable {
-		if k, ok := s.foreignKey(ctx, q, p, jwt); ok {
-			if _, ferr := sessionjwt.VerifyIgnoringExpiry(jwt, []sessionjwt.SigningKey{k}, p.ID, s.Issuer, s.Now()); ferr != nil &&
-				apierr.TypeOf(ferr) != sessionjwt.TypeUnparsable {
-				return nil, ferr // signed by another project: its audience (or issuer) error
-			}
-		}
+	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable && s.foreignKID(ctx, q, p, jwt) {
+		// Named a key of another project: reported as that project's token
+		// (wrong audience). Only the error type depends on this; the token is
+		// refused either way.
+		return nil, sessionjwt.AudienceError()
 	}
 	if err != nil {
 		return nil, err
