@@ -51,7 +51,9 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 	str(&c.Addr, "addr", "SEAM_ADDR", "127.0.0.1:8080", "listen address")
 	str(&c.DatabaseURL, "database-url", "SEAM_DATABASE_URL", "sqlite:seam.db", "sqlite:PATH or postgres:// URL")
 	str(&c.BaseURL, "base-url", "SEAM_BASE_URL", "", "public origin for ACS, audience, redirect URLs and JWT issuer (default http://ADDR)")
-	str(&c.SecretKey, "secret-key", "SEAM_SECRET_KEY", "", "base64 32-byte master key encrypting private keys and client secrets")
+	// The master key is read from the environment only: a command-line flag
+	// would show it to every user of the machine (ps, /proc/*/cmdline).
+	c.SecretKey = env("SEAM_SECRET_KEY")
 	str(&c.OutboundAllow, "outbound-allow", "SEAM_OUTBOUND_ALLOW", "", "CIDRs and host:port pairs the outbound client may reach despite the private-address block")
 	str(&c.OutboundCAFile, "outbound-ca-file", "SEAM_OUTBOUND_CA_FILE", "", "PEM bundle of extra CAs trusted for outbound fetches (on-prem IdPs with a private CA)")
 	str(&c.RBACPolicyFile, "rbac-policy", "SEAM_RBAC_POLICY", "", "JSON file with custom RBAC roles and resources")

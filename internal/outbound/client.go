@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -67,11 +65,11 @@ func New(cfg Config) *Client {
 }
 
 // HTTPClient returns an *http.Client using the same guarded transport,
-// redirect policy and overall timeout, for libraries that take one
-// (go-oidc via oidc.ClientContext, golang.org/x/oauth2 via oauth2.HTTPClient).
+// redirect policy and overall timeout, for code that builds its own
+// requests (internal/oidc's token, JWKS and userinfo calls).
 //
 // Responses obtained through it are NOT body-capped: callers must wrap
-// Body in io.LimitReader (or use Get/PostForm). Errors are *url.Error values
+// Body in io.LimitReader (or use Get). Errors are *url.Error values
 // wrapping an *Error where this package refused the request, so errors.As
 // works on them; other errors can be classified with AsError.
 func (c *Client) HTTPClient() *http.Client { return c.http }
@@ -90,39 +88,14 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 	if accept != "" {
 		req.Header.Set("Accept", accept)
 	}
-	return c.do(req, false)
-}
-
-// PostForm posts form to rawURL as application/x-www-form-urlencoded, the
-// shape of OAuth 2.0 token requests. When basicUser is not empty, client
-// credentials are sent as HTTP Basic, each form-urlencoded first as RFC 6749
-// section 2.3.1 requires.
-//
-// A non-2xx answer returns BOTH a *Response carrying the (capped) body, so the
-// caller can read an OAuth error document, and an *Error of KindHTTPStatus;
-// callers that only check err therefore fail safe.
-func (c *Client) PostForm(ctx context.Context, rawURL string, form url.Values, basicUser, basicPass string) (*Response, error) {
-	u, perr := parseURL(rawURL)
-	if perr != nil {
-		return nil, perr
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String(), strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, &Error{Kind: KindBadURL, Host: u.Hostname(), Reason: "the URL is not valid"}
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	if basicUser != "" {
-		req.SetBasicAuth(url.QueryEscape(basicUser), url.QueryEscape(basicPass))
-	}
-	return c.do(req, true)
+	return c.do(req)
 }
 
 // AsError classifies any error returned by HTTPClient (or by this package)
 // into an *Error for host.
 func AsError(host string, err error) *Error { return classify(host, err) }
 
-func (c *Client) do(req *http.Request, keepErrorBody bool) (*Response, error) {
+func (c *Client) do(req *http.Request) (*Response, error) {
 	host := req.URL.Hostname()
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := c.http.Do(req)
@@ -131,23 +104,15 @@ func (c *Client) do(req *http.Request, keepErrorBody bool) (*Response, error) {
 	}
 	defer resp.Body.Close()
 
-	var statusErr *Error
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		statusErr = &Error{Kind: KindHTTPStatus, Host: resp.Request.URL.Hostname(), StatusCode: resp.StatusCode,
+		return nil, &Error{Kind: KindHTTPStatus, Host: resp.Request.URL.Hostname(), StatusCode: resp.StatusCode,
 			Reason: fmt.Sprintf("the server answered with HTTP status %d", resp.StatusCode)}
-		if !keepErrorBody {
-			return nil, statusErr
-		}
 	}
 	body, rerr := readCapped(resp, c.cfg.MaxBody)
 	if rerr != nil {
 		return nil, withHost(rerr, resp.Request.URL.Hostname())
 	}
-	out := &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL.String()}
-	if statusErr != nil {
-		return out, statusErr
-	}
-	return out, nil
+	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL.String()}, nil
 }
 
 // readCapped reads the whole body or fails; a body over max is an error, never

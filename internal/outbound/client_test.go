@@ -3,7 +3,6 @@ package outbound
 import (
 	"context"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -98,51 +97,6 @@ func TestGetNon2xx(t *testing.T) {
 	if strings.Contains(e.Error(), "SECRET") {
 		t.Fatal("error message reflects the response body")
 	}
-}
-
-func TestPostForm(t *testing.T) {
-	const id, secret = "client id/1", "s3cr:t&+=%"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, p, ok := r.BasicAuth()
-		uid, _ := url.QueryUnescape(u)
-		usec, _ := url.QueryUnescape(p)
-		if r.Method != http.MethodPost || !ok || uid != id || usec != secret ||
-			r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" {
-			http.Error(w, "bad request shape", 500)
-			return
-		}
-		_ = r.ParseForm()
-		w.Header().Set("Content-Type", "application/json")
-		if r.PostForm.Get("code") != "good" {
-			w.WriteHeader(http.StatusBadRequest)
-			_, _ = io.WriteString(w, `{"error":"invalid_grant"}`)
-			return
-		}
-		_, _ = io.WriteString(w, `{"access_token":"at","token_type":"Bearer"}`)
-	}))
-	defer srv.Close()
-	c := New(loopbackConfig(t))
-
-	resp, err := c.PostForm(context.Background(), srv.URL+"/token", url.Values{"grant_type": {"authorization_code"}, "code": {"good"}}, id, secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 200 || !strings.Contains(string(resp.Body), `"access_token":"at"`) {
-		t.Fatalf("got %d %s", resp.StatusCode, resp.Body)
-	}
-
-	resp, err = c.PostForm(context.Background(), srv.URL+"/token", url.Values{"code": {"bad"}}, id, secret)
-	e := wantKind(t, err, KindHTTPStatus)
-	if e.StatusCode != 400 {
-		t.Fatalf("status %d", e.StatusCode)
-	}
-	if resp == nil || resp.StatusCode != 400 || string(resp.Body) != `{"error":"invalid_grant"}` {
-		t.Fatalf("error body not returned: %+v", resp)
-	}
-
-	// Token endpoints get the same address rules.
-	_, err = c.PostForm(context.Background(), "https://10.0.0.1/token", url.Values{}, id, secret)
-	wantKind(t, err, KindRefusedAddress)
 }
 
 // TestHTTPClientGuarded: libraries using HTTPClient get the same refusals, and

@@ -34,7 +34,7 @@ type Config struct {
 	// Timeout bounds a whole request including redirects and reading the
 	// body. Zero means DefaultTimeout.
 	Timeout time.Duration
-	// MaxBody caps the (decompressed) response body read by Get and PostForm.
+	// MaxBody caps the (decompressed) response body read by Get.
 	// Zero means DefaultMaxBody.
 	MaxBody int64
 	// MaxRedirects is the number of redirects followed. Zero means
