@@ -96,6 +96,11 @@ func found(m *store.Member, err error) (*store.Member, error) {
 // cannot keep a role only through a factor the admin meant to demote).
 func (s *Service) Update(ctx context.Context, org *store.Organization, ref string, in UpdateParams,
 	authorize func(m *store.Member) error) (*store.Member, error) {
+	if in.UnlinkEmail.Has() && in.UnlinkEmail.V {
+		// Seam keeps no retired email addresses to unlink; accepting the
+		// flag and doing nothing would mislead the caller.
+		return nil, apierr.BadRequest("unlink_email_not_supported", "unlink_email is not supported by Seam: members have no retired email addresses.")
+	}
 	var out *store.Member
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		m, err := q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, ref)

@@ -80,10 +80,6 @@ func hashSecret(secret string) []byte {
 	return h[:]
 }
 
-// dummyHash is compared against when the project does not exist, so that
-// unknown projects and wrong secrets take the same time.
-var dummyHash = make([]byte, sha256.Size)
-
 // ErrUnauthorized is the one answer to every bad credential, so that callers
 // learn nothing about which part was wrong.
 func ErrUnauthorized() *apierr.Error {
@@ -93,7 +89,9 @@ func ErrUnauthorized() *apierr.Error {
 
 // Authenticate checks a project ID and secret from HTTP Basic auth.
 func (s *Service) Authenticate(ctx context.Context, projectID, secret string) (*store.Project, error) {
-	want := dummyHash
+	// An unknown project is compared against a zero hash, so that unknown
+	// projects and wrong secrets take the same time.
+	want := make([]byte, sha256.Size)
 	p, err := s.Store.GetProject(ctx, projectID)
 	switch {
 	case err == nil:

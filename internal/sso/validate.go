@@ -3,6 +3,7 @@ package sso
 import (
 	"net"
 	"net/url"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -10,14 +11,13 @@ import (
 )
 
 // identityProviders is Stytch's identity_provider enum.
-var identityProviders = map[string]bool{
-	"classlink": true, "cyberark": true, "duo": true, "generic": true, "google-workspace": true,
-	"jumpcloud": true, "keycloak": true, "miniorange": true, "microsoft-entra": true, "okta": true,
-	"onelogin": true, "pingfederate": true, "rippling": true, "salesforce": true, "shibboleth": true,
+func identityProviders() []string {
+	return []string{"classlink", "cyberark", "duo", "generic", "google-workspace", "jumpcloud", "keycloak",
+		"miniorange", "microsoft-entra", "okta", "onelogin", "pingfederate", "rippling", "salesforce", "shibboleth"}
 }
 
 func validateIdentityProvider(v string) error {
-	if !identityProviders[v] {
+	if !slices.Contains(identityProviders(), v) {
 		return apierr.BadRequest("invalid_sso_idp", "identity_provider "+quote(v)+" is not one of Stytch's identity providers (e.g. generic, okta, microsoft-entra, google-workspace).")
 	}
 	return nil
@@ -91,19 +91,21 @@ func validateAltACSURL(v string) error {
 }
 
 // nameIDFormats are the NameID formats of SAML 2.0 core §8.3.
-var nameIDFormats = map[string]bool{
-	"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress":               true,
-	"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified":                true,
-	"urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName":            true,
-	"urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName": true,
-	"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent":                 true,
-	"urn:oasis:names:tc:SAML:2.0:nameid-format:transient":                  true,
-	"urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos":                   true,
-	"urn:oasis:names:tc:SAML:2.0:nameid-format:entity":                     true,
+func nameIDFormats() []string {
+	return []string{
+		"urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
+		"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified",
+		"urn:oasis:names:tc:SAML:1.1:nameid-format:X509SubjectName",
+		"urn:oasis:names:tc:SAML:1.1:nameid-format:WindowsDomainQualifiedName",
+		"urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
+		"urn:oasis:names:tc:SAML:2.0:nameid-format:transient",
+		"urn:oasis:names:tc:SAML:2.0:nameid-format:kerberos",
+		"urn:oasis:names:tc:SAML:2.0:nameid-format:entity",
+	}
 }
 
 func validateNameIDFormat(v string) error {
-	if !nameIDFormats[v] {
+	if !slices.Contains(nameIDFormats(), v) {
 		return apierr.BadRequest("invalid_nameid_format", "nameid_format must be a SAML 2.0 NameID format URI, e.g. "+DefaultNameIDFormat+".")
 	}
 	return nil
