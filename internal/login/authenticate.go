@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/bearer"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/organizations"
@@ -33,9 +34,6 @@ type Authenticated struct {
 	Session *sessions.Issued
 }
 
-// maxTokenLength bounds a presented token before it is hashed.
-const maxTokenLength = 256
-
 // Authenticate exchanges a one-time SSO token for a member and a session:
 // the member registered with the identity, else the member with its email,
 // else a member provisioned just in time when the organization allows it.
@@ -43,7 +41,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if in.SSOToken == "" {
 		return nil, apierr.BadRequest("sso_token_required", "sso_token is required.")
 	}
-	if len(in.SSOToken) > maxTokenLength {
+	if len(in.SSOToken) > bearer.MaxLength {
 		return nil, tokenNotFound()
 	}
 	grant := sessions.Grant{
@@ -55,7 +53,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err := s.Sessions.CheckGrant(ctx, p, grant); err != nil {
 		return nil, err
 	}
-	tok, err := s.Store.ConsumeSSOToken(ctx, p.ID, hashToken(in.SSOToken), s.Now())
+	tok, err := s.Store.ConsumeSSOToken(ctx, p.ID, bearer.Hash(in.SSOToken), s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, tokenNotFound()
 	}

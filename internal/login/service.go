@@ -6,7 +6,6 @@ package login
 
 import (
 	"context"
-	"crypto/sha256"
 	"io"
 	"log/slog"
 	"net/http"
@@ -55,11 +54,4 @@ type Service struct {
 // may run it; it is idempotent.
 func (s *Service) Purge(ctx context.Context) error {
 	return s.Store.PurgeExpiredLoginState(ctx, s.Now(), s.Now().Add(-attemptRetention))
-}
-
-// hashToken is how one-time tokens are stored: a SHA-256 of 256 random bits
-// needs no salt or stretching.
-func hashToken(t string) []byte {
-	h := sha256.Sum256([]byte(t))
-	return h[:]
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/seamsso/seam/internal/bearer"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/store"
@@ -43,7 +44,7 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	token := s.IDs.Token(ids.SSOToken, connEnv(idpConn))
 	raw, _ := json.Marshal(id)
 	err = s.Store.CreateSSOToken(ctx, &store.SSOToken{
-		TokenHash: hashToken(token), ProjectID: idpConn.ProjectID, OrganizationID: orgID, ConnectionID: connID,
+		TokenHash: bearer.Hash(token), ProjectID: idpConn.ProjectID, OrganizationID: orgID, ConnectionID: connID,
 		PKCECodeChallenge: challenge, Identity: raw, CreatedAt: s.Now(), ExpiresAt: s.Now().Add(tokenTTL),
 	})
 	if err != nil {

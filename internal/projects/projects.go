@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/bearer"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -57,7 +58,7 @@ func (s *Service) Create(ctx context.Context, p CreateParams) (*Credentials, err
 	}
 	err := s.Store.CreateProject(ctx, &store.Project{
 		ID: creds.ProjectID, Environment: string(p.Environment), Name: p.Name,
-		SecretHash: hashSecret(creds.Secret), PublicToken: creds.PublicToken,
+		SecretHash: bearer.Hash(creds.Secret), PublicToken: creds.PublicToken,
 		RedirectURLs: p.RedirectURLs, CreatedAt: s.Now(),
 	})
 	if err != nil {
@@ -73,11 +74,6 @@ func ValidateRedirectURL(raw string) error {
 		return fmt.Errorf("redirect URL %q must be an absolute http(s) URL without credentials or fragment", raw)
 	}
 	return nil
-}
-
-func hashSecret(secret string) []byte {
-	h := sha256.Sum256([]byte(secret))
-	return h[:]
 }
 
 // ErrUnauthorized is the one answer to every bad credential, so that callers
@@ -99,7 +95,7 @@ func (s *Service) Authenticate(ctx context.Context, projectID, secret string) (*
 	case !errors.Is(err, store.ErrNotFound):
 		return nil, apierr.Internal(err)
 	}
-	got := hashSecret(secret)
+	got := bearer.Hash(secret)
 	if subtle.ConstantTimeCompare(got, want) != 1 || p == nil {
 		return nil, ErrUnauthorized()
 	}

@@ -5,16 +5,17 @@ import (
 	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/bearer"
 	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
 )
 
 // byToken finds the live session of a token.
 func (s *Service) byToken(ctx context.Context, q store.Queries, p *store.Project, token string) (*store.MemberSession, error) {
-	if token == "" || len(token) > maxTokenLength {
+	if token == "" || len(token) > bearer.MaxLength {
 		return nil, NotFound()
 	}
-	sess, err := q.GetSessionByTokenHash(ctx, p.ID, hashToken(token))
+	sess, err := q.GetSessionByTokenHash(ctx, p.ID, bearer.Hash(token))
 	return s.live(sess, err)
 }
 

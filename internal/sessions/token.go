@@ -1,17 +1,15 @@
 package sessions
 
 import (
-	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"io"
+
+	"github.com/seamsso/seam/internal/bearer"
 )
 
 // tokenBytes of randomness make a 48-character base64url session token.
 const tokenBytes = 36
-
-// maxTokenLength bounds a presented token before it is hashed.
-const maxTokenLength = 256
 
 func (s *Service) newToken() (token string, hash []byte, err error) {
 	b := make([]byte, tokenBytes)
@@ -19,12 +17,5 @@ func (s *Service) newToken() (token string, hash []byte, err error) {
 		return "", nil, fmt.Errorf("sessions: random source: %w", err)
 	}
 	token = base64.RawURLEncoding.EncodeToString(b)
-	return token, hashToken(token), nil
-}
-
-// hashToken is how tokens are stored and looked up. A fast hash suffices:
-// tokens carry 288 bits of entropy, so there is nothing to brute-force.
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
+	return token, bearer.Hash(token), nil
 }
