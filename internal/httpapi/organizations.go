@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
-	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -50,13 +48,7 @@ func (s *Server) orgHooks() organizations.Hooks {
 		ConnectionBelongs: s.sso.ConnectionBelongs,
 		BeforeDelete:      s.sso.DetachOrganization,
 		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
-			var custom []rbac.Role
-			if len(org.CustomRoles) > 0 {
-				if err := json.Unmarshal(org.CustomRoles, &custom); err != nil {
-					return false, err
-				}
-			}
-			return s.policy.RoleExists(roleID, custom), nil
+			return s.policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
 		},
 	}
 }

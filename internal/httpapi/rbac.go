@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
@@ -36,7 +35,7 @@ type orgPolicyResponse struct {
 }
 
 func orgPolicyOf(o *store.Organization) orgPolicyResponse {
-	roles := members.OrgRoles(o)
+	roles := organizations.CustomRoles(o)
 	if roles == nil {
 		roles = []rbac.Role{}
 	}

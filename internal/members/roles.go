@@ -46,7 +46,7 @@ type RegistrationRoles struct {
 // email and SSO roles in that order; a role granted several ways is listed
 // once with all its sources.
 func ComputeRoles(p rbac.Policy, org *store.Organization, m *store.Member, regs []RegistrationRoles) []MemberRole {
-	custom := OrgRoles(org)
+	custom := organizations.CustomRoles(org)
 	var out []MemberRole
 	index := map[string]int{}
 	add := func(roleID string, src RoleSource) {
@@ -68,7 +68,7 @@ func ComputeRoles(p rbac.Policy, org *store.Organization, m *store.Member, regs 
 		add(r, RoleSource{Type: SourceDirect, Details: map[string]string{}})
 	}
 	domain := EmailDomain(m.Email)
-	for _, a := range organizations.View(org, nil).RBACEmailImplicitRoleAssignments {
+	for _, a := range organizations.EmailRoleAssignments(org) {
 		if domain != "" && a.Domain == domain {
 			add(a.RoleID, RoleSource{Type: SourceEmail, Details: map[string]string{"email_domain": a.Domain}})
 		}
@@ -152,7 +152,7 @@ func (s *Service) validateRoles(org *store.Organization, roles []string) ([]stri
 	if len(roles) > rbac.MaxRoles {
 		return nil, apierr.BadRequest("invalid_rbac_role_id", "Too many roles.")
 	}
-	custom := OrgRoles(org)
+	custom := organizations.CustomRoles(org)
 	out := []string{}
 	for _, r := range roles {
 		if err := s.Policy.ValidateRoleIDs(custom, r); err != nil {

@@ -32,16 +32,6 @@ func NotFound() *apierr.Error {
 	return apierr.NotFound("member_not_found", "The member could not be found in this organization.")
 }
 
-// OrgRoles decodes an organization's custom roles (stored by SetOrgRoles
-// after validation; a decode failure yields none).
-func OrgRoles(o *store.Organization) []rbac.Role {
-	var roles []rbac.Role
-	if len(o.CustomRoles) > 0 {
-		_ = json.Unmarshal(o.CustomRoles, &roles)
-	}
-	return roles
-}
-
 func conflictError(err error) error {
 	var c *store.ErrConflict
 	if errors.As(err, &c) {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -53,7 +54,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	}
 	out := &Authenticated{Token: in.SessionToken}
 	if in.AuthorizationCheck != nil {
-		v, err := rbac.Check(s.Policy, membersOrgRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
+		v, err := rbac.Check(s.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
 		if err != nil {
 			return nil, err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/seamsso/seam/internal/members"
+	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -30,7 +31,7 @@ func (s *Service) Subject(ctx context.Context, p *store.Project, token, jwt stri
 // check, then one of the session's roles (project roles and the subject
 // organization's custom roles) must grant action on resource.
 func (s *Service) Check(sub *Subject, org *store.Organization, resource, action string) (rbac.Verdict, error) {
-	return rbac.Check(s.Policy, members.OrgRoles(sub.Org), sub.Org.ID, sub.Roles, rbac.AuthorizationCheck{
+	return rbac.Check(s.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, rbac.AuthorizationCheck{
 		OrganizationID: org.ID, ResourceID: resource, Action: action,
 	})
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/members"
-	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -68,5 +67,3 @@ func (s *Service) List(ctx context.Context, org *store.Organization, memberRef s
 	}
 	return out, nil
 }
-
-func membersOrgRoles(o *store.Organization) []rbac.Role { return members.OrgRoles(o) }

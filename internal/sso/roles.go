@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -28,7 +29,7 @@ func (s *Service) validateRoles(org *store.Organization, roleIDs []string) error
 	if len(roleIDs) > maxRoleAssignments {
 		return apierr.BadRequest("invalid_rbac_role_assignment", "At most 100 implicit role assignments are allowed.")
 	}
-	custom := orgRoles(org)
+	custom := organizations.CustomRoles(org)
 	for _, id := range roleIDs {
 		if id == rbac.RoleMember {
 			return apierr.BadRequest("cannot_assign_default_rbac_role_id",

@@ -84,13 +84,6 @@ func loadForUpdate(ctx context.Context, q store.Queries, org *store.Organization
 	return c, nil
 }
 
-// orgRoles decodes an organization's custom roles.
-func orgRoles(o *store.Organization) []rbac.Role {
-	var roles []rbac.Role
-	_ = json.Unmarshal(o.CustomRoles, &roles) // written by the rbac endpoint after validation
-	return roles
-}
-
 // quote renders user input in an error message, bounded.
 func quote(s string) string {
 	if len(s) > 80 {
