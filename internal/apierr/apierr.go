@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"unicode/utf8"
 )
 
 // Error is a client-visible failure with a Stytch error_type.
@@ -83,4 +85,18 @@ func TypeOf(err error) string {
 		return e.Type
 	}
 	return ""
+}
+
+// Quote renders client input inside an error message: at most 80 bytes
+// (cut on a rune boundary), quoted and escaped so that control characters,
+// quotes and invalid UTF-8 cannot shape the message.
+func Quote(s string) string {
+	if len(s) > 80 {
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return strconv.QuoteToASCII(s)
 }

@@ -199,7 +199,7 @@ func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failu
 	}
 	if id.Email == "" || !strings.Contains(id.Email, "@") || len(id.Email) > 320 {
 		return nil, reject(saml.NewRejection(saml.ReasonMissingEmailAttribute,
-			"The assertion has no usable email in the attribute named by attribute_mapping.email ("+quote(run.AttributeMapping["email"])+")."))
+			"The assertion has no usable email in the attribute named by attribute_mapping.email ("+apierr.Quote(run.AttributeMapping["email"])+")."))
 	}
 	id.Name = first("full_name")
 	if id.Name == "" {

@@ -88,7 +88,7 @@ func (s *Service) locate(ctx context.Context, project *store.Project, connID, or
 	}
 	c, err := s.Store.GetConnection(ctx, project.ID, connID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, apierr.NotFound("sso_connection_not_found", "SSO connection "+quote(connID)+" was not found in this project.")
+		return nil, apierr.NotFound("sso_connection_not_found", "SSO connection "+apierr.Quote(connID)+" was not found in this project.")
 	}
 	if err != nil {
 		return nil, apierr.Internal(err)
@@ -105,7 +105,7 @@ func (s *Service) locate(ctx context.Context, project *store.Project, connID, or
 		rt.idp = src
 	}
 	if rt.idp.Status != "active" {
-		return nil, apierr.BadRequest("requires_active_sso_connection", "SSO connection "+quote(c.ID)+" is not active: it still lacks required settings.")
+		return nil, apierr.BadRequest("requires_active_sso_connection", "SSO connection "+apierr.Quote(c.ID)+" is not active: it still lacks required settings.")
 	}
 	return rt, nil
 }
@@ -115,7 +115,7 @@ func (s *Service) locate(ctx context.Context, project *store.Project, connID, or
 func (s *Service) defaultConnection(ctx context.Context, project *store.Project, orgRef string) (string, error) {
 	org, err := s.Store.GetOrganization(ctx, project.ID, orgRef)
 	if errors.Is(err, store.ErrNotFound) {
-		return "", apierr.NotFound("organization_not_found", "Organization "+quote(orgRef)+" was not found in this project.")
+		return "", apierr.NotFound("organization_not_found", "Organization "+apierr.Quote(orgRef)+" was not found in this project.")
 	}
 	if err != nil {
 		return "", apierr.Internal(err)
@@ -171,11 +171,4 @@ func redirectTargets(p *store.Project, login, signup string) (string, string, er
 	}
 	sg, err := check(signup, "signup_redirect_url", "invalid_signup_sso_url")
 	return l, sg, err
-}
-
-func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
-	}
-	return strconvQuote(s)
 }

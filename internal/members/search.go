@@ -105,11 +105,11 @@ func applyQuery(f *store.MemberFilter, q *search.Query) error {
 		kind, shape, ok := filterSpec(o.FilterName)
 		if !ok {
 			return apierr.BadRequest("member_search_invalid_filter_name",
-				"Unsupported filter_name "+quote(o.FilterName)+"; supported: member_ids, member_emails, member_email_fuzzy, "+
+				"Unsupported filter_name "+apierr.Quote(o.FilterName)+"; supported: member_ids, member_emails, member_email_fuzzy, "+
 					"member_external_ids, statuses, member_is_breakglass, member_phone_numbers, member_phone_number_fuzzy, member_roles.")
 		}
 		c := store.MemberCondition{Kind: kind}
-		bad := apierr.BadRequest("member_search_invalid_filter_value", "filter_value of "+quote(o.FilterName)+" must be "+
+		bad := apierr.BadRequest("member_search_invalid_filter_value", "filter_value of "+apierr.Quote(o.FilterName)+" must be "+
 			map[string]string{"list": "a non-empty list of strings", "string": "a non-empty string", "bool": "a boolean"}[shape]+".")
 		switch shape {
 		case "list":

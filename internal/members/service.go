@@ -1,9 +1,7 @@
 package members
 
 import (
-	"encoding/json"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -47,12 +45,3 @@ func conflictError(err error) error {
 }
 
 func env(p *store.Project) ids.Environment { return ids.Environment(p.Environment) }
-
-// quote renders user input for an error message, bounded.
-func quote(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	b, _ := json.Marshal(strings.ToValidUTF8(s, "?"))
-	return string(b)
-}

@@ -26,7 +26,7 @@ func NormalizeEmail(email string) (string, error) {
 	local, domain, ok := strings.Cut(e, "@")
 	if !ok || len(e) > 254 || !localRE.MatchString(local) || strings.HasPrefix(local, ".") ||
 		strings.HasSuffix(local, ".") || strings.Contains(local, "..") || len(domain) > 253 || !domainRE.MatchString(domain) {
-		return "", apierr.BadRequest("invalid_email", "email_address "+quote(email)+" is not a valid email address.")
+		return "", apierr.BadRequest("invalid_email", "email_address "+apierr.Quote(email)+" is not a valid email address.")
 	}
 	return e, nil
 }

@@ -212,14 +212,14 @@ func validateEach(field string, vals []string, allowed ...string) error {
 
 func checkConnection(ctx context.Context, q store.Queries, h Hooks, o *store.Organization, id, errType string) error {
 	if h.ConnectionBelongs == nil {
-		return apierr.BadRequest(errType, "Connection "+quoteShort(id)+" is not an SSO connection of this organization.")
+		return apierr.BadRequest(errType, "Connection "+apierr.Quote(id)+" is not an SSO connection of this organization.")
 	}
 	ok, err := h.ConnectionBelongs(ctx, q, o.ProjectID, o.ID, id)
 	if err != nil {
 		return apierr.Internal(err)
 	}
 	if !ok {
-		return apierr.BadRequest(errType, "Connection "+quoteShort(id)+" is not an SSO connection of this organization.")
+		return apierr.BadRequest(errType, "Connection "+apierr.Quote(id)+" is not an SSO connection of this organization.")
 	}
 	return nil
 }
@@ -233,7 +233,7 @@ func checkRole(ctx context.Context, h Hooks, o *store.Organization, roleID strin
 		}
 	}
 	if !ok {
-		return apierr.BadRequest("invalid_rbac_role_id", "Role "+quoteShort(roleID)+" does not exist in the project's RBAC policy or the organization's custom roles.")
+		return apierr.BadRequest("invalid_rbac_role_id", "Role "+apierr.Quote(roleID)+" does not exist in the project's RBAC policy or the organization's custom roles.")
 	}
 	return nil
 }

@@ -71,11 +71,11 @@ func applyQuery(f *store.OrganizationFilter, q *search.Query) error {
 			vals = []string{one}
 		} else if err := json.Unmarshal(o.FilterValue, &vals); err != nil {
 			return apierr.BadRequest("organization_search_invalid_filter_value",
-				"filter_value of "+quoteShort(o.FilterName)+" must be a string or a list of strings.")
+				"filter_value of "+apierr.Quote(o.FilterName)+" must be a string or a list of strings.")
 		}
 		if len(vals) == 0 {
 			return apierr.BadRequest("organization_search_invalid_filter_value",
-				"filter_value of "+quoteShort(o.FilterName)+" must not be empty.")
+				"filter_value of "+apierr.Quote(o.FilterName)+" must not be empty.")
 		}
 		switch o.FilterName {
 		case "organization_ids":
@@ -91,7 +91,7 @@ func applyQuery(f *store.OrganizationFilter, q *search.Query) error {
 			f.NameFuzzy = vals
 		default:
 			return apierr.BadRequest("organization_search_invalid_filter_name",
-				"Unsupported filter_name "+quoteShort(o.FilterName)+"; supported: organization_ids, organization_slugs, organization_external_ids, organization_name_fuzzy.")
+				"Unsupported filter_name "+apierr.Quote(o.FilterName)+"; supported: organization_ids, organization_slugs, organization_external_ids, organization_name_fuzzy.")
 		}
 	}
 	return nil

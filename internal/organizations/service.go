@@ -161,7 +161,7 @@ func (s *Service) locked(ctx context.Context, projectID, ref string, authorize f
 
 // NotFound is the error for an unknown organization reference.
 func NotFound(ref string) *apierr.Error {
-	return apierr.NotFound("organization_not_found", "Organization "+quoteShort(ref)+" was not found in this project.")
+	return apierr.NotFound("organization_not_found", "Organization "+apierr.Quote(ref)+" was not found in this project.")
 }
 
 func conflictError(err error) error {

@@ -75,7 +75,7 @@ func validateDomains(field string, domains []string) ([]string, error) {
 	for _, d := range domains {
 		d = strings.ToLower(strings.TrimSpace(d))
 		if len(d) > 253 || !domainRE.MatchString(d) {
-			return nil, apierr.BadRequest("invalid_"+field, field+" contains an invalid domain: "+quoteShort(d))
+			return nil, apierr.BadRequest("invalid_"+field, field+" contains an invalid domain: "+apierr.Quote(d))
 		}
 		if !seen[d] {
 			seen[d] = true
@@ -83,14 +83,6 @@ func validateDomains(field string, domains []string) ([]string, error) {
 		}
 	}
 	return out, nil
-}
-
-// quoteShort quotes user input for an error message, truncated.
-func quoteShort(s string) string {
-	if len(s) > 64 {
-		s = s[:64] + "..."
-	}
-	return `"` + strings.ToValidUTF8(s, "?") + `"`
 }
 
 // validateIDList checks a list of opaque identifiers (connected app IDs,

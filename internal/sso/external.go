@@ -51,7 +51,7 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 		srcOrg, err := q.GetOrganization(ctx, org.ProjectID, in.ExternalOrganizationID)
 		if errors.Is(err, store.ErrNotFound) {
 			return apierr.NotFound("organization_not_found",
-				"external_organization_id "+quote(in.ExternalOrganizationID)+" is not an organization of this project.")
+				"external_organization_id "+apierr.Quote(in.ExternalOrganizationID)+" is not an organization of this project.")
 		}
 		if err != nil {
 			return apierr.Internal(err)
@@ -66,14 +66,14 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 		src, err := q.GetConnectionForUpdate(ctx, org.ProjectID, in.ExternalConnectionID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && src.OrganizationID != srcOrg.ID) {
 			return apierr.NotFound("external_connection_id_not_found",
-				"external_connection_id "+quote(in.ExternalConnectionID)+" is not an SSO connection of the external organization.")
+				"external_connection_id "+apierr.Quote(in.ExternalConnectionID)+" is not an SSO connection of the external organization.")
 		}
 		if err != nil {
 			return apierr.Internal(err)
 		}
 		if src.Kind != store.KindSAML && src.Kind != store.KindOIDC {
 			return apierr.NotFound("external_connection_id_not_found",
-				"external_connection_id "+quote(in.ExternalConnectionID)+" is an External connection; an External connection must point at a SAML or OIDC connection.")
+				"external_connection_id "+apierr.Quote(in.ExternalConnectionID)+" is an External connection; an External connection must point at a SAML or OIDC connection.")
 		}
 		if src.Status != "active" {
 			return apierr.BadRequest("external_connection_not_active",

@@ -405,7 +405,7 @@ func validateOIDCAttributeMapping(m map[string]any) (map[string]string, error) {
 		s, ok := v.(string)
 		if !ok {
 			return nil, apierr.BadRequest("invalid_request_value",
-				"attribute_mapping values must be claim names (strings); "+quote(k)+" is not.")
+				"attribute_mapping values must be claim names (strings); "+apierr.Quote(k)+" is not.")
 		}
 		if strings.TrimSpace(k) == "" || strings.TrimSpace(s) == "" || len(k) > 256 || len(s) > 1024 {
 			return nil, apierr.BadRequest("invalid_request_value",

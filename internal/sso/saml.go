@@ -212,7 +212,7 @@ func (s *Service) DeleteVerificationCertificate(ctx context.Context, org *store.
 	_, err := s.mutateSAML(ctx, org, connID, func(c *store.Connection, cfg *samlConfig) error {
 		i := indexCert(cfg.Verification, certID)
 		if i < 0 {
-			return apierr.NotFound("sso_verification_key_not_found", "Verification certificate "+quote(certID)+" was not found on this connection.")
+			return apierr.NotFound("sso_verification_key_not_found", "Verification certificate "+apierr.Quote(certID)+" was not found on this connection.")
 		}
 		if c.Status == "active" && len(cfg.Verification) == 1 {
 			return apierr.BadRequest("cannot_delete_last_sso_verification_key",
@@ -233,7 +233,7 @@ func (s *Service) DeleteEncryptionPrivateKey(ctx context.Context, org *store.Org
 				return nil
 			}
 		}
-		return apierr.NotFound("saml_encryption_private_key_not_found", "Encryption private key "+quote(keyID)+" was not found on this connection.")
+		return apierr.NotFound("saml_encryption_private_key_not_found", "Encryption private key "+apierr.Quote(keyID)+" was not found on this connection.")
 	})
 	return err
 }

@@ -6,7 +6,6 @@ package sso
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -68,7 +67,7 @@ func connNotFound(kind, id string) *apierr.Error {
 	case store.KindExternal:
 		typ = "external_connection_not_found"
 	}
-	return apierr.NotFound(typ, "SSO connection "+quote(id)+" was not found in this organization.")
+	return apierr.NotFound(typ, "SSO connection "+apierr.Quote(id)+" was not found in this organization.")
 }
 
 // loadForUpdate locks a connection of the expected kind that belongs to org.
@@ -82,15 +81,6 @@ func loadForUpdate(ctx context.Context, q store.Queries, org *store.Organization
 		return nil, apierr.Internal(err)
 	}
 	return c, nil
-}
-
-// quote renders user input in an error message, bounded.
-func quote(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "..."
-	}
-	b, _ := json.Marshal(s)
-	return string(b)
 }
 
 // sealAAD binds a sealed key to its connection and key ID so a ciphertext

@@ -18,7 +18,7 @@ func identityProviders() []string {
 
 func validateIdentityProvider(v string) error {
 	if !slices.Contains(identityProviders(), v) {
-		return apierr.BadRequest("invalid_sso_idp", "identity_provider "+quote(v)+" is not one of Stytch's identity providers (e.g. generic, okta, microsoft-entra, google-workspace).")
+		return apierr.BadRequest("invalid_sso_idp", "identity_provider "+apierr.Quote(v)+" is not one of Stytch's identity providers (e.g. generic, okta, microsoft-entra, google-workspace).")
 	}
 	return nil
 }
@@ -122,7 +122,7 @@ func validateAttributeMapping(m map[string]any) (map[string]string, error) {
 		s, ok := v.(string)
 		if !ok {
 			return nil, apierr.BadRequest("saml_connection_no_nested_keys_in_attribute_mapping",
-				"attribute_mapping values must be attribute names (strings); "+quote(k)+" is not.")
+				"attribute_mapping values must be attribute names (strings); "+apierr.Quote(k)+" is not.")
 		}
 		if strings.TrimSpace(k) == "" || strings.TrimSpace(s) == "" || len(k) > 256 || len(s) > 1024 {
 			return nil, apierr.BadRequest("saml_connection_attribute_mapping_required",

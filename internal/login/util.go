@@ -1,5 +1,0 @@
-package login
-
-import "strconv"
-
-func strconvQuote(s string) string { return strconv.QuoteToASCII(s) }
