@@ -93,16 +93,9 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 			}
 		}
 		cfg.SourceOrganizationID = srcOrg.ID
-		now := s.Now()
-		c := &store.Connection{
-			ProjectID: p.ID, OrganizationID: org.ID, ID: s.IDs.New(ids.ExternalConnection, env(p)), Kind: store.KindExternal,
-			Status: "active", DisplayName: display, SourceID: src.ID, Config: cfg.encode(), CreatedAt: now, UpdatedAt: now,
-		}
-		if err := q.CreateConnection(ctx, c); err != nil {
-			return apierr.Internal(err)
-		}
-		out = c
-		return nil
+		out, err = s.insert(ctx, q, org, &store.Connection{ID: s.IDs.New(ids.ExternalConnection, env(p)), Kind: store.KindExternal,
+			Status: "active", DisplayName: display, SourceID: src.ID, Config: cfg.encode()})
+		return err
 	})
 	return out, err
 }

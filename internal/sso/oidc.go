@@ -39,15 +39,8 @@ func (s *Service) CreateOIDC(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	cfg := &oidcConfig{IdentityProvider: idp}
-	now := s.Now()
-	c := &store.Connection{
-		ProjectID: p.ID, OrganizationID: org.ID, ID: s.IDs.New(ids.OIDCConnection, env(p)), Kind: store.KindOIDC,
-		Status: status(cfg.active()), DisplayName: display, Config: cfg.encode(), CreatedAt: now, UpdatedAt: now,
-	}
-	if err := s.Store.CreateConnection(ctx, c); err != nil {
-		return nil, apierr.Internal(err)
-	}
-	return c, nil
+	return s.insert(ctx, s.Store, org, &store.Connection{ID: s.IDs.New(ids.OIDCConnection, env(p)), Kind: store.KindOIDC,
+		Status: status(cfg.active()), DisplayName: display, Config: cfg.encode()})
 }
 
 // OIDCUpdate is the body of Update OIDC Connection. Every field is

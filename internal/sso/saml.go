@@ -38,15 +38,8 @@ func (s *Service) CreateSAML(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	cfg.Signing = []storedCert{signing}
-	now := s.Now()
-	c := &store.Connection{
-		ProjectID: p.ID, OrganizationID: org.ID, ID: id, Kind: store.KindSAML, Status: status(cfg.active()),
-		DisplayName: display, Config: cfg.encode(), CreatedAt: now, UpdatedAt: now,
-	}
-	if err := s.Store.CreateConnection(ctx, c); err != nil {
-		return nil, apierr.Internal(err)
-	}
-	return c, nil
+	return s.insert(ctx, s.Store, org, &store.Connection{ID: id, Kind: store.KindSAML, Status: status(cfg.active()),
+		DisplayName: display, Config: cfg.encode()})
 }
 
 // SAMLUpdate is the body of Update SAML Connection. Every field is

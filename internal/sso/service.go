@@ -153,3 +153,13 @@ func checkConnectionCount(ctx context.Context, q store.Queries, org *store.Organ
 	}
 	return nil
 }
+
+// insert stores a new connection of org, created now.
+func (s *Service) insert(ctx context.Context, q store.Queries, org *store.Organization, c *store.Connection) (*store.Connection, error) {
+	now := s.Now()
+	c.ProjectID, c.OrganizationID, c.CreatedAt, c.UpdatedAt = org.ProjectID, org.ID, now, now
+	if err := q.CreateConnection(ctx, c); err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return c, nil
+}
