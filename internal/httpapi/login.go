@@ -191,6 +191,7 @@ func (s *Server) ssoAuthenticate(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &p); err != nil {
 		return 0, nil, err
 	}
+	p.RequestID = requestID(r.Context())
 	a, err := s.login.Authenticate(r.Context(), projectFrom(r.Context()), p)
 	if err != nil {
 		return 0, nil, err

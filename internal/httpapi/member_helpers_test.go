@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/seamsso/seam/internal/apptest"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/sessions"
@@ -82,7 +83,7 @@ func registration(e *apptest.Env, memberID, connID, externalID string, groups ..
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	link, err := e.App.Members.LinkSSO(ctx, p, o, membersIdentity(connID, externalID, m.Email, groups), false)
+	link, err := e.App.Members.LinkSSO(ctx, p, o, membersIdentity(connID, externalID, m.Email, groups), false, nil)
 	if err != nil {
 		e.T.Fatal(err)
 	}
@@ -120,5 +121,6 @@ func sessionHeaders(token, jwt string) map[string]string {
 
 func membersIdentity(connID, externalID, email string, groups []string) members.SSOIdentity {
 	return members.SSOIdentity{ConnectionID: connID, ExternalID: externalID, Email: email, Groups: groups,
-		Attributes: map[string]any{"department": "eng"}}
+		Attributes: map[string]any{"department": "eng"}, EmailTrust: linking.EmailVerified,
+		Policy: linking.Policy{SubjectChange: linking.SubjectChangeRefuse}}
 }

@@ -8,6 +8,8 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
+	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/organizations"
@@ -24,6 +26,8 @@ type AuthenticateParams struct {
 	SessionDurationMinutes int                        `json:"session_duration_minutes"`
 	SessionCustomClaims    map[string]json.RawMessage `json:"session_custom_claims"`
 	Locale                 string                     `json:"locale"`
+	// RequestID is the HTTP request ID, stored with a relink's record.
+	RequestID string `json:"-"`
 }
 
 // Authenticated is a finished SSO login.
@@ -76,21 +80,26 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	}
 	// The connection may have been deleted since the callback (deleting a
 	// source connection also deletes External connections using it).
-	if c, err := s.Store.GetConnection(ctx, p.ID, id.ConnectionID); err != nil || c.OrganizationID != org.ID {
+	conn, err := s.Store.GetConnection(ctx, p.ID, id.ConnectionID)
+	if err != nil || conn.OrganizationID != org.ID {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, apierr.Internal(err)
 		}
 		return nil, apierr.NotFound("sso_connection_not_found", "The SSO connection of this login was deleted after the IdP answered; start the login again.")
 	}
-	link, err := s.Members.LinkSSO(ctx, p, org, members.SSOIdentity{
-		ConnectionID: id.ConnectionID, ExternalID: id.Subject, Email: id.Email, Name: id.Name,
-		Groups: id.Groups, Attributes: attributesAny(id.Attributes),
-	}, jitAllowed(org, id.ConnectionID))
-	if errors.Is(err, members.ErrNoMember) {
+	policy, err := s.linkPolicy(ctx, p.ID, &id)
+	if err != nil {
+		return nil, err
+	}
+	link, err := s.Members.LinkSSO(ctx, p, org, id.member(policy), jitAllowed(org, id.ConnectionID), s.recordRelink(conn, &id, policy, in.RequestID))
+	var refusal *linking.Refusal
+	switch {
+	case errors.Is(err, members.ErrNoMember):
 		return nil, apierr.Forbidden("sso_jit_provisioning_not_allowed",
 			"No member of the organization matches this identity, and the organization's sso_jit_provisioning does not allow creating one through this connection.")
-	}
-	if err != nil {
+	case errors.As(err, &refusal):
+		return nil, refusal.APIError()
+	case err != nil:
 		return nil, err
 	}
 	kind := store.KindSAML
@@ -102,7 +111,33 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err != nil {
 		return nil, err
 	}
-	return &Authenticated{Org: org, Member: link.Member, Created: link.Created, Session: issued}, nil
+	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), Session: issued}, nil
+}
+
+// recordRelink stores a relink as a login attempt of the connection the
+// member logs in through (outcome "relinked"), in the transaction that
+// moves the registration: the organization's admins see every move in the
+// connection's login diagnostics.
+func (s *Service) recordRelink(conn *store.Connection, id *identity, policy linking.Policy, requestID string) func(context.Context, store.Queries, *members.SSOLink) error {
+	return func(ctx context.Context, q store.Queries, l *members.SSOLink) error {
+		if l.Action != linking.Relinked {
+			return nil
+		}
+		facts, err := json.Marshal(map[string]any{"identity_link": &linkFacts{
+			Action: l.Action, MemberID: l.Member.ID, ConnectionID: conn.ID, EmailTrust: id.EmailTrust,
+			Subject: l.Registration.ExternalID, PreviousSubject: l.PreviousExternalID, Policy: policy,
+		}})
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		return q.CreateLoginAttempt(ctx, &store.LoginAttempt{
+			ID: s.IDs.New(ids.LoginAttempt, connEnv(conn)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
+			ConnectionID: conn.ID, RequestID: requestID, Outcome: string(linking.Relinked),
+			Detail: "The member's registration with this connection moved from subject " + apierr.Quote(l.PreviousExternalID) +
+				" to " + apierr.Quote(l.Registration.ExternalID) + " (identity_linking.subject_change is RELINK).",
+			Facts: facts, CreatedAt: s.Now(),
+		})
+	}
 }
 
 func tokenNotFound() *apierr.Error {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -93,6 +95,8 @@ type oidcFacts struct {
 	Subject  string         `json:"subject,omitempty"`
 	Audience []string       `json:"audiences,omitempty"`
 	Claims   map[string]any `json:"claims,omitempty"`
+	// IdentityLink is what the identity-linking rule decided.
+	IdentityLink *linkFacts `json:"identity_link,omitempty"`
 }
 
 func oidcFailure(err error) *Failure {
@@ -110,6 +114,9 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 			Detail: "The OIDC connection is not active yet; finish its configuration."}
 	}
 	params, err := oidc.ParseCallback(cb.Query)
+	if oidc.ReasonOf(err) == oidc.ReasonAuthorizationError {
+		return nil, nil, s.providerError(ctx, conn, cb, params.State, err)
+	}
 	if err != nil {
 		return nil, nil, oidcFailure(err)
 	}
@@ -126,11 +133,8 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if err != nil {
 		return nil, nil, internalFailure("the login request could not be loaded", err)
 	}
-	if req.ConnectionID != conn.ID {
-		ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
-		if err != nil || ext.SourceID != conn.ID {
-			return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
-		}
+	if !s.sentBy(ctx, conn, req) {
+		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
 	}
 	run, err := s.SSO.OIDCRuntime(conn)
 	if err != nil {
@@ -183,8 +187,26 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if ferr != nil {
 		return nil, facts, ferr
 	}
-	res, ferr := s.issueToken(ctx, conn, req, id)
+	res, link, ferr := s.issueToken(ctx, conn, req, id)
+	facts.IdentityLink = link
 	return res, facts, ferr
+}
+
+// providerError reports an error the provider sent instead of a code. Its
+// error and error_description are text anyone can put in a link to Seam's
+// callback, so they are shown (and stored in the diagnostics) only when the
+// callback answers a pending login of this connection that this browser
+// started; that login is used up. Otherwise the page says only what Seam
+// verified.
+func (s *Service) providerError(ctx context.Context, conn *store.Connection, cb OIDCCallback, state string, err error) *Failure {
+	if state != "" && hasCookie(cb.Cookies, requestCookiePrefix+state) {
+		req, cerr := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, state, s.Now())
+		if cerr == nil && s.sentBy(ctx, conn, req) {
+			return oidcFailure(err)
+		}
+	}
+	return &Failure{Status: http.StatusBadRequest, ErrorType: oidc.ReasonAuthorizationError.ErrorType(), Reason: string(oidc.ReasonAuthorizationError),
+		Detail: "The identity provider answered with an error for a login this browser did not start, or that has expired or was already finished. Start the login again from the application."}
 }
 
 // mapOIDCIdentity reads email and name from the claims, through the
@@ -206,6 +228,7 @@ func mapOIDCIdentity(connID string, mapping map[string]string, subject string, c
 		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_missing_email", Reason: "missing_email_attribute",
 			Detail: "The ID token and userinfo have no usable email claim."}
 	}
+	id.EmailTrust = emailTrust(mapping, claims)
 	id.Name = claim("full_name", "name")
 	if id.Name == "" {
 		id.Name = strings.TrimSpace(claim("first_name", "given_name") + " " + claim("last_name", "family_name"))
@@ -216,6 +239,30 @@ func mapOIDCIdentity(connID string, mapping map[string]string, subject string, c
 		}
 	}
 	return id, nil
+}
+
+// emailTrust reads what the provider said about the address in the email
+// claim: email_verified (a boolean, or the string forms some providers
+// send), else Microsoft Entra ID's xms_edov ("email domain owner
+// verified"), else nothing. A value that is neither true nor "true" counts
+// as unverified: an unreadable statement is not a yes. email_verified
+// speaks only of the email claim, so an email read from another claim
+// through attribute_mapping is unstated.
+func emailTrust(mapping map[string]string, claims map[string]any) linking.EmailTrust {
+	if name := mapping["email"]; name != "" && name != "email" {
+		return linking.EmailUnstated
+	}
+	for _, c := range []string{"email_verified", "xms_edov"} {
+		v, ok := claims[c]
+		if !ok {
+			continue
+		}
+		if b, isBool := v.(bool); (isBool && b) || (!isBool && fmt.Sprint(v) == "true") {
+			return linking.EmailVerified
+		}
+		return linking.EmailUnverified
+	}
+	return linking.EmailUnstated
 }
 
 // safeClaims keeps up to 64 short string and boolean claims for

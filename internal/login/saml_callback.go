@@ -9,6 +9,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
@@ -50,10 +51,12 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 	if err != nil {
 		return nil, err
 	}
-	res, facts, ferr := s.verifySAML(ctx, conn, cb)
+	res, facts, link, ferr := s.verifySAML(ctx, conn, cb)
 	var view any
 	if facts != nil {
-		view = factsView(facts)
+		v := factsView(facts)
+		v.IdentityLink = link
+		view = v
 	}
 	s.recordAttempt(ctx, conn, cb.RequestID, ferr, view)
 	if ferr != nil {
@@ -80,14 +83,14 @@ func reject(r *saml.Rejection) *Failure {
 	return &Failure{Status: http.StatusBadRequest, ErrorType: r.ErrorType(), Reason: string(r.Reason), Detail: r.Detail}
 }
 
-func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *Failure) {
+func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
 	if conn.Status != "active" {
-		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
+		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
 			Detail: "The SAML connection is not active yet; finish its configuration."}
 	}
 	run, err := s.SSO.SAMLRuntime(conn)
 	if err != nil {
-		return nil, nil, internalFailure("the connection's keys could not be loaded", err)
+		return nil, nil, nil, internalFailure("the connection's keys could not be loaded", err)
 	}
 	a, err := saml.VerifyResponse([]byte(cb.SAMLResponse), saml.Trust{
 		IDPEntityID: run.IDPEntityID, Certificates: run.Certificates, DecryptionKeys: run.DecryptionKeys,
@@ -95,9 +98,9 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	})
 	if err != nil {
 		if r, ok := saml.AsRejection(err); ok {
-			return nil, &r.Facts, reject(r)
+			return nil, &r.Facts, nil, reject(r)
 		}
-		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
+		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
 	}
 	// The verifier's facts are already cleaned and bounded; the certificate
 	// is the one that verified.
@@ -109,10 +112,10 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	var req *store.SSORequest
 	if a.InResponseTo != "" {
 		if req, err = s.matchRequest(ctx, conn, a.InResponseTo, cb.Cookies); err != nil {
-			return nil, facts, asFailure(err)
+			return nil, facts, nil, asFailure(err)
 		}
 	} else if run.IDPInitiatedAuthDisabled {
-		return nil, facts, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
+		return nil, facts, nil, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
 			"IdP-initiated login is disabled on this connection (idp_initiated_auth_disabled); start the login from the application."))
 	}
 	// Replay: the assertion ID is remembered in the database until the
@@ -120,16 +123,16 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	if err := s.Store.RecordAssertion(ctx, conn.ID, a.AssertionID, a.NotOnOrAfter, s.Now()); err != nil {
 		var c *store.ErrConflict
 		if errors.As(err, &c) {
-			return nil, facts, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
+			return nil, facts, nil, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
 		}
-		return nil, facts, internalFailure("the replay cache is unavailable", err)
+		return nil, facts, nil, internalFailure("the replay cache is unavailable", err)
 	}
 	id, ferr := mapSAMLIdentity(run, a)
 	if ferr != nil {
-		return nil, facts, ferr
+		return nil, facts, nil, ferr
 	}
-	res, ferr := s.issueToken(ctx, conn, req, id)
-	return res, facts, ferr
+	res, link, ferr := s.issueToken(ctx, conn, req, id)
+	return res, facts, link, ferr
 }
 
 // matchRequest consumes the stored AuthnRequest the response answers and
@@ -149,15 +152,20 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	// The request must have been sent by this connection, directly or for an
-	// External connection that logs in through it.
-	if req.ConnectionID != conn.ID {
-		ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
-		if err != nil || ext.SourceID != conn.ID {
-			return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch, "InResponseTo names a login request of another connection."))
-		}
+	if !s.sentBy(ctx, conn, req) {
+		return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch, "InResponseTo names a login request of another connection."))
 	}
 	return req, nil
+}
+
+// sentBy reports whether a stored login request was sent by conn, directly
+// or for an External connection that logs in through it.
+func (s *Service) sentBy(ctx context.Context, conn *store.Connection, req *store.SSORequest) bool {
+	if req.ConnectionID == conn.ID {
+		return true
+	}
+	ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
+	return err == nil && ext.SourceID == conn.ID
 }
 
 func hasCookie(cs []*http.Cookie, name string) bool {
@@ -192,7 +200,11 @@ func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failu
 		}
 		return ""
 	}
-	id := &identity{Kind: "saml", VerifiedBy: run.ConnectionID, Subject: a.NameID, Attributes: a.Attributes}
+	// The assertion is signed by the organization's own IdP: it vouches for
+	// the email it carries. A transient NameID changes on every login and is
+	// never a registration key (internal/linking).
+	id := &identity{Kind: "saml", VerifiedBy: run.ConnectionID, Subject: a.NameID, Attributes: a.Attributes,
+		EmailTrust: linking.EmailVerified, Transient: a.NameIDFormat == saml.NameIDTransient}
 	id.Email = strings.ToLower(first("email"))
 	if id.Email == "" && strings.HasSuffix(a.NameIDFormat, ":emailAddress") && strings.Contains(a.NameID, "@") {
 		id.Email = strings.ToLower(a.NameID)

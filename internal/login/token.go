@@ -3,6 +3,7 @@ package login
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -12,10 +13,13 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-// issueToken stores the verified identity under a fresh one-time token and
-// returns the redirect to the application: the login URL when the member
-// already exists in the target organization, else the signup URL.
-func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req *store.SSORequest, id *identity) (*CallbackResult, *Failure) {
+// issueToken applies the identity-linking rule (refusing the login there
+// and then when the rule refuses it), stores the verified identity under a
+// fresh one-time token and returns the redirect to the application: the
+// login URL when the identity resolves to an existing member of the target
+// organization, else the signup URL. The rule runs again, in a transaction,
+// at authenticate.
+func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req *store.SSORequest, id *identity) (*CallbackResult, *linkFacts, *Failure) {
 	orgID, connID := idpConn.OrganizationID, idpConn.ID
 	challenge := ""
 	if req != nil {
@@ -24,18 +28,18 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	} else {
 		project, err := s.Store.GetProject(ctx, idpConn.ProjectID)
 		if err != nil {
-			return nil, internalFailure("the project could not be loaded", err)
+			return nil, nil, internalFailure("the project could not be loaded", err)
 		}
 		login, signup, err := redirectTargets(project, "", "")
 		if err != nil {
-			return nil, asFailure(err)
+			return nil, nil, asFailure(err)
 		}
 		id.LoginRedirectURL, id.SignupRedirectURL = login, signup
 	}
 	id.ConnectionID = connID
-	exists, err := s.memberExists(ctx, idpConn.ProjectID, orgID, connID, id.Subject, id.Email)
-	if err != nil {
-		return nil, internalFailure("the member lookup failed", err)
+	lf, exists, f := s.resolve(ctx, idpConn, orgID, id)
+	if f != nil {
+		return nil, lf, f
 	}
 	target := id.SignupRedirectURL
 	if exists {
@@ -43,16 +47,16 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	}
 	token := s.IDs.Token(ids.SSOToken, connEnv(idpConn))
 	raw, _ := json.Marshal(id)
-	err = s.Store.CreateSSOToken(ctx, &store.SSOToken{
+	err := s.Store.CreateSSOToken(ctx, &store.SSOToken{
 		TokenHash: bearer.Hash(token), ProjectID: idpConn.ProjectID, OrganizationID: orgID, ConnectionID: connID,
 		PKCECodeChallenge: challenge, Identity: raw, CreatedAt: s.Now(), ExpiresAt: s.Now().Add(tokenTTL),
 	})
 	if err != nil {
-		return nil, internalFailure("the SSO token could not be stored", err)
+		return nil, lf, internalFailure("the SSO token could not be stored", err)
 	}
 	u, err := url.Parse(target)
 	if err != nil {
-		return nil, internalFailure("the redirect URL is invalid", err)
+		return nil, lf, internalFailure("the redirect URL is invalid", err)
 	}
 	q := u.Query()
 	q.Set("stytch_token_type", "sso")
@@ -62,7 +66,33 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	if req != nil {
 		res.ClearCookie = &http.Cookie{Name: requestCookiePrefix + req.ID, Path: "/v1/b2b/sso/callback/" + idpConn.ID, MaxAge: -1}
 	}
-	return res, nil
+	return res, lf, nil
+}
+
+// resolve runs the identity-linking rule for the callback: it reports
+// whether the identity resolves to an existing member, or the refusal.
+func (s *Service) resolve(ctx context.Context, idpConn *store.Connection, orgID string, id *identity) (*linkFacts, bool, *Failure) {
+	policy, err := s.SSO.LinkPolicy(idpConn)
+	if err != nil {
+		return nil, false, internalFailure("the connection's identity-linking policy could not be read", err)
+	}
+	org, err := s.Store.GetOrganization(ctx, idpConn.ProjectID, orgID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, false, &Failure{Status: http.StatusNotFound, ErrorType: "organization_not_found", Reason: "organization_not_found",
+			Detail: "The organization of this login no longer exists."}
+	}
+	if err != nil {
+		return nil, false, internalFailure("the organization could not be loaded", err)
+	}
+	res, err := s.Members.ResolveSSO(ctx, s.Store, org, id.member(policy), jitAllowed(org, id.ConnectionID))
+	if err != nil {
+		return nil, false, asFailure(err)
+	}
+	lf := newLinkFacts(id, policy, res)
+	if r := res.Refusal; r != nil {
+		return lf, false, &Failure{Status: http.StatusForbidden, ErrorType: r.ErrorType, Reason: r.Reason, Detail: r.Message}
+	}
+	return lf, res.Member != nil, nil
 }
 
 func internalFailure(what string, cause error) *Failure {
@@ -89,6 +119,7 @@ type factsJSON struct {
 	CertificateFingerprint string              `json:"certificate_fingerprint,omitempty"`
 	Audiences              []string            `json:"audiences,omitempty"`
 	Attributes             map[string][]string `json:"attributes,omitempty"`
+	IdentityLink           *linkFacts          `json:"identity_link,omitempty"`
 }
 
 func factsView(f *saml.Facts) factsJSON {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -19,11 +20,19 @@ type SSOIdentity struct {
 	// connection that uses another organization's connection. Registrations,
 	// implicit roles and session factors all name this connection.
 	ConnectionID string
-	ExternalID   string // SAML NameID or OIDC sub: the registration's external_id
+	ExternalID   string // SAML NameID or OIDC sub
 	Email        string
 	Name         string
 	Groups       []string       // stored under GroupsAttribute
 	Attributes   map[string]any // other IdP attributes kept in sso_attributes
+	// EmailTrust is what the IdP said about Email.
+	EmailTrust linking.EmailTrust
+	// Transient is set for a SAML transient NameID, which changes on every
+	// login and so never becomes a registration key.
+	Transient bool
+	// Policy is the effective identity_linking policy of the connection
+	// whose IdP verified the identity.
+	Policy linking.Policy
 }
 
 // MaxExternalIDLength bounds an IdP subject identifier.
@@ -38,14 +47,30 @@ var ErrNoMember = errors.New("members: no member for this SSO identity and JIT p
 type SSOLink struct {
 	Member       *store.Member
 	Registration *store.SSORegistration
-	Created      bool // the member was provisioned just in time
+	Action       linking.Action
+	// PreviousExternalID is the subject a Relinked registration had.
+	PreviousExternalID string
 }
+
+// Created reports whether the member was provisioned just in time.
+func (l *SSOLink) Created() bool { return l.Action == linking.Created }
 
 func (id SSOIdentity) check() error {
 	if id.ConnectionID == "" || id.ExternalID == "" || len(id.ExternalID) > MaxExternalIDLength || !utf8.ValidString(id.ExternalID) {
 		return apierr.BadRequest("invalid_sso_identity", "The IdP did not assert a usable subject identifier.")
 	}
 	return nil
+}
+
+// key is the identity's registration key: the subject as the IdP sent it,
+// or the normalized email for a transient NameID.
+func (id SSOIdentity) key() string {
+	if id.Transient {
+		if e, err := NormalizeEmail(id.Email); err == nil {
+			return e
+		}
+	}
+	return id.ExternalID
 }
 
 // FindBySSO returns the member registered with connectionID under
@@ -81,12 +106,10 @@ func (s *Service) FindByEmail(ctx context.Context, q store.Queries, org *store.O
 	return m, nil
 }
 
-// JITCreate provisions a member of org from an SSO identity, with its
-// registration: active, email verified by the IdP, no direct roles.
-func (s *Service) JITCreate(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity) (*store.Member, *store.SSORegistration, error) {
-	if err := id.check(); err != nil {
-		return nil, nil, err
-	}
+// jitCreate provisions a member of org from an SSO identity, with its
+// registration: active, no direct roles, email verified only when the IdP
+// said so.
+func (s *Service) jitCreate(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity, res *Resolution) (*store.Member, *store.SSORegistration, error) {
 	email, err := NormalizeEmail(id.Email)
 	if err != nil {
 		return nil, nil, err
@@ -94,57 +117,93 @@ func (s *Service) JITCreate(ctx context.Context, q store.Queries, p *store.Proje
 	now := s.Now()
 	m := &store.Member{
 		ProjectID: p.ID, OrganizationID: org.ID, ID: s.IDs.New(ids.Member, env(p)), Email: email, Name: clipName(id.Name),
-		Status: StatusActive, Roles: []string{}, EmailVerified: true, CreatedAt: now, UpdatedAt: now,
+		Status: StatusActive, Roles: []string{}, EmailVerified: res.MarkVerified, CreatedAt: now, UpdatedAt: now,
 	}
 	if err := q.CreateMember(ctx, m); err != nil {
 		return nil, nil, conflictError(err)
 	}
-	reg, err := s.UpsertSSORegistration(ctx, q, p, m, id)
-	if err != nil {
-		return nil, nil, err
+	reg := &store.SSORegistration{
+		ProjectID: p.ID, MemberID: m.ID, ID: s.IDs.New(ids.SSORegistration, env(p)), ConnectionID: id.ConnectionID,
+		ExternalID: res.Key, Attributes: SSOAttributes(id.Attributes, id.Groups), CreatedAt: now, UpdatedAt: now,
+	}
+	if err := q.CreateSSORegistration(ctx, reg); err != nil {
+		var c *store.ErrConflict
+		if errors.As(err, &c) {
+			return nil, nil, apierr.BadRequest("duplicate_sso_registration", "Another member is already registered with this SSO connection under the same IdP identity.")
+		}
+		return nil, nil, apierr.Internal(err)
 	}
 	return m, reg, nil
 }
 
-// UpsertSSORegistration records that m logged in through id.ConnectionID as
-// id.ExternalID: it creates the member's registration with the connection
-// or updates its external ID and attributes.
-func (s *Service) UpsertSSORegistration(ctx context.Context, q store.Queries, p *store.Project, m *store.Member, id SSOIdentity) (*store.SSORegistration, error) {
+// Resolution is what the linking rule decided for an identity, with what
+// the lookups found: the member (nil for Created and NoMember) and that
+// member's registration with the connection (nil when it has none).
+type Resolution struct {
+	linking.Decision
+	Member       *store.Member
+	Registration *store.SSORegistration
+	// Key is the registration key of the login: the IdP subject, or for a
+	// SAML transient NameID the vouched email.
+	Key string
+}
+
+// ResolveSSO applies the linking rule (internal/linking) to an identity
+// without changing anything: the callback uses it to refuse early and to
+// choose between the login and signup URLs, and LinkSSO runs it again in
+// its transaction. A refusal is returned as the Resolution's Refusal, not as
+// an error.
+func (s *Service) ResolveSSO(ctx context.Context, q store.Queries, org *store.Organization, id SSOIdentity, allowJIT bool) (*Resolution, error) {
 	if err := id.check(); err != nil {
 		return nil, err
 	}
-	now := s.Now()
-	attrs := SSOAttributes(id.Attributes, id.Groups)
-	reg, err := q.GetMemberSSORegistration(ctx, m.ProjectID, m.ID, id.ConnectionID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		reg = &store.SSORegistration{
-			ProjectID: m.ProjectID, MemberID: m.ID, ID: s.IDs.New(ids.SSORegistration, env(p)),
-			ConnectionID: id.ConnectionID, ExternalID: id.ExternalID, Attributes: attrs, CreatedAt: now, UpdatedAt: now,
-		}
-		err = q.CreateSSORegistration(ctx, reg)
-	case err == nil:
-		reg.ExternalID, reg.Attributes, reg.UpdatedAt = id.ExternalID, attrs, now
-		err = q.UpdateSSORegistration(ctx, reg)
-	}
-	var c *store.ErrConflict
-	if errors.As(err, &c) {
-		return nil, apierr.BadRequest("duplicate_sso_registration", "Another member is already registered with this SSO connection under the same IdP identity.")
-	}
+	res := &Resolution{Key: id.key()}
+	facts := linking.Facts{Email: id.Email, Trust: id.EmailTrust, Transient: id.Transient, AllowJIT: allowJIT}
+	m, reg, err := s.FindBySSO(ctx, q, org.ProjectID, id.ConnectionID, res.Key)
 	if err != nil {
-		return nil, apierr.Internal(err)
+		return nil, err
 	}
-	return reg, nil
+	if m != nil {
+		if m.OrganizationID != org.ID {
+			return nil, apierr.Internal(errors.New("members: SSO registration of a member of another organization"))
+		}
+		facts.Registered = true
+	} else if m, err = s.FindByEmail(ctx, q, org, id.Email); err != nil {
+		return nil, err
+	}
+	if m != nil {
+		facts.EmailMember = true
+		if reg == nil {
+			reg, err = q.GetMemberSSORegistration(ctx, org.ProjectID, m.ID, id.ConnectionID)
+			if errors.Is(err, store.ErrNotFound) {
+				reg, err = nil, nil
+			}
+			if err != nil {
+				return nil, apierr.Internal(err)
+			}
+		}
+		if reg != nil {
+			facts.EmailMemberSubject = reg.ExternalID
+			// A concurrent first login committed the registration between
+			// the two lookups: it is this identity's own.
+			facts.Registered = facts.Registered || reg.ExternalID == res.Key
+		}
+	}
+	res.Decision = linking.Decide(id.Policy, facts)
+	res.Member, res.Registration = m, reg
+	return res, nil
 }
 
-// LinkSSO resolves the member of org an SSO identity logs in as, in one
-// transaction: the member registered with the identity; else the member
-// with the identity's email (who gets a registration); else, when allowJIT
-// is true, a new member (JITCreate); else ErrNoMember. A pending or invited
-// member becomes active, an email the IdP asserted counts as verified, and
-// the registration's attributes (groups) are refreshed on every login. Two
+// LinkSSO resolves the member of org an SSO identity logs in as and applies
+// the decision, in one transaction (see internal/linking for the rule): the
+// returning member, an existing member linked by a vouched email, a member
+// provisioned just in time when allowJIT is true, or ErrNoMember. A refusal
+// is returned as a *linking.Refusal. A pending or invited member becomes
+// active, the registration's attributes (groups) are refreshed on every
+// login, and record (when not nil) runs in the same transaction so that
+// what a login did (a relink) is recorded if and only if it happened. Two
 // first logins of one identity at once end with one member.
-func (s *Service) LinkSSO(ctx context.Context, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
+func (s *Service) LinkSSO(ctx context.Context, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool, record func(context.Context, store.Queries, *SSOLink) error) (*SSOLink, error) {
 	if err := id.check(); err != nil {
 		return nil, err
 	}
@@ -153,8 +212,10 @@ func (s *Service) LinkSSO(ctx context.Context, p *store.Project, org *store.Orga
 	for attempt := 0; attempt < 3; attempt++ {
 		err = s.Store.Tx(ctx, func(q store.Queries) error {
 			var lerr error
-			out, lerr = s.link(ctx, q, p, org, id, allowJIT)
-			return lerr
+			if out, lerr = s.link(ctx, q, p, org, id, allowJIT); lerr != nil || record == nil {
+				return lerr
+			}
+			return record(ctx, q, out)
 		})
 		// A concurrent login of the same identity created the member or
 		// registration first; the next attempt finds it.
@@ -175,56 +236,67 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 	if err != nil || c.OrganizationID != org.ID {
 		return nil, apierr.Internal(errors.New("members: SSO identity's connection is not a connection of the organization"))
 	}
-	m, _, err := s.FindBySSO(ctx, q, p.ID, id.ConnectionID, id.ExternalID)
+	res, err := s.ResolveSSO(ctx, q, org, id, allowJIT)
 	if err != nil {
 		return nil, err
 	}
-	if m == nil {
-		if m, err = s.FindByEmail(ctx, q, org, id.Email); err != nil {
-			return nil, err
-		}
+	if res.Refusal != nil {
+		return nil, res.Refusal
 	}
-	if m == nil {
-		if !allowJIT {
-			return nil, ErrNoMember
-		}
-		var reg *store.SSORegistration
-		m, reg, err = s.JITCreate(ctx, q, p, org, id)
+	out := &SSOLink{Action: res.Action}
+	switch res.Action {
+	case linking.NoMember:
+		return nil, ErrNoMember
+	case linking.Created:
+		out.Member, out.Registration, err = s.jitCreate(ctx, q, p, org, id, res)
 		if apierr.TypeOf(err) == "duplicate_member_email" || apierr.TypeOf(err) == "duplicate_sso_registration" {
 			return nil, errRace
 		}
-		if err != nil {
-			return nil, err
-		}
-		return &SSOLink{Member: m, Registration: reg, Created: true}, nil
+		return out, err
 	}
-	if m.OrganizationID != org.ID {
-		return nil, apierr.Internal(errors.New("members: SSO registration of a member of another organization"))
-	}
-	if s.refreshOnLogin(m, id) {
+	m, reg := res.Member, res.Registration
+	if s.refreshOnLogin(m, id, res.MarkVerified) {
 		m.UpdatedAt = s.Now()
 		if err := q.UpdateMember(ctx, m); err != nil {
 			return nil, apierr.Internal(err)
 		}
 	}
-	reg, err := s.UpsertSSORegistration(ctx, q, p, m, id)
-	if apierr.TypeOf(err) == "duplicate_sso_registration" {
+	now := s.Now()
+	attrs := SSOAttributes(id.Attributes, id.Groups)
+	if reg == nil { // Linked: the member's first registration with the connection
+		reg = &store.SSORegistration{
+			ProjectID: m.ProjectID, MemberID: m.ID, ID: s.IDs.New(ids.SSORegistration, env(p)),
+			ConnectionID: id.ConnectionID, ExternalID: res.Key, Attributes: attrs, CreatedAt: now, UpdatedAt: now,
+		}
+		err = q.CreateSSORegistration(ctx, reg)
+	} else {
+		if res.Action == linking.Relinked {
+			out.PreviousExternalID = reg.ExternalID
+			reg.ExternalID = res.Key
+		}
+		reg.Attributes, reg.UpdatedAt = attrs, now
+		err = q.UpdateSSORegistration(ctx, reg)
+	}
+	var conflict *store.ErrConflict
+	if errors.As(err, &conflict) {
 		return nil, errRace
 	}
 	if err != nil {
-		return nil, err
+		return nil, apierr.Internal(err)
 	}
-	return &SSOLink{Member: m, Registration: reg}, nil
+	out.Member, out.Registration = m, reg
+	return out, nil
 }
 
 // refreshOnLogin applies what a successful SSO login changes on a member
-// and reports whether anything changed.
-func (s *Service) refreshOnLogin(m *store.Member, id SSOIdentity) bool {
+// and reports whether anything changed. The email becomes verified only
+// when the rule says the IdP verified it, and only the member's own address.
+func (s *Service) refreshOnLogin(m *store.Member, id SSOIdentity, markVerified bool) bool {
 	changed := false
 	if m.Status != StatusActive {
 		m.Status, changed = StatusActive, true
 	}
-	if e, err := NormalizeEmail(id.Email); err == nil && e == m.Email && !m.EmailVerified {
+	if e, err := NormalizeEmail(id.Email); err == nil && markVerified && e == m.Email && !m.EmailVerified {
 		m.EmailVerified, changed = true, true
 	}
 	if m.Name == "" && strings.TrimSpace(id.Name) != "" {

@@ -24,6 +24,9 @@ const (
 	BindingHTTPRedirect = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 	// NameIDFormatEmail is Stytch's default nameid_format.
 	NameIDFormatEmail = "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"
+	// NameIDTransient is the format of a NameID that changes on every login
+	// (SAML Core 8.3.8): it identifies nobody across logins.
+	NameIDTransient = "urn:oasis:names:tc:SAML:2.0:nameid-format:transient"
 	// SigAlgRSASHA256 is the SigAlg of every redirect Seam signs.
 	SigAlgRSASHA256 = algRSASHA256
 )

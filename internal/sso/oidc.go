@@ -10,6 +10,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/outbound"
@@ -58,6 +59,9 @@ type OIDCUpdate struct {
 	IdentityProvider opt.Value[string]         `json:"identity_provider"`
 	CustomScopes     opt.Value[string]         `json:"custom_scopes"`
 	AttributeMapping opt.Value[map[string]any] `json:"attribute_mapping"`
+	// IdentityLinking (Seam extension) replaces the connection's
+	// identity-linking policy; absent fields take their defaults.
+	IdentityLinking opt.Value[linking.Policy] `json:"identity_linking"`
 }
 
 // UpdateOIDC applies a partial update. The body is validated first; then,
@@ -189,6 +193,11 @@ func validateOIDCUpdate(in OIDCUpdate) (*oidcPatch, error) {
 		}
 		p.mapping = m
 	}
+	if in.IdentityLinking.Has() {
+		if err := in.IdentityLinking.V.Validate(true); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -231,6 +240,9 @@ func (s *Service) applyOIDC(c *store.Connection, cfg *oidcConfig, p *oidcPatch) 
 	}
 	if in.AttributeMapping.Has() {
 		cfg.AttributeMapping = p.mapping
+	}
+	if in.IdentityLinking.Has() {
+		cfg.IdentityLinking = in.IdentityLinking.V
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package sso
 import (
 	"encoding/json"
 
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -19,7 +20,8 @@ type oidcConfig struct {
 	CustomScopes       string            `json:"custom_scopes"`
 	AttributeMapping   map[string]string `json:"attribute_mapping"`
 	// TokenAuthMethods are the token endpoint auth methods discovery reported.
-	TokenAuthMethods []string `json:"token_endpoint_auth_methods,omitempty"`
+	TokenAuthMethods []string       `json:"token_endpoint_auth_methods,omitempty"`
+	IdentityLinking  linking.Policy `json:"identity_linking"`
 }
 
 func decodeOIDC(c *store.Connection) (*oidcConfig, error) {
@@ -62,6 +64,9 @@ type OIDCConnection struct {
 	IdentityProvider string            `json:"identity_provider"`
 	CustomScopes     string            `json:"custom_scopes"`
 	AttributeMapping map[string]string `json:"attribute_mapping"`
+	// IdentityLinking is a Seam extension: the effective identity-linking
+	// policy (docs/identity-linking.md).
+	IdentityLinking linking.Policy `json:"identity_linking"`
 }
 
 // redactedSecret stands in for a stored client secret in API responses.
@@ -79,6 +84,7 @@ func (s *Service) OIDCView(c *store.Connection) (*OIDCConnection, error) {
 		AuthorizationURL: cfg.AuthorizationURL, TokenURL: cfg.TokenURL, UserinfoURL: cfg.UserinfoURL,
 		JWKSURL: cfg.JWKSURL, IdentityProvider: cfg.IdentityProvider, CustomScopes: cfg.CustomScopes,
 		AttributeMapping: cfg.AttributeMapping,
+		IdentityLinking:  cfg.IdentityLinking.Effective(cfg.IdentityProvider, true),
 	}
 	if cfg.SealedClientSecret != "" {
 		v.ClientSecret = redactedSecret

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -80,4 +81,25 @@ func (s *Service) unsealKey(connID, keyID, sealed string) (*rsa.PrivateKey, erro
 		return nil, fmt.Errorf("unseal key %s: %w", keyID, err)
 	}
 	return keys.ParsePKCS1PrivateKeyPEM(string(pemText))
+}
+
+// LinkPolicy is the effective identity-linking policy of a SAML or OIDC
+// connection: the policy under which identities its IdP verified are linked
+// to members, also for External connections that use it.
+func (s *Service) LinkPolicy(c *store.Connection) (linking.Policy, error) {
+	switch c.Kind {
+	case store.KindSAML:
+		cfg, err := decodeSAML(c)
+		if err != nil {
+			return linking.Policy{}, err
+		}
+		return cfg.IdentityLinking.Effective(cfg.IdentityProvider, false), nil
+	case store.KindOIDC:
+		cfg, err := decodeOIDC(c)
+		if err != nil {
+			return linking.Policy{}, err
+		}
+		return cfg.IdentityLinking.Effective(cfg.IdentityProvider, true), nil
+	}
+	return linking.Policy{}, fmt.Errorf("sso: %s connections verify no identities", c.Kind)
 }

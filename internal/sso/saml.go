@@ -6,6 +6,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -61,6 +62,9 @@ type SAMLUpdate struct {
 	IDPInitiatedAuthDisabled              opt.Value[bool]                  `json:"idp_initiated_auth_disabled"`
 	SAMLEncryptionPrivateKey              opt.Value[string]                `json:"saml_encryption_private_key"`
 	AllowGatewayCallback                  opt.Value[bool]                  `json:"allow_gateway_callback"`
+	// IdentityLinking (Seam extension) replaces the connection's
+	// identity-linking policy; absent fields take their defaults.
+	IdentityLinking opt.Value[linking.Policy] `json:"identity_linking"`
 }
 
 // UpdateSAML applies a partial update under a row lock. Every field is
@@ -103,6 +107,12 @@ func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Org
 			return err
 		}
 		cfg.IdentityProvider = in.IdentityProvider.V
+	}
+	if in.IdentityLinking.Has() {
+		if err := in.IdentityLinking.V.Validate(false); err != nil {
+			return err
+		}
+		cfg.IdentityLinking = in.IdentityLinking.V
 	}
 	if in.IDPEntityID.Has() {
 		if err := validateEntityID("idp_entity_id", "invalid_idp_entity_id", in.IDPEntityID.V); err != nil {

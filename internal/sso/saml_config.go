@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -30,6 +31,7 @@ type samlConfig struct {
 	NameIDFormat             string                `json:"nameid_format"`
 	IDPInitiatedAuthDisabled bool                  `json:"idp_initiated_auth_disabled"`
 	AllowGatewayCallback     bool                  `json:"allow_gateway_callback"`
+	IdentityLinking          linking.Policy        `json:"identity_linking"`
 	Verification             []storedCert          `json:"verification_certificates"`
 	Signing                  []storedCert          `json:"signing_certificates"`
 	Encryption               []storedKey           `json:"encryption_keys"`
@@ -130,6 +132,9 @@ type SAMLConnection struct {
 	NameIDFormat                          string                 `json:"nameid_format"`
 	IDPInitiatedAuthDisabled              bool                   `json:"idp_initiated_auth_disabled"`
 	AllowGatewayCallback                  bool                   `json:"allow_gateway_callback"`
+	// IdentityLinking is a Seam extension: the effective identity-linking
+	// policy (docs/identity-linking.md).
+	IdentityLinking linking.Policy `json:"identity_linking"`
 }
 
 func tptr(t time.Time) *time.Time {
@@ -169,6 +174,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 		AlternativeAudienceURI:                cfg.AltAudienceURI, AlternativeACSURL: cfg.AltACSURL,
 		NameIDFormat: cfg.NameIDFormat, IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
 		AllowGatewayCallback: cfg.AllowGatewayCallback,
+		IdentityLinking:      cfg.IdentityLinking.Effective(cfg.IdentityProvider, false),
 	}
 	if v.AttributeMapping == nil {
 		v.AttributeMapping = map[string]string{}
