@@ -20,16 +20,16 @@ type identity struct {
 	VerifiedBy string `json:"verified_by"`
 	// ConnectionID is the connection the member logs in through: VerifiedBy,
 	// or an External connection of another organization using it.
-	ConnectionID string              `json:"connection_id"`
-	Subject      string              `json:"subject"` // NameID or OIDC sub: the SSO registration's external_id
-	Email        string              `json:"email"`
+	ConnectionID string `json:"connection_id"`
+	Subject      string `json:"subject"` // NameID or OIDC sub: the SSO registration's external_id
+	Email        string `json:"email"`
 	// EmailTrust is what the IdP said about Email (linking.EmailTrust).
 	EmailTrust linking.EmailTrust `json:"email_trust"`
 	// Transient marks a SAML transient NameID (never a registration key).
-	Transient bool `json:"transient,omitempty"`
-	Name         string              `json:"name"`
-	Groups       []string            `json:"groups,omitempty"`
-	Attributes   map[string][]string `json:"attributes,omitempty"`
+	Transient  bool                `json:"transient,omitempty"`
+	Name       string              `json:"name"`
+	Groups     []string            `json:"groups,omitempty"`
+	Attributes map[string][]string `json:"attributes,omitempty"`
 	// Redirect targets recorded at start (or the project defaults).
 	LoginRedirectURL  string `json:"login_redirect_url"`
 	SignupRedirectURL string `json:"signup_redirect_url"`
