@@ -73,6 +73,7 @@ func (f *samlFixture) start(t *testing.T, b *http.Client, extra string) (string,
 type respOpts struct {
 	inResponseTo string
 	nameID       string
+	nameIDFormat string
 	email        string
 	signResponse bool
 	audience     string
@@ -93,7 +94,7 @@ func (f *samlFixture) response(t *testing.T, o respOpts) string {
 	doc, err := f.idp.Make(samltest.Options{
 		ResponseOptions: samltest.ResponseOptions{
 			Now: time.Now(), InResponseTo: o.inResponseTo, Destination: f.acs, Audiences: []string{o.audience},
-			NameID: o.nameID, AssertionID: o.assertionID,
+			NameID: o.nameID, NameIDFormat: o.nameIDFormat, AssertionID: o.assertionID,
 			Attributes: []samltest.Attribute{{Name: "mail", Values: []string{o.email}}, {Name: "name", Values: []string{"Ada Lovelace"}},
 				{Name: "groups", Values: []string{"engineering", "admins"}}},
 		},

@@ -15,6 +15,8 @@
 package linking
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -60,6 +62,21 @@ type Policy struct {
 	// SubjectChange decides what happens when a vouched email names a member
 	// whose registration with the connection has another subject.
 	SubjectChange string `json:"subject_change"`
+}
+
+// UnmarshalJSON refuses unknown keys: a misspelt setting must not silently
+// leave a default in force.
+func (p *Policy) UnmarshalJSON(b []byte) error {
+	type plain Policy
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v plain
+	if err := dec.Decode(&v); err != nil {
+		return apierr.BadRequest("invalid_identity_linking",
+			"identity_linking must be an object with the string fields subject_change and (OIDC connections only) missing_email_verified.")
+	}
+	*p = Policy(v)
+	return nil
 }
 
 // DefaultMissingEmailVerified is the policy for an unstated email when the

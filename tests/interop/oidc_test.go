@@ -25,6 +25,13 @@ const oidcSubject = "alice-0001"
 
 func newOIDCSetup(t *testing.T, slug string) *oidcSetup {
 	t.Helper()
+	return newOIDCSetupFor(t, slug, map[string]any{"sub": oidcSubject, "email": userEmail, "name": userFullName, "givenName": "Alice", "familyName": "Example"})
+}
+
+// newOIDCSetupFor is newOIDCSetup with the provider's one account given
+// (op.mjs: sub, email, name, givenName, familyName, emailVerified).
+func newOIDCSetupFor(t *testing.T, slug string, account map[string]any) *oidcSetup {
+	t.Helper()
 	env := newSeam(t)
 	org := env.CreateOrg("Interop "+slug, slug)
 	orgID := org["organization_id"].(string)
@@ -38,7 +45,7 @@ func newOIDCSetup(t *testing.T, slug string) *oidcSetup {
 	const clientID, clientSecret = "seam-interop", "a-client-secret-of-some-length-0123456789"
 	s.op = startNode(t, "oidc-op", "server.mjs", map[string]any{
 		"clientId": clientID, "clientSecret": clientSecret, "redirectURIs": []string{s.redirectURL},
-		"account": map[string]any{"sub": oidcSubject, "email": userEmail, "name": userFullName, "givenName": "Alice", "familyName": "Example"},
+		"account": account,
 	})
 	r = env.MustOK(env.Call("PUT", "/v1/b2b/sso/oidc/"+orgID+"/connections/"+s.id, map[string]any{
 		"client_id": clientID, "client_secret": clientSecret, "issuer": s.op.URL(),
@@ -229,4 +236,105 @@ func TestOIDCOtherBrowser(t *testing.T) {
 
 	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
 	landing(t, b, b.Get(callback.String()), signupURL)
+}
+
+// TestOIDCUnverifiedEmailCannotTakeOver runs the nOAuth attack end to end:
+// a provider that lets a user claim any address sends email_verified false
+// with a new subject and an existing member's email. Seam refuses the login
+// (failure page and diagnostics), creates nobody, and leaves the member as
+// it was.
+func TestOIDCUnverifiedEmailCannotTakeOver(t *testing.T) {
+	s := newOIDCSetupFor(t, "oidc-noauth", map[string]any{"sub": "attacker-0666", "email": userEmail, "name": "Mallory", "emailVerified": false})
+
+	// No member yet, JIT allowed: no member is created for an unverified address.
+	b := NewBrowser(t)
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	errorPage(t, b, s.start(t, b, nil), http.StatusForbidden, "sso_email_not_verified")
+	wantLatestLogin(t, s.logins(t), "email_not_verified")
+	search := s.env.MustOK(s.env.Call("POST", "/v1/b2b/organizations/members/search", map[string]any{"organization_ids": []string{s.orgID}}))
+	if n, _ := search.Body["members"].([]any); len(n) != 0 {
+		t.Fatalf("%d members after a refused login", len(n))
+	}
+
+	// The victim exists (invited, never logged in): the login is refused and
+	// the page says why.
+	victim := s.env.MustOK(s.env.Call("POST", "/v1/b2b/organizations/"+s.orgID+"/members", map[string]any{"email_address": userEmail, "name": userFullName}))
+	memberID := victim.Str("member_id")
+	b = NewBrowser(t)
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	p := s.start(t, b, nil)
+	errorPage(t, b, p, http.StatusForbidden, "sso_email_not_verified")
+	if !strings.Contains(p.Body, "email_verified is false") {
+		t.Fatalf("failure page does not say why:\n%s", snippet(p.Body))
+	}
+	a := wantLatestLogin(t, s.logins(t), "email_not_verified")
+	link, _ := a["facts"].(map[string]any)["identity_link"].(map[string]any)
+	if link["email_trust"] != "unverified" || link["member_id"] != memberID || link["refused"] != "email_not_verified" {
+		t.Fatalf("diagnostics identity_link = %v", link)
+	}
+	got := s.env.MustOK(s.env.Call("GET", "/v1/b2b/organizations/"+s.orgID+"/member?member_id="+memberID, nil)).Obj("member")
+	if got["email_address_verified"] != false || len(got["sso_registrations"].([]any)) != 0 || got["name"] != userFullName {
+		t.Fatalf("the victim changed: %v", got)
+	}
+}
+
+// TestOIDCMissingEmailVerified: a provider that sends no email_verified
+// claim is untrusted by default (identity_provider generic): the refusal
+// names the setting, and once the connection trusts the provider the login
+// creates a member whose email is not marked verified.
+func TestOIDCMissingEmailVerified(t *testing.T) {
+	s := newOIDCSetupFor(t, "oidc-noclaim", map[string]any{"sub": oidcSubject, "email": userEmail, "name": userFullName, "emailVerified": nil})
+	if il, _ := s.body["identity_linking"].(map[string]any); il["missing_email_verified"] != "UNTRUSTED" || il["subject_change"] != "REFUSE" {
+		t.Fatalf("default identity_linking = %v", s.body["identity_linking"])
+	}
+	b := NewBrowser(t)
+	b.Stop = func(u *url.URL) bool { return u.Hostname() == "app.test" }
+	p := s.start(t, b, nil)
+	errorPage(t, b, p, http.StatusForbidden, "sso_email_not_verified")
+	if !strings.Contains(p.Body, "missing_email_verified to TRUSTED") {
+		t.Fatalf("the refusal does not name the fix:\n%s", snippet(p.Body))
+	}
+
+	r := s.env.MustOK(s.env.Call("PUT", "/v1/b2b/sso/oidc/"+s.orgID+"/connections/"+s.id,
+		map[string]any{"identity_linking": map[string]any{"missing_email_verified": "TRUSTED"}}))
+	if il, _ := r.Obj("connection")["identity_linking"].(map[string]any); il["missing_email_verified"] != "TRUSTED" {
+		t.Fatalf("identity_linking after update = %v", il)
+	}
+	b = NewBrowser(t)
+	token := landing(t, b, s.start(t, b, nil), signupURL)
+	member := wantMember(t, authenticate(t, s.env, map[string]any{"sso_token": token}), userEmail, userFullName)
+	if member["email_address_verified"] != false {
+		t.Fatalf("an absent email_verified marked the member verified: %v", member)
+	}
+	if link := wantLatestLogin(t, s.logins(t), "success")["facts"].(map[string]any)["identity_link"].(map[string]any); link["email_trust"] != "unstated" || link["action"] != "created" {
+		t.Fatalf("diagnostics identity_link = %v", link)
+	}
+}
+
+// TestOIDCProviderErrorText: the provider's error text is shown only for a
+// login this browser started; a crafted link to the callback gets a
+// generic page that repeats none of its text.
+func TestOIDCProviderErrorText(t *testing.T) {
+	s := newOIDCSetup(t, "oidc-errtext")
+	crafted := s.redirectURL + "?" + url.Values{"error": {"access_denied"}, "error_description": {"Call +1-555-0100 to restore access"}, "state": {"whatever"}}.Encode()
+	b := NewBrowser(t)
+	p := b.Get(crafted)
+	errorPage(t, b, p, http.StatusBadRequest, "oidc_auth_code_error")
+	if strings.Contains(p.Body, "555-0100") || strings.Contains(p.Body, "access_denied") {
+		t.Fatalf("a crafted callback's text reached the page:\n%s", snippet(p.Body))
+	}
+	if a := wantLatestLogin(t, s.logins(t), "authorization_error"); strings.Contains(a["detail"].(string), "555") {
+		t.Fatalf("a crafted callback's text reached the diagnostics: %v", a)
+	}
+
+	// The same error for the login this browser started is shown.
+	s.stopAtCallback(b)
+	cb := s.start(t, b, nil).URL
+	q := url.Values{"error": {"access_denied"}, "error_description": {"The user declined"}, "state": {cb.Query().Get("state")}}
+	b.Stop = nil
+	p = b.Get(s.redirectURL + "?" + q.Encode())
+	errorPage(t, b, p, http.StatusBadRequest, "oidc_auth_code_error")
+	if !strings.Contains(p.Body, "The user declined") || !strings.Contains(p.Body, "access_denied") {
+		t.Fatalf("the provider's error for this browser's login is not shown:\n%s", snippet(p.Body))
+	}
 }

@@ -22,7 +22,10 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
  * options:
  *   clientId, clientSecret, redirectURIs   Seam's OIDC connection
  *   tokenEndpointAuthMethod                 'client_secret_basic' (default) or 'client_secret_post'
- *   account  { sub, email, name, givenName, familyName }
+ *   account  { sub, email, name, givenName, familyName, emailVerified }
+ *            emailVerified: true (default) or false is sent as the
+ *            email_verified claim; null leaves the claim out (as Microsoft
+ *            Entra ID does)
  *
  * Resolves to { url (the issuer), close(), lastAuthorization() }.
  */
@@ -62,14 +65,16 @@ export async function startOP({ clientId, clientSecret, redirectURIs, tokenEndpo
       return {
         accountId: sub,
         async claims() {
-          return {
+          const claims = {
             sub,
             email: account.email,
-            email_verified: true,
+            email_verified: account.emailVerified ?? true,
             name: account.name,
             given_name: account.givenName,
             family_name: account.familyName,
           };
+          if (account.emailVerified === null) delete claims.email_verified;
+          return claims;
         },
       };
     },
