@@ -97,3 +97,61 @@ func TestSAMLIdentityLinking(t *testing.T) {
 		}
 	})
 }
+
+// TestExternalIdentityLinking: a login through an External connection is
+// linked under the policy of its source connection (the IdP's setting), the
+// registration names the External connection, and a relink is recorded on
+// the External connection, where the target organization's admins read it.
+func TestExternalIdentityLinking(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newSAMLFixture(t, backend)
+		e := f.e
+		e.CreateOrg("Beta", "beta")
+		e.MustOK(e.Call("PUT", "/v1/b2b/organizations/beta", map[string]any{"sso_jit_provisioning": "ALL_ALLOWED"}))
+		ext := e.MustOK(e.Call("POST", "/v1/b2b/sso/external/beta", map[string]any{
+			"external_organization_id": "acme", "external_connection_id": f.connID, "display_name": "Acme SSO",
+		})).Obj("connection")["connection_id"].(string)
+		login := func(nameID string) (*http.Response, string) {
+			b := e.Browser()
+			resp, err := b.Get(e.URL + "/v1/public/sso/start?connection_id=" + ext + "&public_token=" + e.Creds.PublicToken)
+			if err != nil || resp.StatusCode != http.StatusFound {
+				t.Fatalf("start: %v %v", resp, err)
+			}
+			resp.Body.Close()
+			var reqID string
+			for _, c := range resp.Cookies() {
+				reqID = strings.TrimPrefix(c.Name, "seam_sso_")
+			}
+			return f.post(t, b, f.response(t, respOpts{inResponseTo: reqID, nameID: nameID, nameIDFormat: persistentFormat, email: "ada@acme.example"}))
+		}
+		authenticate := func(nameID string) *apptest.Response {
+			resp, body := login(nameID)
+			token, _ := tokenFrom(t, resp, body)
+			return e.MustOK(e.Call("POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": token}))
+		}
+		first := authenticate("p-1")
+		reg := first.Obj("member")["sso_registrations"].([]any)[0].(map[string]any)
+		if first.Obj("member")["organization_id"] == f.orgID || reg["connection_id"] != ext || reg["external_id"] != "p-1" {
+			t.Fatalf("first External login: %s", first.Raw)
+		}
+		// The source's default policy refuses a new subject.
+		if resp, body := login("p-2"); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "sso_subject_changed") {
+			t.Fatalf("new subject through External: %d %s", resp.StatusCode, body)
+		}
+		// RELINK on the source applies to its External connections.
+		e.MustOK(e.Call("PUT", samlPath("acme", f.connID), map[string]any{"identity_linking": map[string]any{"subject_change": "RELINK"}}))
+		moved := authenticate("p-2")
+		if moved.Str("member_id") != first.Str("member_id") {
+			t.Fatalf("relink made another member: %s", moved.Raw)
+		}
+		records := e.MustOK(e.Call("GET", "/v1/b2b/sso/external/beta/connections/"+ext+"/logins", nil)).Body["logins"].([]any)
+		if len(records) != 1 {
+			t.Fatalf("External connection records = %v", records)
+		}
+		rec := records[0].(map[string]any)
+		link := rec["facts"].(map[string]any)["identity_link"].(map[string]any)
+		if rec["outcome"] != "relinked" || rec["connection_id"] != ext || link["previous_subject"] != "p-1" || link["subject"] != "p-2" {
+			t.Fatalf("relink record = %v", rec)
+		}
+	})
+}

@@ -21,6 +21,7 @@ func (s *Server) loginRoutes() []route {
 		{"POST /v1/b2b/sso/authenticate", authProject, "Exchange an SSO token for a member and a session.", apiFunc(s.ssoAuthenticate)},
 		{"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of a SAML connection with their outcomes (Seam extension).", s.listLogins(store.KindSAML)},
 		{"GET /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of an OIDC connection with their outcomes (Seam extension).", s.listLogins(store.KindOIDC)},
+		{"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins", authProject, "Identity-linking records of an External connection: relinks of its members (Seam extension).", s.listLogins(store.KindExternal)},
 	}
 }
 

@@ -114,6 +114,9 @@ func matrixEndpoints() map[string]matrixEndpoint {
 		"PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}": {"update", func(f *matrixFixture) (string, string, any) {
 			return "PUT", "/v1/b2b/sso/external/acme/connections/" + external(f), map[string]any{"display_name": "Renamed"}
 		}, false},
+		"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins": {"get", func(f *matrixFixture) (string, string, any) {
+			return "GET", "/v1/b2b/sso/external/acme/connections/" + external(f) + "/logins", nil
+		}, false},
 	}
 }
 
