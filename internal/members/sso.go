@@ -59,18 +59,19 @@ func (id SSOIdentity) check() error {
 	if id.ConnectionID == "" || id.ExternalID == "" || len(id.ExternalID) > MaxExternalIDLength || !utf8.ValidString(id.ExternalID) {
 		return apierr.BadRequest("invalid_sso_identity", "The IdP did not assert a usable subject identifier.")
 	}
+	if _, err := NormalizeEmail(id.Email); id.Transient && err != nil {
+		return apierr.BadRequest("invalid_sso_identity", "A login with a transient NameID needs a valid email address: it is the only stable identifier.")
+	}
 	return nil
 }
 
 // key is the identity's registration key: the subject as the IdP sent it,
 // or the normalized email for a transient NameID.
 func (id SSOIdentity) key() string {
-	if id.Transient {
-		if e, err := NormalizeEmail(id.Email); err == nil {
-			return e
-		}
+	if e, err := NormalizeEmail(id.Email); id.Transient && err == nil {
+		return e
 	}
-	return id.ExternalID
+	return id.ExternalID // check refused a transient identity without a valid email
 }
 
 // FindBySSO returns the member registered with connectionID under

@@ -323,6 +323,10 @@ func TestLinkSSOTransientNameID(t *testing.T) {
 			if _, reg, _ := f.svc.FindBySSO(ctx, f.st, f.p.ID, f.conn.ID, "_t2"); reg != nil {
 				t.Fatal("a transient NameID became a registration key")
 			}
+			// Without a valid email a transient login has no key at all.
+			if _, err := f.svc.LinkSSO(ctx, f.p, f.org, transient("_t9", "not-an-email"), true, nil); apierr.TypeOf(err) != "invalid_sso_identity" {
+				t.Fatalf("transient without email: %v", err)
+			}
 			// A member registered under a persistent subject: a transient login
 			// matches by email and leaves the registration alone, even under RELINK.
 			p, err := f.svc.LinkSSO(ctx, f.p, f.org, verifiedSAML(members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "persistent-eve", Email: "eve@acme.example"}), true, nil)
