@@ -32,31 +32,3 @@ func (s *Server) authorize(r *http.Request, org *store.Organization, resource, a
 func (s *Server) resolveOrg(r *http.Request) (*store.Organization, error) {
 	return s.orgs.Get(r.Context(), s.store, projectFrom(r.Context()).ID, r.PathValue("organization_id"))
 }
-
-// orgFor resolves the path's organization and authorizes the call on it.
-func (s *Server) orgFor(r *http.Request, resource, action string) (*store.Organization, error) {
-	org, err := s.resolveOrg(r)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.authorize(r, org, resource, action); err != nil {
-		return nil, err
-	}
-	return org, nil
-}
-
-// noMemberSession guards endpoints that do not run with a member's
-// permissions (Stytch's SDKs send no session headers to them): a request
-// that carries session headers is refused rather than silently run with the
-// project secret's full privileges, which a backend forwarding a member's
-// session would not expect.
-func (s *Server) noMemberSession(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get(headerSession) != "" || r.Header.Get(headerSessionJWT) != "" {
-			writeError(w, r, apierr.BadRequest("session_authorization_not_supported",
-				"This endpoint does not run with a member's permissions; call it with the project secret only, without X-Stytch-Member-Session headers."))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}

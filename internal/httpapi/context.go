@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"log/slog"
+	"net/http"
 
 	"github.com/seamsso/seam/internal/store"
 )
@@ -14,6 +15,7 @@ const (
 	keyLogger
 	keyProject
 	keyRoute
+	keyOrg
 )
 
 // routeInfo lets the matched route report its pattern to the outer
@@ -36,4 +38,11 @@ func loggerFrom(ctx context.Context) *slog.Logger {
 func projectFrom(ctx context.Context) *store.Project {
 	p, _ := ctx.Value(keyProject).(*store.Project)
 	return p
+}
+
+// pathOrg returns the path's organization, resolved and authorized by the
+// route's guard (routes declared with rbacRoute).
+func pathOrg(r *http.Request) *store.Organization {
+	o, _ := r.Context().Value(keyOrg).(*store.Organization)
+	return o
 }

@@ -13,15 +13,23 @@ import (
 )
 
 func (s *Server) loginRoutes() []route {
+	redirect := nonJSON{302, "", "Redirects the browser (Location header)."}
+	page := nonJSON{302, "text/html", "Redirects the browser to the application with the SSO token; a failure is an HTML page with the error type and request ID."}
+	logins := func(kind, summary string) route {
+		return route{pattern: "GET /v1/b2b/sso/" + kind + "/{organization_id}/connections/{connection_id}/logins", auth: authProject,
+			access: rbacRoute(resourceSSO, "get"), summary: summary, out: loginsResponse{}, handler: s.listLogins(kind)}
+	}
 	return []route{
-		{"GET /v1/public/sso/start", authNone, "Start an SSO login: redirects the browser to the IdP.", http.HandlerFunc(s.ssoStart)},
-		{"GET /b2b/public/sso/start", authNone, "Start an SSO login (path used by Stytch's mobile SDKs).", http.HandlerFunc(s.ssoStart)},
-		{"POST /v1/b2b/sso/callback/{connection_id}", authNone, "SAML assertion consumer service (HTTP-POST binding).", http.HandlerFunc(s.samlACS)},
-		{"GET /v1/b2b/sso/callback/{connection_id}", authNone, "OIDC redirect URL.", http.HandlerFunc(s.oidcCallback)},
-		{"POST /v1/b2b/sso/authenticate", authProject, "Exchange an SSO token for a member and a session.", apiFunc(s.ssoAuthenticate)},
-		{"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of a SAML connection with their outcomes (Seam extension).", s.listLogins(store.KindSAML)},
-		{"GET /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}/logins", authProject, "Recent login attempts of an OIDC connection with their outcomes (Seam extension).", s.listLogins(store.KindOIDC)},
-		{"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins", authProject, "Identity-linking records of an External connection: relinks of its members (Seam extension).", s.listLogins(store.KindExternal)},
+		{pattern: "GET /v1/public/sso/start", summary: "Start an SSO login: redirects the browser to the IdP (302, body {redirect_url}).",
+			out: redirect, handler: http.HandlerFunc(s.ssoStart)},
+		{pattern: "GET /b2b/public/sso/start", summary: "Start an SSO login (path used by Stytch's mobile SDKs).", out: redirect, handler: http.HandlerFunc(s.ssoStart)},
+		{pattern: "POST /v1/b2b/sso/callback/{connection_id}", summary: "SAML assertion consumer service (HTTP-POST binding).", out: page, handler: http.HandlerFunc(s.samlACS)},
+		{pattern: "GET /v1/b2b/sso/callback/{connection_id}", summary: "OIDC redirect URL.", out: page, handler: http.HandlerFunc(s.oidcCallback)},
+		{pattern: "POST /v1/b2b/sso/authenticate", auth: authProject, access: ignoresSessions(), summary: "Exchange an SSO token for a member and a session.",
+			in: login.AuthenticateParams{}, out: ssoAuthenticateResponse{}, handler: apiFunc(s.ssoAuthenticate)},
+		logins(store.KindSAML, "Recent login attempts of a SAML connection with their outcomes (Seam extension)."),
+		logins(store.KindOIDC, "Recent login attempts of an OIDC connection with their outcomes (Seam extension)."),
+		logins(store.KindExternal, "Identity-linking records of an External connection: relinks of its members (Seam extension)."),
 	}
 }
 
@@ -41,7 +49,7 @@ func (s *Server) ssoStart(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, res.Cookie)
 	w.Header().Set("Location", res.RedirectURL)
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, r, http.StatusFound, map[string]string{"redirect_url": res.RedirectURL})
+	writeJSON(w, r, http.StatusFound, startResponse{RedirectURL: res.RedirectURL})
 }
 
 // maxACSBody caps the ACS form: SAML responses with several certificates
@@ -137,10 +145,7 @@ func (s *Server) listLogins(kind string) apiFunc {
 }
 
 func (s *Server) logins(r *http.Request, kind string) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "get")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	c, err := s.sso.Get(r.Context(), org, kind, r.PathValue("connection_id"))
 	if err != nil {
 		return 0, nil, err
@@ -161,7 +166,7 @@ func (s *Server) logins(r *http.Request, kind string) (int, any, error) {
 	for _, a := range attempts {
 		out = append(out, attemptView(a))
 	}
-	return http.StatusOK, map[string]any{"logins": out}, nil
+	return http.StatusOK, loginsResponse{Logins: out}, nil
 }
 
 func attemptView(a *store.LoginAttempt) loginAttemptView {

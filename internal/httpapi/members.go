@@ -14,11 +14,16 @@ import (
 func (s *Server) memberRoutes() []route {
 	const org = "/v1/b2b/organizations/{organization_id}"
 	return []route{
-		{"POST " + org + "/members", authProject, "Create a member.", apiFunc(s.createMember)},
-		{"GET " + org + "/member", authProject, "Get a member by member_id or email_address.", s.noMemberSession(apiFunc(s.getMember))},
-		{"PUT " + org + "/members/{member_id}", authProject, "Update a member.", apiFunc(s.updateMember)},
-		{"DELETE " + org + "/members/{member_id}", authProject, "Delete a member.", apiFunc(s.deleteMember)},
-		{"POST /v1/b2b/organizations/members/search", authProject, "Search the members of organizations.", apiFunc(s.searchMembers)},
+		{pattern: "POST " + org + "/members", auth: authProject, access: rbacDomain(resourceMember, "create"), summary: "Create a member.",
+			in: memberCreateBody{}, out: memberResponse{}, handler: apiFunc(s.createMember)},
+		{pattern: "GET " + org + "/member", auth: authProject, access: noSessions(), summary: "Get a member by member_id or email_address.",
+			out: memberResponse{}, handler: apiFunc(s.getMember)},
+		{pattern: "PUT " + org + "/members/{member_id}", auth: authProject, access: rbacDomain(resourceMember, "update.*"), summary: "Update a member.",
+			in: memberUpdateBody{}, out: memberResponse{}, handler: apiFunc(s.updateMember)},
+		{pattern: "DELETE " + org + "/members/{member_id}", auth: authProject, access: rbacDomain(resourceMember, "delete"), summary: "Delete a member.",
+			out: memberDeleteResponse{}, handler: apiFunc(s.deleteMember)},
+		{pattern: "POST /v1/b2b/organizations/members/search", auth: authProject, access: rbacDomain(resourceMember, "search"),
+			summary: "Search the members of organizations.", in: members.SearchParams{}, out: memberSearchResponse{}, handler: apiFunc(s.searchMembers)},
 	}
 }
 
@@ -202,7 +207,7 @@ func (s *Server) deleteMember(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"member_id": id}, nil
+	return http.StatusOK, memberDeleteResponse{MemberID: id}, nil
 }
 
 type memberSearchResponse struct {

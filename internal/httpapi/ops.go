@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) healthz(r *http.Request) (int, any, error) {
-	return http.StatusOK, map[string]string{"status": "ok"}, nil
+	return http.StatusOK, statusResponse{Status: "ok"}, nil
 }
 
 func (s *Server) readyz(r *http.Request) (int, any, error) {
@@ -22,7 +22,7 @@ func (s *Server) readyz(r *http.Request) (int, any, error) {
 	if err := s.store.Ping(ctx); err != nil {
 		return 0, nil, apierr.Wrap(err, http.StatusServiceUnavailable, "database_unavailable", "The database is not reachable.")
 	}
-	return http.StatusOK, map[string]string{"status": "ready"}, nil
+	return http.StatusOK, statusResponse{Status: "ready"}, nil
 }
 
 func (s *Server) metricsHandler() http.Handler {

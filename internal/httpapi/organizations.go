@@ -110,7 +110,7 @@ func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"organization_id": id}, nil
+	return http.StatusOK, orgDeleteResponse{OrganizationID: id}, nil
 }
 
 type searchResponse struct {

@@ -10,11 +10,19 @@ import (
 )
 
 func (s *Server) rbacRoutes() []route {
+	const org = "/v1/b2b/rbac/organizations/{organization_id}"
 	return []route{
-		{"GET /v1/b2b/rbac/policy", authProject, "The project's RBAC policy.", s.noMemberSession(apiFunc(s.rbacPolicy))},
-		{"GET /v1/b2b/rbac/organizations/{organization_id}", authProject, "An organization's custom roles.", s.noMemberSession(apiFunc(s.getOrgPolicy))},
-		{"PUT /v1/b2b/rbac/organizations/{organization_id}", authProject, "Replace an organization's custom roles.", s.noMemberSession(apiFunc(s.setOrgPolicy))},
+		{pattern: "GET /v1/b2b/rbac/policy", auth: authProject, access: noSessions(), summary: "The project's RBAC policy.",
+			out: policyResponse{}, handler: apiFunc(s.rbacPolicy)},
+		{pattern: "GET " + org, auth: authProject, access: noSessions(), summary: "An organization's custom roles.",
+			out: orgPolicyResponse{}, handler: apiFunc(s.getOrgPolicy)},
+		{pattern: "PUT " + org, auth: authProject, access: noSessions(), summary: "Replace an organization's custom roles.",
+			in: orgPolicyBody{}, out: orgPolicyResponse{}, handler: apiFunc(s.setOrgPolicy)},
 	}
+}
+
+type orgPolicyBody struct {
+	OrgPolicy *orgPolicy `json:"org_policy"`
 }
 
 type policyResponse struct {
@@ -51,9 +59,7 @@ func (s *Server) getOrgPolicy(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) setOrgPolicy(r *http.Request) (int, any, error) {
-	var b struct {
-		OrgPolicy *orgPolicy `json:"org_policy"`
-	}
+	var b orgPolicyBody
 	if err := decodeJSON(r, &b); err != nil {
 		return 0, nil, err
 	}

@@ -36,12 +36,12 @@ type matrixFixture struct {
 	expired, revoked                                            minted
 }
 
-// matrixEndpoint describes one RBAC-enforced SSO endpoint: the stytch.sso
-// action it needs, and how to build a request that succeeds when
-// authorized. build creates whatever the request acts on.
+// matrixEndpoint describes how to call one route whose member sessions are
+// authorized at the route (the action it needs comes from the route table's
+// declaration): build makes a request that succeeds when authorized, and
+// creates whatever the request acts on.
 type matrixEndpoint struct {
-	action string
-	build  func(f *matrixFixture) (method, path string, body any)
+	build func(f *matrixFixture) (method, path string, body any)
 	// consumes is set when a successful call uses its target up (deletes,
 	// creates that must not repeat), so every success needs a fresh build.
 	consumes bool
@@ -62,70 +62,61 @@ func matrixEndpoints() map[string]matrixEndpoint {
 		})).Obj("connection")["connection_id"].(string)
 	}
 	return map[string]matrixEndpoint{
-		"GET /v1/b2b/sso/{organization_id}": {"get", func(f *matrixFixture) (string, string, any) {
+		"GET /v1/b2b/sso/{organization_id}": {func(f *matrixFixture) (string, string, any) {
 			return "GET", "/v1/b2b/sso/acme", nil
 		}, false},
 		// Any kind can be deleted here; OIDC connections are the cheapest to make.
-		"DELETE /v1/b2b/sso/{organization_id}/connections/{connection_id}": {"delete", func(f *matrixFixture) (string, string, any) {
+		"DELETE /v1/b2b/sso/{organization_id}/connections/{connection_id}": {func(f *matrixFixture) (string, string, any) {
 			return "DELETE", "/v1/b2b/sso/acme/connections/" + oidc(f), nil
 		}, true},
-		"POST /v1/b2b/sso/saml/{organization_id}": {"create", func(f *matrixFixture) (string, string, any) {
+		"POST /v1/b2b/sso/saml/{organization_id}": {func(f *matrixFixture) (string, string, any) {
 			return "POST", "/v1/b2b/sso/saml/acme", map[string]any{"display_name": "Matrix", "identity_provider": "generic"}
 		}, false},
-		"PUT " + samlConnPattern: {"update", func(f *matrixFixture) (string, string, any) {
+		"PUT " + samlConnPattern: {func(f *matrixFixture) (string, string, any) {
 			return "PUT", samlPath("acme", saml(f)), map[string]any{"display_name": "Renamed"}
 		}, false},
-		"PUT " + samlConnPattern + "/url": {"update", func(f *matrixFixture) (string, string, any) {
+		"PUT " + samlConnPattern + "/url": {func(f *matrixFixture) (string, string, any) {
 			return "PUT", samlPath("acme", saml(f)) + "/url", map[string]any{"metadata_url": f.metadataURL}
 		}, false},
-		"DELETE " + samlConnPattern + "/verification_certificates/{certificate_id}": {"delete", func(f *matrixFixture) (string, string, any) {
+		"DELETE " + samlConnPattern + "/verification_certificates/{certificate_id}": {func(f *matrixFixture) (string, string, any) {
 			id := saml(f)
 			c := f.e.MustOK(f.e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": f.certPEM})).Obj("connection")
 			cert := c["verification_certificates"].([]any)[0].(map[string]any)["certificate_id"].(string)
 			return "DELETE", samlPath("acme", id) + "/verification_certificates/" + cert, nil
 		}, true},
-		"DELETE " + samlConnPattern + "/encryption_private_keys/{private_key_id}": {"delete", func(f *matrixFixture) (string, string, any) {
+		"DELETE " + samlConnPattern + "/encryption_private_keys/{private_key_id}": {func(f *matrixFixture) (string, string, any) {
 			id := saml(f)
 			c := f.e.MustOK(f.e.Call("PUT", samlPath("acme", id), map[string]any{"saml_encryption_private_key": f.keyPEM})).Obj("connection")
 			key := c["encryption_private_keys"].([]any)[0].(map[string]any)["private_key_id"].(string)
 			return "DELETE", samlPath("acme", id) + "/encryption_private_keys/" + key, nil
 		}, true},
-		"GET " + samlConnPattern + "/metadata": {"get", func(f *matrixFixture) (string, string, any) {
+		"GET " + samlConnPattern + "/metadata": {func(f *matrixFixture) (string, string, any) {
 			return "GET", samlPath("acme", saml(f)) + "/metadata", nil
 		}, false},
-		"GET " + samlConnPattern + "/logins": {"get", func(f *matrixFixture) (string, string, any) {
+		"GET " + samlConnPattern + "/logins": {func(f *matrixFixture) (string, string, any) {
 			return "GET", samlPath("acme", saml(f)) + "/logins", nil
 		}, false},
-		"POST /v1/b2b/sso/oidc/{organization_id}": {"create", func(f *matrixFixture) (string, string, any) {
+		"POST /v1/b2b/sso/oidc/{organization_id}": {func(f *matrixFixture) (string, string, any) {
 			return "POST", "/v1/b2b/sso/oidc/acme", map[string]any{"display_name": "Matrix OIDC"}
 		}, false},
-		"PUT " + oidcConnPattern: {"update", func(f *matrixFixture) (string, string, any) {
+		"PUT " + oidcConnPattern: {func(f *matrixFixture) (string, string, any) {
 			return "PUT", oidcPath("acme", oidc(f)), map[string]any{"display_name": "Renamed"}
 		}, false},
-		"GET " + oidcConnPattern + "/logins": {"get", func(f *matrixFixture) (string, string, any) {
+		"GET " + oidcConnPattern + "/logins": {func(f *matrixFixture) (string, string, any) {
 			return "GET", oidcPath("acme", oidc(f)) + "/logins", nil
 		}, false},
-		"POST /v1/b2b/sso/external/{organization_id}": {"create", func(f *matrixFixture) (string, string, any) {
+		"POST /v1/b2b/sso/external/{organization_id}": {func(f *matrixFixture) (string, string, any) {
 			src := activeOIDC(f.e, "other")
 			return "POST", "/v1/b2b/sso/external/acme", map[string]any{
 				"external_organization_id": "other", "external_connection_id": src, "display_name": "Matrix External",
 			}
 		}, true}, // one External connection per source and organization
-		"PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}": {"update", func(f *matrixFixture) (string, string, any) {
+		"PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}": {func(f *matrixFixture) (string, string, any) {
 			return "PUT", "/v1/b2b/sso/external/acme/connections/" + external(f), map[string]any{"display_name": "Renamed"}
 		}, false},
-		"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins": {"get", func(f *matrixFixture) (string, string, any) {
+		"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins": {func(f *matrixFixture) (string, string, any) {
 			return "GET", "/v1/b2b/sso/external/acme/connections/" + external(f) + "/logins", nil
 		}, false},
-	}
-}
-
-// matrixExempt lists SSO routes with project credentials that take no
-// member-session headers, and why. A route under /v1/b2b/sso/ that is in
-// neither list fails the test: it must be given a row.
-func matrixExempt() map[string]string {
-	return map[string]string{
-		"POST /v1/b2b/sso/authenticate": "exchanges a one-time SSO token; Stytch does not RBAC-enforce it (reference §3.1)",
 	}
 }
 
@@ -185,30 +176,32 @@ func matrixPrincipals() []matrixPrincipal {
 	}
 }
 
-// TestRBACMatrix runs every RBAC-enforced SSO endpoint of the route table
-// against every principal, on both stores, and checks that refused calls
-// change nothing.
+// TestRBACMatrix runs every route of the route table whose member sessions
+// are authorized at the route (declared with rbacRoute) against every
+// principal, on both stores, and checks that refused calls change nothing.
+// The action each principal is judged against is the route's declared one.
 func TestRBACMatrix(t *testing.T) {
 	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
 		f := newMatrixFixture(t, backend)
-		endpoints, exempt := matrixEndpoints(), matrixExempt()
+		endpoints := matrixEndpoints()
 
 		var patterns []string
 		seen := map[string]bool{}
+		actions := map[string]string{}
 		for _, rt := range httpapi.Routes(f.e.App.Server) {
-			_, path, _ := strings.Cut(rt.Pattern, " ")
-			if !rt.ProjectAuth || !strings.HasPrefix(path, "/v1/b2b/sso/") {
+			if rt.Sessions != "route" {
 				continue
 			}
 			seen[rt.Pattern] = true
-			if _, ok := exempt[rt.Pattern]; ok {
+			if rt.Resource != "stytch.sso" {
+				t.Errorf("route %q authorizes %s at the route: the matrix's principals hold stytch.sso roles; extend them", rt.Pattern, rt.Resource)
 				continue
 			}
 			if _, ok := endpoints[rt.Pattern]; !ok {
-				t.Errorf("route %q is not in the RBAC matrix: add a matrixEndpoints row (its stytch.sso action and a request "+
-					"that succeeds) or, if it takes no member-session headers, a matrixExempt entry saying why", rt.Pattern)
+				t.Errorf("route %q is not in the RBAC matrix: add a matrixEndpoints row (a request that succeeds when authorized)", rt.Pattern)
 				continue
 			}
+			actions[rt.Pattern] = rt.Action
 			patterns = append(patterns, rt.Pattern)
 		}
 		for p := range endpoints {
@@ -223,7 +216,7 @@ func TestRBACMatrix(t *testing.T) {
 			t.Run(pattern, func(t *testing.T) {
 				method, path, body := ep.build(f)
 				for _, pr := range principals {
-					status, errType := pr.want(ep.action)
+					status, errType := pr.want(actions[pattern])
 					if status == http.StatusOK {
 						m, p, b := method, path, body
 						if ep.consumes {
@@ -363,4 +356,29 @@ func unsignedJWT(t *testing.T, tok string) string {
 		t.Fatal("token was already unsigned")
 	}
 	return h + "." + parts[1] + "."
+}
+
+// TestRoutesRefusingSessions: every project route declared to refuse member
+// sessions (the default of the route table) answers 400
+// session_authorization_not_supported to session headers, before any work,
+// whatever the path names.
+func TestRoutesRefusingSessions(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	n := 0
+	for _, rt := range httpapi.Routes(e.App.Server) {
+		if !rt.ProjectAuth || rt.Sessions != "refused" {
+			continue
+		}
+		n++
+		method, path, _ := strings.Cut(rt.Pattern, " ")
+		path = strings.NewReplacer("{organization_id}", "organization-test-00000000-0000-4000-8000-000000000000",
+			"{member_id}", "member-test-00000000-0000-4000-8000-000000000000").Replace(path)
+		r := e.Do(apptest.Request{Method: method, Path: path, Body: map[string]any{}, Header: sessionHeaders("any-token", "")})
+		if r.Status != http.StatusBadRequest || r.ErrorType() != "session_authorization_not_supported" {
+			t.Errorf("%s with session headers: %d %s", rt.Pattern, r.Status, r.Raw)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no route refuses member sessions: the route table was not read")
+	}
 }

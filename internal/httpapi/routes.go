@@ -1,6 +1,11 @@
 package httpapi
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/sso"
+)
 
 // routeTable lists every endpoint. It is the single source for the mux and
 // for GET /openapi.json. Each domain contributes its own list.
@@ -20,38 +25,48 @@ func (s *Server) routeTable() []route {
 
 func (s *Server) opsRoutes() []route {
 	return []route{
-		{"GET /healthz", authNone, "Liveness: the process is up.", apiFunc(s.healthz)},
-		{"GET /readyz", authNone, "Readiness: the database answers.", apiFunc(s.readyz)},
-		{"GET /metrics", authNone, "Prometheus metrics.", s.metricsHandler()},
-		{"GET /openapi.json", authNone, "This API description.", apiFunc(s.openapi)},
+		{pattern: "GET /healthz", summary: "Liveness: the process is up.", out: statusResponse{}, handler: apiFunc(s.healthz)},
+		{pattern: "GET /readyz", summary: "Readiness: the database answers.", out: statusResponse{}, handler: apiFunc(s.readyz)},
+		{pattern: "GET /metrics", summary: "Prometheus metrics.", out: nonJSON{200, "text/plain", "Prometheus text exposition format."}, handler: s.metricsHandler()},
+		{pattern: "GET /openapi.json", summary: "This API description (OpenAPI 3.1).", out: nonJSON{200, "application/json", "The OpenAPI document."}, handler: apiFunc(s.openapi)},
 	}
 }
 
 func (s *Server) organizationRoutes() []route {
+	const org = "/v1/b2b/organizations/{organization_id}"
 	return []route{
-		{"POST /v1/b2b/organizations", authProject, "Create an organization.", s.noMemberSession(apiFunc(s.createOrganization))},
-		{"POST /v1/b2b/organizations/search", authProject, "Search organizations.", s.noMemberSession(apiFunc(s.searchOrganizations))},
-		{"GET /v1/b2b/organizations/{organization_id}", authProject, "Get an organization.", s.noMemberSession(apiFunc(s.getOrganization))},
-		{"PUT /v1/b2b/organizations/{organization_id}", authProject, "Update an organization.", apiFunc(s.updateOrganization)},
-		{"DELETE /v1/b2b/organizations/{organization_id}", authProject, "Delete an organization.", apiFunc(s.deleteOrganization)},
+		{pattern: "POST /v1/b2b/organizations", auth: authProject, access: noSessions(), summary: "Create an organization.",
+			in: orgBody{}, out: orgResponse{}, handler: apiFunc(s.createOrganization)},
+		{pattern: "POST /v1/b2b/organizations/search", auth: authProject, access: noSessions(), summary: "Search organizations.",
+			in: organizations.SearchParams{}, out: searchResponse{}, handler: apiFunc(s.searchOrganizations)},
+		{pattern: "GET " + org, auth: authProject, access: noSessions(), summary: "Get an organization.",
+			out: orgResponse{}, handler: apiFunc(s.getOrganization)},
+		{pattern: "PUT " + org, auth: authProject, access: rbacDomain(resourceOrganization, "update.*"), summary: "Update an organization.",
+			in: orgBody{}, out: orgResponse{}, handler: apiFunc(s.updateOrganization)},
+		{pattern: "DELETE " + org, auth: authProject, access: rbacDomain(resourceOrganization, "delete"), summary: "Delete an organization.",
+			out: orgDeleteResponse{}, handler: apiFunc(s.deleteOrganization)},
 	}
 }
 
 func (s *Server) ssoRoutes() []route {
 	const saml = "/v1/b2b/sso/saml/{organization_id}"
 	const samlConn = saml + "/connections/{connection_id}"
+	conn := func(pattern, action, summary string, in, out any, h http.Handler) route {
+		return route{pattern: pattern, auth: authProject, access: rbacRoute(resourceSSO, action), summary: summary, in: in, out: out, handler: h}
+	}
 	return []route{
-		{"GET /v1/b2b/sso/{organization_id}", authProject, "List an organization's SSO connections.", apiFunc(s.getConnections)},
-		{"DELETE /v1/b2b/sso/{organization_id}/connections/{connection_id}", authProject, "Delete an SSO connection of any kind.", apiFunc(s.deleteConnection)},
-		{"POST " + saml, authProject, "Create a SAML connection.", apiFunc(s.createSAML)},
-		{"PUT " + samlConn, authProject, "Update a SAML connection.", apiFunc(s.updateSAML)},
-		{"PUT " + samlConn + "/url", authProject, "Update a SAML connection from the IdP's metadata URL.", apiFunc(s.updateSAMLByURL)},
-		{"DELETE " + samlConn + "/verification_certificates/{certificate_id}", authProject, "Delete a SAML verification certificate.", apiFunc(s.deleteVerificationCertificate)},
-		{"DELETE " + samlConn + "/encryption_private_keys/{private_key_id}", authProject, "Delete a SAML encryption private key.", apiFunc(s.deleteEncryptionPrivateKey)},
-		{"GET " + samlConn + "/metadata", authProject, "SAML SP metadata for the IdP (Seam extension).", http.HandlerFunc(s.samlMetadata)},
-		{"POST /v1/b2b/sso/oidc/{organization_id}", authProject, "Create an OIDC connection.", apiFunc(s.createOIDC)},
-		{"PUT /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}", authProject, "Update an OIDC connection (discovery when issuer changes).", apiFunc(s.updateOIDC)},
-		{"POST /v1/b2b/sso/external/{organization_id}", authProject, "Create an External connection to another organization's SSO connection.", apiFunc(s.createExternal)},
-		{"PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}", authProject, "Update an External connection.", apiFunc(s.updateExternal)},
+		conn("GET /v1/b2b/sso/{organization_id}", "get", "List an organization's SSO connections.", nil, connectionsResponse{}, apiFunc(s.getConnections)),
+		conn("DELETE /v1/b2b/sso/{organization_id}/connections/{connection_id}", "delete", "Delete an SSO connection of any kind.", nil, connectionDeleteResponse{}, apiFunc(s.deleteConnection)),
+		conn("POST "+saml, "create", "Create a SAML connection.", sso.SAMLCreate{}, samlConnResponse{}, apiFunc(s.createSAML)),
+		conn("PUT "+samlConn, "update", "Update a SAML connection.", sso.SAMLUpdate{}, samlConnResponse{}, apiFunc(s.updateSAML)),
+		conn("PUT "+samlConn+"/url", "update", "Update a SAML connection from the IdP's metadata URL.", sso.SAMLMetadataURL{}, samlConnResponse{}, apiFunc(s.updateSAMLByURL)),
+		conn("DELETE "+samlConn+"/verification_certificates/{certificate_id}", "delete", "Delete a SAML verification certificate.", nil, certificateDeleteResponse{}, apiFunc(s.deleteVerificationCertificate)),
+		conn("DELETE "+samlConn+"/encryption_private_keys/{private_key_id}", "delete", "Delete a SAML encryption private key.", nil, privateKeyDeleteResponse{}, apiFunc(s.deleteEncryptionPrivateKey)),
+		conn("GET "+samlConn+"/metadata", "get", "SAML SP metadata for the IdP (Seam extension).", nil,
+			nonJSON{200, "application/samlmetadata+xml", "The SP metadata document (EntityDescriptor) to upload to the IdP."}, http.HandlerFunc(s.samlMetadata)),
+		conn("POST /v1/b2b/sso/oidc/{organization_id}", "create", "Create an OIDC connection.", sso.OIDCCreate{}, oidcConnResponse{}, apiFunc(s.createOIDC)),
+		conn("PUT /v1/b2b/sso/oidc/{organization_id}/connections/{connection_id}", "update", "Update an OIDC connection (discovery when issuer changes).", sso.OIDCUpdate{}, oidcUpdateResponse{}, apiFunc(s.updateOIDC)),
+		conn("POST /v1/b2b/sso/external/{organization_id}", "create", "Create an External connection to another organization's SSO connection.", sso.ExternalCreate{}, externalConnResponse{}, apiFunc(s.createExternal)),
+		conn("PUT /v1/b2b/sso/external/{organization_id}/connections/{connection_id}", "update", "Update an External connection.", sso.ExternalUpdate{}, externalConnResponse{}, apiFunc(s.updateExternal)),
 	}
 }

@@ -90,11 +90,7 @@ func New(d Deps) *Server {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
 		s.routes = append(s.routes, rt)
-		h := rt.handler
-		if rt.auth == authProject {
-			h = s.requireProject(h)
-		}
-		mux.Handle(rt.pattern, s.named(h))
+		mux.Handle(rt.pattern, s.named(s.guard(rt)))
 	}
 	s.handler = s.observe(s.fallback(mux))
 	return s
@@ -111,20 +107,6 @@ func (s *Server) named(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
-}
-
-type authMode int
-
-const (
-	authNone authMode = iota
-	authProject
-)
-
-type route struct {
-	pattern string
-	auth    authMode
-	summary string
-	handler http.Handler
 }
 
 // apiFunc is the shape of a JSON endpoint: it returns a status and a body

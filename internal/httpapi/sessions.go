@@ -14,10 +14,15 @@ import (
 
 func (s *Server) sessionRoutes() []route {
 	return []route{
-		{"GET /v1/b2b/sessions/jwks/{project_id}", authNone, "The project's session-JWT verification keys (JWK Set).", apiFunc(s.sessionJWKS)},
-		{"POST /v1/b2b/sessions/authenticate", authProject, "Authenticate a member session (token or JWT); optionally extend it and check a permission.", apiFunc(s.authenticateSession)},
-		{"POST /v1/b2b/sessions/revoke", authProject, "Revoke a session, or every session of a member.", apiFunc(s.revokeSession)},
-		{"GET /v1/b2b/sessions", authProject, "List a member's live sessions.", s.noMemberSession(apiFunc(s.listSessions))},
+		{pattern: "GET /v1/b2b/sessions/jwks/{project_id}", summary: "The project's session-JWT verification keys (JWK Set).",
+			out: jwksResponse{}, handler: apiFunc(s.sessionJWKS)},
+		{pattern: "POST /v1/b2b/sessions/authenticate", auth: authProject, access: ignoresSessions(),
+			summary: "Authenticate a member session (token or JWT); optionally extend it and check a permission.",
+			in: sessions.AuthenticateParams{}, out: authenticateResponse{}, handler: apiFunc(s.authenticateSession)},
+		{pattern: "POST /v1/b2b/sessions/revoke", auth: authProject, access: rbacDomain(resourceMember, "revoke-sessions"),
+			summary: "Revoke a session, or every session of a member.", in: sessions.RevokeParams{}, out: emptyResponse{}, handler: apiFunc(s.revokeSession)},
+		{pattern: "GET /v1/b2b/sessions", auth: authProject, access: noSessions(), summary: "List a member's live sessions.",
+			out: listSessionsResponse{}, handler: apiFunc(s.listSessions)},
 	}
 }
 
@@ -84,7 +89,7 @@ func (s *Server) revokeSession(r *http.Request) (int, any, error) {
 	if err := s.sessions.Revoke(r.Context(), projectFrom(r.Context()), p, authorize); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, struct{}{}, nil
+	return http.StatusOK, emptyResponse{}, nil
 }
 
 type listSessionsResponse struct {

@@ -8,8 +8,6 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-const resourceSSO = "stytch.sso"
-
 type samlConnResponse struct {
 	Connection *sso.SAMLConnection `json:"connection"`
 }
@@ -46,10 +44,7 @@ func decodeWithOrg[T any](r *http.Request, org *store.Organization) (T, error) {
 }
 
 func (s *Server) createSAML(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "create")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.SAMLCreate](r, org)
 	if err != nil {
 		return 0, nil, err
@@ -58,10 +53,7 @@ func (s *Server) createSAML(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) updateSAML(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "update")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.SAMLUpdate](r, org)
 	if err != nil {
 		return 0, nil, err
@@ -70,10 +62,7 @@ func (s *Server) updateSAML(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) updateSAMLByURL(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "update")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.SAMLMetadataURL](r, org)
 	if err != nil {
 		return 0, nil, err
@@ -82,39 +71,30 @@ func (s *Server) updateSAMLByURL(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) deleteVerificationCertificate(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "delete")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	id := r.PathValue("certificate_id")
 	if err := s.sso.DeleteVerificationCertificate(r.Context(), org, r.PathValue("connection_id"), id); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"certificate_id": id}, nil
+	return http.StatusOK, certificateDeleteResponse{CertificateID: id}, nil
 }
 
 func (s *Server) deleteEncryptionPrivateKey(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "delete")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	id := r.PathValue("private_key_id")
 	if err := s.sso.DeleteEncryptionPrivateKey(r.Context(), org, r.PathValue("connection_id"), id); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"private_key_id": id}, nil
+	return http.StatusOK, privateKeyDeleteResponse{PrivateKeyID: id}, nil
 }
 
 func (s *Server) deleteConnection(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "delete")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	id := r.PathValue("connection_id")
 	if err := s.sso.Delete(r.Context(), org, id); err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]string{"connection_id": id}, nil
+	return http.StatusOK, connectionDeleteResponse{ConnectionID: id}, nil
 }
 
 type connectionsResponse struct {
@@ -124,10 +104,7 @@ type connectionsResponse struct {
 }
 
 func (s *Server) getConnections(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "get")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	cs, err := s.sso.List(r.Context(), org)
 	if err != nil {
 		return 0, nil, err
@@ -163,12 +140,7 @@ func (s *Server) getConnections(r *http.Request) (int, any, error) {
 
 // samlMetadata serves the SP metadata document an IT admin uploads to the IdP.
 func (s *Server) samlMetadata(w http.ResponseWriter, r *http.Request) {
-	org, err := s.orgFor(r, resourceSSO, "get")
-	if err != nil {
-		writeError(w, r, err)
-		return
-	}
-	xml, err := s.sso.SPMetadata(r.Context(), org, r.PathValue("connection_id"))
+	xml, err := s.sso.SPMetadata(r.Context(), pathOrg(r), r.PathValue("connection_id"))
 	if err != nil {
 		writeError(w, r, err)
 		return

@@ -24,10 +24,7 @@ func (s *Server) externalResponse(c *store.Connection, err error) (int, any, err
 }
 
 func (s *Server) createExternal(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "create")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.ExternalCreate](r, org)
 	if err != nil {
 		return 0, nil, err
@@ -36,10 +33,7 @@ func (s *Server) createExternal(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) updateExternal(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "update")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.ExternalUpdate](r, org)
 	if err != nil {
 		return 0, nil, err

@@ -28,10 +28,7 @@ func (s *Server) oidcView(c *store.Connection) (*sso.OIDCConnection, error) {
 }
 
 func (s *Server) createOIDC(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "create")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.OIDCCreate](r, org)
 	if err != nil {
 		return 0, nil, err
@@ -48,10 +45,7 @@ func (s *Server) createOIDC(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) updateOIDC(r *http.Request) (int, any, error) {
-	org, err := s.orgFor(r, resourceSSO, "update")
-	if err != nil {
-		return 0, nil, err
-	}
+	org := pathOrg(r)
 	in, err := decodeWithOrg[sso.OIDCUpdate](r, org)
 	if err != nil {
 		return 0, nil, err

@@ -1,0 +1,147 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/rbac"
+)
+
+// route is one endpoint, declared once. The mux, the authentication and
+// member-session authorization step (guard), GET /openapi.json and the
+// route-driven tests (the RBAC matrix) all read this declaration, so a route
+// is documented, authorized and tested by being declared.
+type route struct {
+	pattern string // "METHOD /path/{param}"
+	auth    authMode
+	access  access
+	summary string
+	// in is the JSON request body's type (a zero value), nil when the route
+	// takes no body; out is the 200 response: a JSON body type, or a
+	// nonJSON description for redirects, pages and documents.
+	in, out any
+	handler http.Handler
+}
+
+// authMode is how a caller authenticates.
+type authMode int
+
+const (
+	// authNone: public. Probes, the JWKS, and browser endpoints (the start
+	// endpoint checks the public token in its query itself).
+	authNone authMode = iota
+	// authProject: HTTP Basic project_id:secret.
+	authProject
+)
+
+// sessionRule is what member-session headers (X-Stytch-Member-Session,
+// X-Stytch-Member-SessionJWT) do on a project route.
+type sessionRule int
+
+const (
+	// sessionsRefused: the endpoint does not run with a member's
+	// permissions; a request carrying session headers is refused (400
+	// session_authorization_not_supported) rather than silently run with the
+	// project secret's full privileges.
+	sessionsRefused sessionRule = iota
+	// sessionsRoute: the path's organization is resolved before the handler
+	// and the session must belong to it and hold access.action on
+	// access.resource (Stytch's RBAC); the handler reads the organization
+	// with pathOrg.
+	sessionsRoute
+	// sessionsDomain: the permission depends on the body or the target
+	// member (e.g. updating one's own member, or trusted_metadata); the
+	// domain checks it. access names the resource and the base action.
+	sessionsDomain
+	// sessionsIgnored: session headers carry no authority here (Stytch does
+	// not RBAC-enforce the endpoint, e.g. sso.authenticate, whose body may
+	// name a session to extend).
+	sessionsIgnored
+)
+
+// access is a route's member-session authorization declaration.
+type access struct {
+	rule     sessionRule
+	resource string
+	action   string
+}
+
+// rbacRoute: sessions are authorized at the route for action on resource.
+func rbacRoute(resource, action string) access {
+	return access{rule: sessionsRoute, resource: resource, action: action}
+}
+
+// rbacDomain: sessions are authorized by the domain; resource and action
+// are the base permission, for documentation and the RBAC matrix.
+func rbacDomain(resource, action string) access {
+	return access{rule: sessionsDomain, resource: resource, action: action}
+}
+
+// noSessions: member-session headers are refused.
+func noSessions() access { return access{rule: sessionsRefused} }
+
+// ignoresSessions: member-session headers carry no authority.
+func ignoresSessions() access { return access{rule: sessionsIgnored} }
+
+// nonJSON describes a response that is not a JSON object: a redirect, an
+// HTML page, a document.
+type nonJSON struct {
+	status      int
+	mediaType   string // "" for a redirect without a body
+	description string
+}
+
+// guard wraps a route's handler in what its declaration asks for: project
+// authentication, and the member-session rule.
+func (s *Server) guard(rt route) http.Handler {
+	h := rt.handler
+	if rt.auth != authProject {
+		return h
+	}
+	switch rt.access.rule {
+	case sessionsRefused:
+		h = refuseSessions(h)
+	case sessionsRoute:
+		h = s.authorizeRoute(rt.access, h)
+	}
+	return s.requireProject(h)
+}
+
+func hasSessionHeaders(r *http.Request) bool {
+	return r.Header.Get(headerSession) != "" || r.Header.Get(headerSessionJWT) != ""
+}
+
+func refuseSessions(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hasSessionHeaders(r) {
+			writeError(w, r, apierr.BadRequest("session_authorization_not_supported",
+				"This endpoint does not run with a member's permissions; call it with the project secret only, without X-Stytch-Member-Session headers."))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authorizeRoute resolves the path's organization (ID, slug or external
+// ID), authorizes a member session on it, and hands it to the handler.
+func (s *Server) authorizeRoute(a access, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		org, err := s.resolveOrg(r)
+		if err == nil {
+			err = s.authorize(r, org, a.resource, a.action)
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyOrg, org)))
+	})
+}
+
+// RBAC resources of the routes.
+const (
+	resourceSSO          = rbac.ResourceSSO
+	resourceOrganization = rbac.ResourceOrganization
+	resourceMember       = rbac.ResourceMember
+)
