@@ -18,7 +18,7 @@ func (s *Server) sessionRoutes() []route {
 			out: jwksResponse{}, handler: apiFunc(s.sessionJWKS)},
 		{pattern: "POST /v1/b2b/sessions/authenticate", auth: authProject, access: ignoresSessions(),
 			summary: "Authenticate a member session (token or JWT); optionally extend it and check a permission.",
-			in: sessions.AuthenticateParams{}, out: authenticateResponse{}, handler: apiFunc(s.authenticateSession)},
+			in:      sessions.AuthenticateParams{}, out: authenticateResponse{}, handler: apiFunc(s.authenticateSession)},
 		{pattern: "POST /v1/b2b/sessions/revoke", auth: authProject, access: rbacDomain(resourceMember, "revoke-sessions"),
 			summary: "Revoke a session, or every session of a member.", in: sessions.RevokeParams{}, out: emptyResponse{}, handler: apiFunc(s.revokeSession)},
 		{pattern: "GET /v1/b2b/sessions", auth: authProject, access: noSessions(), summary: "List a member's live sessions.",
