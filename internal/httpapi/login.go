@@ -13,7 +13,7 @@ import (
 )
 
 func (s *Server) loginRoutes() []route {
-	redirect := nonJSON{302, "", "Redirects the browser (Location header)."}
+	redirect := redirectJSON{startResponse{}}
 	page := nonJSON{302, "text/html", "Redirects the browser to the application with the SSO token; a failure is an HTML page with the error type and request ID."}
 	logins := func(kind, summary string) route {
 		return route{pattern: "GET /v1/b2b/sso/" + kind + "/{organization_id}/connections/{connection_id}/logins", auth: authProject,

@@ -92,6 +92,12 @@ type nonJSON struct {
 	description string
 }
 
+// redirectJSON is a redirect (302 with Location) whose body is a JSON
+// object too, as Stytch documents for the start endpoint.
+type redirectJSON struct {
+	body any
+}
+
 // guard wraps a route's handler in what its declaration asks for: project
 // authentication, and the member-session rule.
 func (s *Server) guard(rt route) http.Handler {

@@ -6,6 +6,8 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -68,6 +70,8 @@ type Server struct {
 	version  string
 	routes   []route
 	handler  http.Handler
+	// openapiJSON is GET /openapi.json, built from the route table at start.
+	openapiJSON []byte
 }
 
 // New builds the server and its routes.
@@ -92,6 +96,11 @@ func New(d Deps) *Server {
 		s.routes = append(s.routes, rt)
 		mux.Handle(rt.pattern, s.named(s.guard(rt)))
 	}
+	doc, err := json.Marshal(buildOpenAPI(s.routes, s.baseURL, s.version))
+	if err != nil {
+		panic(fmt.Sprintf("httpapi: the OpenAPI document does not encode: %v", err)) // a programming error in a declared type
+	}
+	s.openapiJSON = doc
 	s.handler = s.observe(s.fallback(mux))
 	return s
 }

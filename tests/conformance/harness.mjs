@@ -17,6 +17,9 @@ import path from 'node:path';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import { B2BClient, StytchError } from 'stytch';
+import { checkRecorded, recordResponses, watch } from './openapi_check.mjs';
+
+recordResponses();
 
 export { StytchError };
 
@@ -423,9 +426,20 @@ export function useSeam(options = {}) {
   let mark = 0;
   before(async () => {
     handle = await startSeam(options);
+    watch(handle.baseURL);
   });
   after(async () => {
-    await handle?.stop();
+    try {
+      if (handle?.proc?.exitCode === null) {
+        // Every JSON answer of this server during the block matches its
+        // operation's response schema in /openapi.json (openapi_check.mjs).
+        const spec = await (await fetch(handle.baseURL + '/openapi.json')).json();
+        const { problems } = checkRecorded(handle.baseURL, spec);
+        if (problems.length) assert.fail(`${problems.length} responses do not match /openapi.json:\n${problems.slice(0, 20).join('\n')}`);
+      }
+    } finally {
+      await handle?.stop();
+    }
   });
   beforeEach(() => {
     mark = handle ? handle.logs.mark() : 0;

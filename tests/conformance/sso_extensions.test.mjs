@@ -375,15 +375,23 @@ describeEachBackend('seam extensions', (seam) => {
       spec = r.json;
     });
 
-    it('is an OpenAPI 3 document for this server with Basic auth', () => {
-      assert.match(spec.openapi, /^3\.\d+\.\d+$/);
+    it('is an OpenAPI 3.1 document for this server with its security schemes', () => {
+      assert.equal(spec.openapi, '3.1.0');
+      assert.equal(spec.request_id, undefined, 'the document has an API envelope at its root');
       assert.ok(spec.info?.title && spec.info?.version, JSON.stringify(spec.info));
       assert.equal(spec.servers?.[0]?.url, seam.baseURL);
-      assert.equal(spec.components.securitySchemes.basicAuth.scheme, 'basic');
-      assert.deepEqual(spec.security, [{ basicAuth: [] }]);
+      assert.equal(spec.components.securitySchemes.project.scheme, 'basic');
+      assert.equal(spec.components.securitySchemes.memberSession.name, 'X-Stytch-Member-Session');
+      assert.equal(spec.components.securitySchemes.memberSessionJWT.name, 'X-Stytch-Member-SessionJWT');
+      assert.equal(spec.components.securitySchemes.publicToken.in, 'query');
+      const ids = new Set();
       for (const [p, ops] of Object.entries(spec.paths)) {
         for (const [m, op] of Object.entries(ops)) {
           assert.ok(op.summary, `${m} ${p} has no summary`);
+          assert.ok(op.operationId && !ids.has(op.operationId), `${m} ${p}: operationId ${op.operationId}`);
+          ids.add(op.operationId);
+          assert.ok(Object.keys(op.responses).some((c) => /^[23]/.test(c)), `${m} ${p} documents no success response`);
+          if (['post', 'put'].includes(m) && op.responses['200']) assert.ok(op.requestBody, `${m} ${p} has no requestBody`);
           const params = (p.match(/\{[^}]+\}/g) || []).map((s) => s.slice(1, -1));
           assert.deepEqual((op.parameters || []).filter((x) => x.in === 'path').map((x) => x.name), params, `${m} ${p}`);
         }
@@ -413,10 +421,11 @@ describeEachBackend('seam extensions', (seam) => {
         for (const [m, op] of Object.entries(ops)) if (Array.isArray(op.security) && op.security.length === 0) open.push(`${m.toUpperCase()} ${p}`);
       }
       assert.deepEqual(open.sort(), [
-        'GET /b2b/public/sso/start', 'GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz',
-        'GET /v1/b2b/sessions/jwks/{project_id}', 'GET /v1/b2b/sso/callback/{connection_id}', 'GET /v1/public/sso/start',
+        'GET /healthz', 'GET /metrics', 'GET /openapi.json', 'GET /readyz',
+        'GET /v1/b2b/sessions/jwks/{project_id}', 'GET /v1/b2b/sso/callback/{connection_id}',
         'POST /v1/b2b/sso/callback/{connection_id}',
       ]);
+      for (const p of ['/v1/public/sso/start', '/b2b/public/sso/start']) assert.deepEqual(spec.paths[p].get.security, [{ publicToken: [] }]);
     });
 
     it('lists only routes that exist', async () => {
