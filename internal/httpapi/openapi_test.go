@@ -43,10 +43,10 @@ func TestRouteDeclarations(t *testing.T) {
 func TestOperationID(t *testing.T) {
 	for in, want := range map[string]string{
 		"PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}": "putSsoSamlByOrganizationIdConnectionsByConnectionId",
-		"GET /v1/public/sso/start":                                            "getPublicSsoStart",
-		"GET /b2b/public/sso/start":                                           "getB2bPublicSsoStart",
-		"GET /healthz":                                                        "getHealthz",
-		"GET /openapi.json":                                                   "getOpenapiJson",
+		"GET /v1/public/sso/start":  "getPublicSsoStart",
+		"GET /b2b/public/sso/start": "getB2bPublicSsoStart",
+		"GET /healthz":              "getHealthz",
+		"GET /openapi.json":         "getOpenapiJson",
 	} {
 		m, p, _ := strings.Cut(in, " ")
 		if got := operationID(m, p); got != want {
