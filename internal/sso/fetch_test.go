@@ -19,7 +19,9 @@ import (
 type outboundFixture struct {
 	plain, untrusted *httptest.Server
 	closedPort       string
-	client           *outbound.Client
+	// client has the default timeout, so that a slow TLS handshake on a
+	// loaded machine is not a timeout; quick is for the timeout cases.
+	client, quick *outbound.Client
 }
 
 func newOutboundFixture(t *testing.T) *outboundFixture {
@@ -53,16 +55,18 @@ func newOutboundFixture(t *testing.T) *outboundFixture {
 		f.plain.Close()
 		f.untrusted.Close()
 	})
-	f.client = outbound.New(outbound.Config{
-		Allow:   []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
-		Timeout: 300 * time.Millisecond,
+	cfg := outbound.Config{
+		Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")},
 		Resolve: func(_ context.Context, host string) ([]netip.Addr, error) {
 			if host == "internal.example" {
 				return []netip.Addr{netip.MustParseAddr("10.0.0.7")}, nil
 			}
 			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true} // no real DNS in tests
 		},
-	})
+	}
+	f.client = outbound.New(cfg)
+	cfg.Timeout = 300 * time.Millisecond
+	f.quick = outbound.New(cfg)
 	return f
 }
 
@@ -70,7 +74,6 @@ func newOutboundFixture(t *testing.T) *outboundFixture {
 // relies on are unchanged, and the message names the precise failure.
 func TestFetchMetadataErrorTypes(t *testing.T) {
 	f := newOutboundFixture(t)
-	fetch := MetadataFetcher{Client: f.client}
 	for _, tc := range []struct {
 		name, url, errType, message string
 		hint                        bool
@@ -97,6 +100,10 @@ func TestFetchMetadataErrorTypes(t *testing.T) {
 			"metadata_url: the metadata server 127.0.0.1 redirected too many times (more than 3 redirects).", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			fetch := MetadataFetcher{Client: f.client}
+			if tc.errType == "saml_metadata_url_timeout" {
+				fetch.Client = f.quick
+			}
 			_, err := fetch.FetchMetadata(context.Background(), tc.url)
 			ae := apierr.As(err)
 			if ae.Status != 400 || ae.Type != tc.errType {
@@ -121,7 +128,6 @@ func TestFetchMetadataErrorTypes(t *testing.T) {
 func TestDiscoveryWarningNamesTheFailure(t *testing.T) {
 	f := newOutboundFixture(t)
 	s := newTestService(t)
-	s.HTTPClient = f.client.HTTPClient()
 	for _, tc := range []struct {
 		name, issuer, want string
 	}{
@@ -134,6 +140,10 @@ func TestDiscoveryWarningNamesTheFailure(t *testing.T) {
 		{"HTTP 503", f.plain.URL + "/unavailable", "(the discovery endpoint answered HTTP 503)."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			s.HTTPClient = f.client.HTTPClient()
+			if tc.name == "timeout" {
+				s.HTTPClient = f.quick.HTTPClient()
+			}
 			ep, warning := s.discover(context.Background(), tc.issuer)
 			if ep != nil {
 				t.Fatalf("discovery succeeded: %+v", ep)
