@@ -97,6 +97,32 @@ type oidcFacts struct {
 	Claims   map[string]any `json:"claims,omitempty"`
 	// IdentityLink is what the identity-linking rule decided.
 	IdentityLink *linkFacts `json:"identity_link,omitempty"`
+	// Outbound is how a request to the provider failed, when one did.
+	Outbound *oidcOutbound `json:"outbound,omitempty"`
+}
+
+// oidcOutbound is how a request to the provider (token, JWKS or userinfo
+// endpoint) failed: the outbound kind (docs/login.md lists them), the
+// endpoint's host, the redirect target where it failed, and the HTTP status.
+type oidcOutbound struct {
+	Kind         string `json:"kind"`
+	Host         string `json:"host,omitempty"`
+	RedirectHost string `json:"redirect_host,omitempty"`
+	Status       int    `json:"status,omitempty"`
+}
+
+// withOutbound returns facts (new when nil) with err's outbound failure, or
+// facts unchanged when err did not come from a request to the provider.
+func withOutbound(facts *oidcFacts, err error) *oidcFacts {
+	var e *oidc.Error
+	if !errors.As(err, &e) || e.Outbound == "" {
+		return facts
+	}
+	if facts == nil {
+		facts = &oidcFacts{}
+	}
+	facts.Outbound = &oidcOutbound{Kind: e.Outbound, Host: e.Host, RedirectHost: e.RedirectHost, Status: e.HTTPStatus}
+	return facts
 }
 
 func oidcFailure(err error) *Failure {
@@ -157,18 +183,18 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	hc := s.HTTPClient
 	tokens, err := oidc.Exchange(ctx, hc, run.Config, params.Code, sec.Verifier)
 	if err != nil {
-		return nil, nil, oidcFailure(err)
+		return nil, withOutbound(nil, err), oidcFailure(err)
 	}
 	tok, err := oidc.VerifyIDToken(ctx, hc, s.Keys, run.Config, tokens.IDToken, sec.Nonce, s.Now())
 	if err != nil {
-		return nil, nil, oidcFailure(err)
+		return nil, withOutbound(nil, err), oidcFailure(err)
 	}
 	facts := &oidcFacts{Issuer: tok.Issuer, Subject: tok.Subject, Audience: tok.Audience}
 	claims := tok.Claims
 	if run.Config.UserinfoURL != "" {
 		info, err := oidc.UserInfo(ctx, hc, run.Config, tokens.AccessToken)
 		if err != nil {
-			return nil, facts, oidcFailure(err)
+			return nil, withOutbound(facts, err), oidcFailure(err)
 		}
 		if err := oidc.CheckUserInfoSubject(tok.Subject, info); err != nil {
 			return nil, facts, oidcFailure(err)

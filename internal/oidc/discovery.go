@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 )
 
@@ -66,11 +65,11 @@ func Discover(ctx context.Context, hc *http.Client, issuer string) (*Endpoints, 
 	resp, err := do(hc, req)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return nil, &Error{Reason: ReasonDiscoveryInvalidDocument, Detail: "the discovery document is too large", HTTPStatus: resp.status, Err: err}
+		return nil, tooLargeError(ReasonDiscoveryInvalidDocument, "the discovery document is too large", req, resp, err)
 	case err != nil:
-		return nil, wrapErr(ReasonDiscoveryFailed, "the discovery endpoint is unreachable", err)
+		return nil, fetchError(ReasonDiscoveryFailed, "the discovery endpoint", req, err)
 	case resp.status != http.StatusOK:
-		return nil, &Error{Reason: ReasonDiscoveryFailed, Detail: "the discovery endpoint answered HTTP " + strconv.Itoa(resp.status), HTTPStatus: resp.status}
+		return nil, statusError(ReasonDiscoveryFailed, "the discovery endpoint", req, resp)
 	}
 	ep, err := parseDiscovery(resp.body)
 	if err != nil {

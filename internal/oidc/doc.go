@@ -66,7 +66,7 @@
 // tokens, codes, verifiers or the client secret.
 //
 //	Reason                          error_type
-//	discovery_failed                oidc_discovery_failed               unreachable or non-200
+//	discovery_failed                oidc_discovery_failed               outbound failure or non-200 (see below)
 //	discovery_invalid_document      oidc_discovery_invalid_document     bad JSON, missing fields, too large
 //	discovery_issuer_mismatch       oidc_discovery_issuer_mismatch
 //	config_invalid                  oidc_invalid_configuration          missing or malformed Config field
@@ -78,7 +78,7 @@
 //	state_mismatch                  oidc_state_mismatch                 CheckState failed
 //	unsolicited_response            unsolicited_oidc_response           (caller) no stored request for state
 //	request_expired                 expired_oidc_response               (caller) stored request expired
-//	token_exchange_failed           oidc_token_exchange_failed          unreachable, non-200, bad JSON
+//	token_exchange_failed           oidc_token_exchange_failed          outbound failure, non-200, bad JSON
 //	token_exchange_invalid_client   oidc_token_exchange_invalid_client  error=invalid_client/unauthorized_client
 //	invalid_grant                   oidc_invalid_grant                  code reused, expired, PKCE mismatch
 //	id_token_missing                id_token_invalid                    token response without id_token
@@ -86,13 +86,39 @@
 //	id_token_alg_not_allowed        oidc_id_token_alg_not_allowed       none, HS*, anything off the list
 //	id_token_unknown_key            oidc_id_token_unknown_key           kid absent from JWKS after refetch
 //	id_token_invalid_signature      oidc_id_token_invalid_signature
-//	jwks_fetch_failed               oidc_jwks_fetch_failed              unreachable, non-200, bad or no keys
+//	jwks_fetch_failed               oidc_jwks_fetch_failed              outbound failure, non-200, bad or no keys
 //	id_token_wrong_issuer           oidc_id_token_invalid_issuer
 //	id_token_wrong_audience         id_token_incorrect_audience         aud or azp
 //	id_token_expired                id_token_expired
 //	id_token_not_yet_valid          oidc_id_token_not_yet_valid         iat or nbf in the future
 //	id_token_nonce_mismatch         id_token_nonce_invalid
 //	id_token_subject_missing        oidc_response_subject_missing
-//	userinfo_failed                 oidc_invalid_userinfo               unreachable, non-200, not JSON
+//	userinfo_failed                 oidc_invalid_userinfo               outbound failure, non-200, not JSON
 //	userinfo_subject_mismatch       oidc_response_subject_mismatch
+//
+// # Outbound failures
+//
+// When a provider URL gives no usable answer, the Reason says which step
+// failed and Error.Outbound says how, with the kind names of the outbound
+// package (the *http.Client need not be Seam's guarded one: any transport
+// error is classified the same way); Host is the URL's host, RedirectHost the
+// redirect target where it failed, HTTPStatus the status for http_status.
+// Detail is the matching client-safe sentence, for example:
+//
+//	Outbound          Detail
+//	timeout           the token endpoint timed out
+//	canceled          the request to the token endpoint was canceled
+//	dns               the token endpoint's host name could not be resolved
+//	connect           the connection to the token endpoint failed (the connection was refused)
+//	tls_handshake     the TLS handshake with the token endpoint failed
+//	tls_certificate   the token endpoint's TLS certificate is not trusted (...)
+//	refused_address   the token endpoint is at a refused address (...)
+//	refused_redirect  the discovery endpoint redirected to a refused address (10.0.0.7: ...)
+//	http_status       the token endpoint answered HTTP 503
+//	too_large         (the document's own detail, e.g. the key set is too large)
+//	bad_url, too_many_redirects
+//
+// An OAuth error response from the token endpoint (invalid_grant, ...) is
+// the provider answering in the protocol, so Outbound stays empty. The token
+// request never follows redirects: a 3xx is http_status.
 package oidc

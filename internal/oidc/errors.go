@@ -174,6 +174,16 @@ type Error struct {
 	// HTTPStatus is the status code the remote endpoint answered with, 0 when
 	// no response was received.
 	HTTPStatus int
+	// Outbound is set when a provider URL (discovery, token, JWKS, userinfo)
+	// gave no usable answer: the outbound failure kind, as named by
+	// outbound.Kind ("timeout", "dns", "connect", "tls_handshake",
+	// "tls_certificate", "refused_address", "refused_redirect",
+	// "http_status", "too_large", ...). It is empty for protocol-level
+	// answers such as an OAuth error response. Host is that URL's host and
+	// RedirectHost the redirect target where the failure happened, if any.
+	Outbound     string
+	Host         string
+	RedirectHost string
 	// Err is the underlying cause for server-side logs.
 	Err error
 }

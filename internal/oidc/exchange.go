@@ -103,26 +103,31 @@ func Exchange(ctx context.Context, hc *http.Client, cfg Config, code, codeVerifi
 	resp, err := doNoRedirect(hc, req)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return nil, &Error{Reason: ReasonTokenExchangeFailed, Detail: "the token response is too large", HTTPStatus: resp.status, Err: err}
+		return nil, tooLargeError(ReasonTokenExchangeFailed, "the token response is too large", req, resp, err)
 	case err != nil:
 		// The cause may be a *url.Error naming the token URL; it never
 		// contains the request body, so no secret or code leaks.
-		return nil, wrapErr(ReasonTokenExchangeFailed, "the token endpoint is unreachable", err)
+		return nil, fetchError(ReasonTokenExchangeFailed, "the token endpoint", req, err)
 	case resp.status != http.StatusOK:
-		return nil, tokenError(cfg, resp, code, codeVerifier)
+		return nil, tokenError(cfg, req, resp, code, codeVerifier)
 	}
 	return parseTokenResponse(resp.body)
 }
 
 // tokenError turns a non-200 token response into a typed error, keeping the
-// OAuth error code and a scrubbed description.
-func tokenError(cfg Config, resp *response, code, verifier string) error {
-	e := &Error{Reason: ReasonTokenExchangeFailed, HTTPStatus: resp.status,
-		Detail: "the token endpoint answered HTTP " + strconv.Itoa(resp.status)}
+// OAuth error code and a scrubbed description. Without an OAuth error in the
+// body it is an outbound http_status failure.
+func tokenError(cfg Config, req *http.Request, resp *response, code, verifier string) error {
+	e := statusError(ReasonTokenExchangeFailed, "the token endpoint", req, resp)
+	if resp.status >= 300 && resp.status < 400 {
+		e.Detail += " (a redirect, which is not followed for the token request)"
+	}
 	var oe oauthErrorResponse
 	if json.Unmarshal(resp.body, &oe) != nil || oe.Error == "" {
 		return e
 	}
+	// The provider answered in the protocol: not an outbound failure.
+	e.Outbound, e.Host, e.RedirectHost = "", "", ""
 	e.OAuthError = oauthErrorCode(oe.Error)
 	switch e.OAuthError {
 	case "invalid_grant":

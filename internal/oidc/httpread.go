@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/seamsso/seam/internal/outbound"
 )
 
 // MaxResponseBytes caps every response body this package reads from a
@@ -29,6 +31,38 @@ type response struct {
 	contentType string
 	header      http.Header
 	body        []byte
+	finalHost   string // the host that answered, after any redirects
+}
+
+// fetchError is the error for a request to endpoint (a noun phrase such as
+// "the token endpoint") that got no answer or no readable body: the detail
+// and the Outbound fields name the precise failure (timeout, DNS, TLS,
+// refused redirect, ...), as classified by the outbound package.
+func fetchError(r Reason, endpoint string, req *http.Request, err error) *Error {
+	if errors.Is(err, errNoClient) {
+		return wrapErr(r, "no HTTP client is configured for "+endpoint, err)
+	}
+	return outboundError(r, endpoint, outbound.AsError(req.URL.Hostname(), err), err)
+}
+
+// statusError is the error for endpoint answering resp.status instead of
+// 200 (no OAuth error in the body).
+func statusError(r Reason, endpoint string, req *http.Request, resp *response) *Error {
+	oe := outbound.AsError(req.URL.Hostname(),
+		&outbound.Error{Kind: outbound.KindHTTPStatus, Host: resp.finalHost, StatusCode: resp.status})
+	return outboundError(r, endpoint, oe, nil)
+}
+
+// tooLargeError is the error for a body over MaxResponseBytes; detail says
+// which document it was.
+func tooLargeError(r Reason, detail string, req *http.Request, resp *response, err error) *Error {
+	return &Error{Reason: r, Detail: detail, HTTPStatus: resp.status, Outbound: outbound.KindTooLarge.String(),
+		Host: req.URL.Hostname(), Err: err}
+}
+
+func outboundError(r Reason, endpoint string, oe *outbound.Error, cause error) *Error {
+	return &Error{Reason: r, Detail: oe.Describe(endpoint), HTTPStatus: oe.StatusCode, Outbound: oe.Kind.String(),
+		Host: oe.Host, RedirectHost: oe.RedirectHost, Err: cause}
 }
 
 // do sends req through hc and reads at most MaxResponseBytes of the body.
@@ -65,6 +99,10 @@ func send(hc *http.Client, req *http.Request, followRedirects bool) (*response, 
 		status:      resp.StatusCode,
 		contentType: mediaType(resp.Header.Get("Content-Type")),
 		header:      resp.Header,
+		finalHost:   req.URL.Hostname(),
+	}
+	if resp.Request != nil {
+		r.finalHost = resp.Request.URL.Hostname()
 	}
 	if resp.ContentLength > MaxResponseBytes {
 		return r, errBodyTooLarge

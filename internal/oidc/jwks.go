@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -139,11 +138,11 @@ func fetchJWKS(ctx context.Context, hc *http.Client, jwksURL string) ([]jose.JSO
 	resp, err := do(hc, req)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return nil, &Error{Reason: ReasonJWKSFetchFailed, Detail: "the key set is too large", HTTPStatus: resp.status, Err: err}
+		return nil, tooLargeError(ReasonJWKSFetchFailed, "the key set is too large", req, resp, err)
 	case err != nil:
-		return nil, wrapErr(ReasonJWKSFetchFailed, "the JWKS endpoint is unreachable", err)
+		return nil, fetchError(ReasonJWKSFetchFailed, "the JWKS endpoint", req, err)
 	case resp.status != http.StatusOK:
-		return nil, &Error{Reason: ReasonJWKSFetchFailed, Detail: "the JWKS endpoint answered HTTP " + strconv.Itoa(resp.status), HTTPStatus: resp.status}
+		return nil, statusError(ReasonJWKSFetchFailed, "the JWKS endpoint", req, resp)
 	}
 	keys, err := parseJWKS(resp.body)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
-	"strconv"
 )
 
 // maxAccessTokenBytes bounds the access token we present.
@@ -32,12 +31,11 @@ func UserInfo(ctx context.Context, hc *http.Client, cfg Config, accessToken stri
 	resp, err := do(hc, req)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		return nil, &Error{Reason: ReasonUserInfoFailed, Detail: "the userinfo response is too large", HTTPStatus: resp.status, Err: err}
+		return nil, tooLargeError(ReasonUserInfoFailed, "the userinfo response is too large", req, resp, err)
 	case err != nil:
-		return nil, wrapErr(ReasonUserInfoFailed, "the userinfo endpoint is unreachable", err)
+		return nil, fetchError(ReasonUserInfoFailed, "the userinfo endpoint", req, err)
 	case resp.status != http.StatusOK:
-		return nil, &Error{Reason: ReasonUserInfoFailed, HTTPStatus: resp.status,
-			Detail: "the userinfo endpoint answered HTTP " + strconv.Itoa(resp.status)}
+		return nil, statusError(ReasonUserInfoFailed, "the userinfo endpoint", req, resp)
 	case resp.contentType == "application/jwt":
 		return nil, newErr(ReasonUserInfoFailed, "signed or encrypted userinfo responses are not supported")
 	}

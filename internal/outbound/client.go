@@ -3,9 +3,11 @@ package outbound
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -92,7 +94,8 @@ func (c *Client) Get(ctx context.Context, rawURL, accept string) (*Response, err
 }
 
 // AsError classifies any error returned by HTTPClient (or by this package)
-// into an *Error for host.
+// into an *Error for a request to host (the requested URL's host). A failure
+// that happened at a redirect target keeps that target in RedirectHost.
 func AsError(host string, err error) *Error { return classify(host, err) }
 
 func (c *Client) do(req *http.Request) (*Response, error) {
@@ -104,13 +107,15 @@ func (c *Client) do(req *http.Request) (*Response, error) {
 	}
 	defer resp.Body.Close()
 
+	// After redirects the answer comes from the final URL's host.
+	final := resp.Request.URL.Hostname()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, &Error{Kind: KindHTTPStatus, Host: resp.Request.URL.Hostname(), StatusCode: resp.StatusCode,
-			Reason: fmt.Sprintf("the server answered with HTTP status %d", resp.StatusCode)}
+		return nil, at(host, &Error{Kind: KindHTTPStatus, Host: final, StatusCode: resp.StatusCode,
+			Reason: fmt.Sprintf("the server answered with HTTP status %d", resp.StatusCode)})
 	}
 	body, rerr := readCapped(resp, c.cfg.MaxBody)
 	if rerr != nil {
-		return nil, withHost(rerr, resp.Request.URL.Hostname())
+		return nil, at(host, withHost(rerr, final))
 	}
 	return &Response{StatusCode: resp.StatusCode, Header: resp.Header, Body: body, URL: resp.Request.URL.String()}, nil
 }
@@ -138,15 +143,41 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 		return &Error{Kind: KindTooManyRedirects, Host: via[0].URL.Hostname(),
 			Reason: fmt.Sprintf("more than %d redirects", c.maxRedirects)}
 	}
+	origin := via[0].URL.Hostname()
 	// Judge a downgrade before the general URL rules so the error says what
 	// happened rather than only that plain http is refused.
 	if via[len(via)-1].URL.Scheme == "https" && req.URL.Scheme == "http" && !c.policy.urlAllowListed(req.URL) {
-		return &Error{Kind: KindBadURL, Host: req.URL.Hostname(), Reason: "a redirect from https to http is not allowed"}
+		return &Error{Kind: KindBadURL, Host: origin, RedirectHost: req.URL.Hostname(),
+			Reason: "a redirect from https to http is not allowed"}
 	}
 	if _, err := c.policy.checkURL(req.URL); err != nil {
-		return err
+		return redirectRefusal(origin, req.URL, err)
 	}
 	return nil
+}
+
+// redirectRefusal re-types a refusal of a redirect target seen from a
+// request to origin: an address refusal becomes KindRefusedRedirect, so that
+// "the URL you gave is refused" and "the URL you gave sent Seam somewhere
+// refused" are told apart; other kinds keep their kind and name the target.
+func redirectRefusal(origin string, target *url.URL, err *Error) *Error {
+	e := *err // keeps the cause, which may name the resolved address, for logs
+	e.Host, e.RedirectHost = origin, target.Hostname()
+	switch {
+	case e.Kind == KindRefusedAddress:
+		e.Kind = KindRefusedRedirect
+	case e.RedirectHost == "":
+		e.Reason = "it redirected to a URL that is not acceptable: " + e.Reason
+	}
+	return &e
+}
+
+// originHost is the host of the first request of a redirect chain.
+func originHost(req *http.Request) string {
+	for req.Response != nil && req.Response.Request != nil {
+		req = req.Response.Request
+	}
+	return req.URL.Hostname()
 }
 
 // guardedTransport applies the URL rules to every request, including ones
@@ -157,11 +188,23 @@ type guardedTransport struct {
 }
 
 func (g *guardedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	// net/http sets req.Response on the requests it makes to follow a
+	// redirect; a refusal there is a refused redirect.
+	redirected := req.Response != nil
 	if _, err := g.policy.checkURL(req.URL); err != nil {
 		if req.Body != nil {
 			req.Body.Close()
 		}
+		if redirected {
+			return nil, redirectRefusal(originHost(req), req.URL, err)
+		}
 		return nil, err
 	}
-	return g.base.RoundTrip(req)
+	resp, err := g.base.RoundTrip(req)
+	var oe *Error
+	if err != nil && redirected && errors.As(err, &oe) && oe.Kind == KindRefusedAddress {
+		// Refused at dial time, after resolving the target's name.
+		return nil, redirectRefusal(originHost(req), req.URL, oe)
+	}
+	return resp, err
 }

@@ -37,7 +37,7 @@ func TestGetAllowListedTLSServer(t *testing.T) {
 	// The same server without trusting its certificate is a TLS failure.
 	untrusted := New(Config{Allow: prefixes})
 	_, err = untrusted.Get(context.Background(), srv.URL, "")
-	e := wantKind(t, err, KindUnreachable)
+	e := wantKind(t, err, KindTLSCertificate)
 	if !strings.Contains(e.Reason, "certificate") {
 		t.Fatalf("reason %q does not mention the certificate", e.Reason)
 	}
@@ -119,7 +119,7 @@ func TestHTTPClientGuarded(t *testing.T) {
 		{"https://internal.example/.well-known/openid-configuration", KindRefusedAddress}, // refused at dial
 		{"http://10.0.0.1/", KindRefusedAddress},                                          // refused before dial
 		{"https://u:p@example.com/", KindBadURL},
-		{srv.URL, KindRefusedAddress}, // redirect hop refused
+		{srv.URL, KindRefusedRedirect}, // redirect hop refused
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			resp, err := hc.Get(tc.url)
@@ -177,10 +177,13 @@ func TestErrorMessagesSafe(t *testing.T) {
 	}
 }
 
-func TestConnectionRefusedIsUnreachable(t *testing.T) {
+func TestConnectionRefusedIsConnect(t *testing.T) {
 	ln := listenCounting(t, "127.0.0.1:0")
 	port := ln.port()
 	ln.Close() // nothing listens there any more
 	_, err := New(loopbackConfig(t)).Get(context.Background(), "http://127.0.0.1:"+port+"/", "")
-	wantKind(t, err, KindUnreachable)
+	e := wantKind(t, err, KindConnect)
+	if e.Reason != "the connection was refused" {
+		t.Fatalf("reason = %q", e.Reason)
+	}
 }

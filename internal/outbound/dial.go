@@ -3,6 +3,7 @@ package outbound
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"net"
 	"net/netip"
 	"strconv"
@@ -40,7 +41,7 @@ func (c *Client) dialTLS(ctx context.Context, _, addr string) (net.Conn, error) 
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
 		conn.Close()
-		return nil, classify(host, err)
+		return nil, handshakeError(host, err)
 	}
 	return tc, nil
 }
@@ -72,14 +73,10 @@ func (c *Client) dial(ctx context.Context, addr string, plaintext bool) (net.Con
 		nameAllowed = c.policy.nameAllowed(host, uint16(port))
 		addrs, err = c.resolve(ctx, host)
 		if err != nil {
-			e := classify(host, err)
-			if e.Kind == KindUnreachable {
-				e.Reason = "the host name could not be resolved"
-			}
-			return nil, e
+			return nil, resolveError(ctx, host, err)
 		}
 		if len(addrs) == 0 {
-			return nil, &Error{Kind: KindUnreachable, Host: host, Reason: "the host name could not be resolved"}
+			return nil, &Error{Kind: KindDNS, Host: host, Reason: "the host name has no addresses"}
 		}
 	}
 	if len(addrs) > maxDialAddrs {
@@ -121,6 +118,41 @@ func (c *Client) connect(ctx context.Context, ap netip.AddrPort, plaintext, name
 		Control:   c.policy.controlFunc(plaintext, nameAllowed),
 	}
 	return d.DialContext(ctx, "tcp", ap.String())
+}
+
+// resolveError types a failed name lookup: KindDNS, unless the request's
+// own deadline or cancellation ended it.
+func resolveError(ctx context.Context, host string, err error) *Error {
+	e := &Error{Kind: KindDNS, Host: host, Reason: "the host name could not be resolved", Err: err}
+	var netErr net.Error
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		e.Kind, e.Reason = KindCanceled, "the request was canceled"
+	case ctx.Err() != nil:
+		e.Kind, e.Reason = KindTimeout, "the request timed out"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		e.Reason = "the host name lookup timed out"
+	}
+	return e
+}
+
+// handshakeError types a failed TLS handshake: certificate problems,
+// timeouts and cancellation keep their kind; anything else, including a
+// server that closes the connection, is KindTLSHandshake.
+func handshakeError(host string, err error) *Error {
+	e := classify(host, err)
+	switch e.Kind {
+	case KindTimeout:
+		e.Reason = "the TLS handshake timed out"
+	case KindConnect:
+		e.Kind = KindTLSHandshake
+		if e.Reason == reasonConnectFailed { // crypto/tls's own errors (versions, ciphers) are untyped
+			e.Reason = "the TLS handshake failed"
+		} else {
+			e.Reason = "the server closed or reset the connection during the TLS handshake"
+		}
+	}
+	return e
 }
 
 func (c *Client) resolve(ctx context.Context, host string) ([]netip.Addr, error) {

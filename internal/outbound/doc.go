@@ -19,7 +19,16 @@
 // (overall, dial, TLS handshake, response headers) and caps response bodies
 // after decompression.
 //
+// Every failure is an *Error of one Kind, so that callers can store and show
+// what went wrong: bad_url, refused_address (the requested destination),
+// refused_redirect (a redirect to a refused destination), dns, connect,
+// tls_handshake, tls_certificate, timeout, canceled, too_large, http_status
+// and too_many_redirects. A failure at a redirect target also names that
+// target (RedirectHost). Describe words the failure for a subject such as
+// "the token endpoint".
+//
 // Error messages name the URL's host and a reason and are safe to return to
 // the API client; they never contain response bodies or the addresses a name
-// resolved to (those stay in the wrapped cause, for server logs).
+// resolved to (those stay in the wrapped cause, for server logs). Where an
+// allow-list entry would lift a refusal, Hint says so for the operator.
 package outbound

@@ -115,7 +115,7 @@ func TestHostileURLs(t *testing.T) {
 		{"https://ex%00ample.com/", KindBadURL},
 		{"https://xn--nxasmq6b.example/\x7f", KindBadURL},
 		{"https://example.com/" + strings.Repeat("a", maxURLLen), KindBadURL},
-		{"https://no-such-host.invalid/", KindUnreachable}, // sanity: unknown names are DNS failures
+		{"https://no-such-host.invalid/", KindDNS}, // sanity: unknown names are DNS failures
 	} {
 		t.Run(tc.url, func(t *testing.T) {
 			resp, err := c.Get(context.Background(), tc.url, "")
@@ -184,12 +184,12 @@ func TestRedirectToNonAllowListed(t *testing.T) {
 		target string
 		kind   Kind
 	}{
-		{"http://127.0.0.2:" + other2.port() + "/", KindRefusedAddress},
-		{"http://[::1]:" + other6.port() + "/", KindRefusedAddress},
-		{"http://127.0.0.1:" + other1.port() + "/", KindRefusedAddress}, // same address, other port
-		{"https://127.0.0.2:" + other2.port() + "/", KindRefusedAddress},
-		{"http://rebind.example:" + other2.port() + "/", KindRefusedAddress},
-		{"http://169.254.169.254/latest/meta-data/", KindRefusedAddress},
+		{"http://127.0.0.2:" + other2.port() + "/", KindRefusedRedirect},
+		{"http://[::1]:" + other6.port() + "/", KindRefusedRedirect},
+		{"http://127.0.0.1:" + other1.port() + "/", KindRefusedRedirect}, // same address, other port
+		{"https://127.0.0.2:" + other2.port() + "/", KindRefusedRedirect},
+		{"http://rebind.example:" + other2.port() + "/", KindRefusedRedirect},
+		{"http://169.254.169.254/latest/meta-data/", KindRefusedRedirect},
 		{"file:///etc/passwd", KindBadURL},
 		{"http://u:p@127.0.0.1:" + serverPort(srvA) + "/", KindBadURL},
 	} {

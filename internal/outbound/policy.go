@@ -76,7 +76,7 @@ func (p *policy) check(ap netip.AddrPort, plaintext, nameAllowed bool) error {
 		return nil
 	}
 	if plaintext {
-		return errPlaintext
+		return plaintextRefusal()
 	}
 	return refusal(p.guard.SafeAddrPort(ap))
 }
@@ -96,13 +96,15 @@ func (p *policy) control(network, address string, plaintext, nameAllowed bool) e
 		return nil
 	}
 	if plaintext {
-		return errPlaintext
+		return plaintextRefusal()
 	}
 	return refusal(p.guard.Safe(network, address, nil))
 }
 
-var errPlaintext = &Error{Kind: KindRefusedAddress,
-	Reason: "plain http is only allowed to allow-listed addresses; use https"}
+func plaintextRefusal() *Error {
+	return &Error{Kind: KindRefusedAddress,
+		Reason: "plain http is only allowed to allow-listed addresses; use https", Hint: hintAllow}
+}
 
 // refusal converts an ssrf verdict into a client-safe *Error. The address is
 // kept only in the cause: naming the internal address a customer's DNS name
@@ -112,12 +114,12 @@ func refusal(err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, ssrf.ErrProhibitedPort):
-		return &Error{Kind: KindRefusedAddress, Reason: "only port 443 is allowed", Err: err}
+		return &Error{Kind: KindRefusedAddress, Reason: "only port 443 is allowed", Hint: hintAllow, Err: err}
 	case errors.Is(err, ssrf.ErrProhibitedIP):
 		return &Error{Kind: KindRefusedAddress,
-			Reason: "the host resolves to a private, loopback, link-local or reserved address", Err: err}
+			Reason: "the host resolves to a private, loopback, link-local or reserved address", Hint: hintAllow, Err: err}
 	default:
-		return &Error{Kind: KindRefusedAddress, Reason: "the destination is not allowed", Err: err}
+		return &Error{Kind: KindRefusedAddress, Reason: "the destination is not allowed", Hint: hintAllow, Err: err}
 	}
 }
 

@@ -101,10 +101,10 @@ func (p *policy) checkURL(u *url.URL) (*target, *Error) {
 	// leaves the host.
 	if !p.nameAllowed(name, t.port) && len(p.allow) == 0 && len(p.allowAddrs) == 0 {
 		if t.plaintext {
-			return nil, withHost(errPlaintext, host)
+			return nil, withHost(plaintextRefusal(), host)
 		}
 		if t.port != 443 {
-			return nil, &Error{Kind: KindRefusedAddress, Host: host, Reason: "only port 443 is allowed"}
+			return nil, &Error{Kind: KindRefusedAddress, Host: host, Reason: "only port 443 is allowed", Hint: hintAllow}
 		}
 	}
 	return &t, nil

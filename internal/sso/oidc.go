@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -274,7 +273,7 @@ func (s *Service) discover(ctx context.Context, issuer string) (*oidc.Endpoints,
 	}
 	ep, err := oidc.Discover(ctx, s.HTTPClient, issuer)
 	if err != nil {
-		return nil, where + discoveryProblem(issuer, err) + tail
+		return nil, where + discoveryProblem(err) + tail
 	}
 	// Discovered endpoints obey the same rules as ones given in the body.
 	for _, f := range []struct{ name, value string }{
@@ -292,24 +291,22 @@ func (s *Service) discover(ctx context.Context, issuer string) (*oidc.Endpoints,
 	return ep, ""
 }
 
-// discoveryProblem describes a discovery failure in client-safe words.
-func discoveryProblem(issuer string, err error) string {
+// discoveryProblem describes a discovery failure in client-safe words: the
+// oidc reason and its detail, which for a failed fetch names the precise
+// outbound failure (timeout, DNS, TLS, refused redirect, HTTP status, ...),
+// plus the operator hint where an allow-list entry would lift a refusal.
+func discoveryProblem(err error) string {
 	var oe *oidc.Error
 	if !errors.As(err, &oe) {
 		return "the request failed."
 	}
 	msg := oe.Reason.Message()
-	if oe.Reason == oidc.ReasonDiscoveryFailed && oe.Err != nil {
-		host := ""
-		if u, perr := url.Parse(oidc.DiscoveryURL(issuer)); perr == nil {
-			host = u.Hostname()
-		}
-		// outbound errors say which rule refused the request (private
-		// address, plain http, TLS, timeout) and are safe to show.
-		return msg + " (" + outbound.AsError(host, oe.Err).Error() + ")."
-	}
 	if oe.Detail != "" {
-		return msg + " (" + oe.Detail + ")."
+		msg += " (" + oe.Detail + ")."
+	}
+	var ob *outbound.Error
+	if oe.Outbound != "" && errors.As(err, &ob) && ob.Hint != "" {
+		msg += " " + ob.Hint
 	}
 	return msg
 }

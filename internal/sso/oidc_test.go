@@ -129,23 +129,30 @@ func TestValidateOIDCAttributeMapping(t *testing.T) {
 // discoveryProblem must say what went wrong without leaking more than the
 // outbound and oidc packages consider client-safe.
 func TestDiscoveryProblem(t *testing.T) {
-	refused := &outbound.Error{Kind: outbound.KindRefusedAddress, Reason: "the destination address is not allowed", Err: errors.New("dial 10.0.0.5:443: internal detail")}
+	refused := &outbound.Error{Kind: outbound.KindRefusedAddress, Host: "idp.example.com",
+		Reason: "the host resolves to a private, loopback, link-local or reserved address",
+		Hint:   "A Seam operator can allow this destination with SEAM_OUTBOUND_ALLOW.",
+		Err:    errors.New("dial 10.0.0.5:443: internal detail")}
 	tests := []struct {
-		name       string
-		err        error
-		want, not  string
-		issuerHost string
+		name      string
+		err       error
+		want, not string
 	}{
-		{"refused", &oidc.Error{Reason: oidc.ReasonDiscoveryFailed, Detail: "the discovery endpoint is unreachable", Err: &url.Error{Op: "Get", URL: "https://idp.example.com/x", Err: refused}},
-			"idp.example.com: the destination address is not allowed", "10.0.0.5", "idp.example.com"},
-		{"status", &oidc.Error{Reason: oidc.ReasonDiscoveryFailed, Detail: "the discovery endpoint answered HTTP 500", HTTPStatus: 500},
-			"HTTP 500", "", ""},
+		{"refused", &oidc.Error{Reason: oidc.ReasonDiscoveryFailed, Outbound: "refused_address", Host: "idp.example.com",
+			Detail: refused.Describe("the discovery endpoint"), Err: &url.Error{Op: "Get", URL: "https://idp.example.com/x", Err: refused}},
+			"(the discovery endpoint is at a refused address (the host resolves to a private, loopback, link-local or reserved address)). A Seam operator can allow this destination with SEAM_OUTBOUND_ALLOW.",
+			"10.0.0.5"},
+		{"timeout has no hint", &oidc.Error{Reason: oidc.ReasonDiscoveryFailed, Outbound: "timeout", Detail: "the discovery endpoint timed out",
+			Err: &url.Error{Op: "Get", URL: "https://idp.example.com/x", Err: &outbound.Error{Kind: outbound.KindTimeout, Reason: "the request timed out"}}},
+			"could not be retrieved. (the discovery endpoint timed out).", "SEAM_OUTBOUND_ALLOW"},
+		{"status", &oidc.Error{Reason: oidc.ReasonDiscoveryFailed, Outbound: "http_status", Detail: "the discovery endpoint answered HTTP 500", HTTPStatus: 500},
+			"(the discovery endpoint answered HTTP 500).", ""},
 		{"mismatch", &oidc.Error{Reason: oidc.ReasonDiscoveryIssuerMismatch, Detail: `expected issuer "a", the document says "b"`},
-			"does not match", "", ""},
-		{"foreign error", errors.New("boom secret"), "the request failed.", "secret", ""},
+			"does not match", ""},
+		{"foreign error", errors.New("boom secret"), "the request failed.", "secret"},
 	}
 	for _, tc := range tests {
-		got := discoveryProblem("https://idp.example.com", tc.err)
+		got := discoveryProblem(tc.err)
 		if !strings.Contains(got, tc.want) || (tc.not != "" && strings.Contains(got, tc.not)) {
 			t.Errorf("%s: %q (want %q, not %q)", tc.name, got, tc.want, tc.not)
 		}
