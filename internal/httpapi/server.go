@@ -90,7 +90,7 @@ func New(d Deps) *Server {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
 		s.routes = append(s.routes, rt)
-		mux.Handle(rt.pattern, s.named(s.guard(rt)))
+		mux.Handle(rt.pattern, s.named(boundary(rt, s.guard(rt))))
 	}
 	s.handler = s.observe(s.fallback(mux))
 	return s
