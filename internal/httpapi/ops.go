@@ -48,6 +48,21 @@ func (s *Server) openapi(r *http.Request) (int, any, error) {
 		if rt.auth == authNone {
 			op["security"] = []any{}
 		}
+		switch rt.body() {
+		case jsonBody:
+			op["requestBody"] = map[string]any{"required": false,
+				"description": "A JSON object, sent as application/json; an empty body is {}. Other content types get 415 unsupported_media_type.",
+				"content":     map[string]any{"application/json": map[string]any{"schema": map[string]any{"type": "object"}}}}
+			op["responses"].(map[string]any)["415"] = map[string]any{"description": "The body was not sent as application/json.",
+				"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		case formBodyKind:
+			props := map[string]any{}
+			for _, f := range rt.in.(formBody).fields {
+				props[f] = map[string]any{"type": "string"}
+			}
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object", "properties": props}}}}
+		}
 		var params []any
 		for _, seg := range strings.Split(path, "/") {
 			if strings.HasPrefix(seg, "{") {
