@@ -13,15 +13,15 @@ import (
 
 // Error types of input refused at the boundary, before any query.
 const (
-	// TypeInvalidUTF8 is text that is not valid UTF-8: PostgreSQL refuses it
+	// typeInvalidUTF8 is text that is not valid UTF-8: PostgreSQL refuses it
 	// and SQLite would store bytes no client can read back as JSON.
-	TypeInvalidUTF8 = "invalid_utf8"
-	// TypeNullCharacter is text containing U+0000, which PostgreSQL text and
+	typeInvalidUTF8 = "invalid_utf8"
+	// typeNullCharacter is text containing U+0000, which PostgreSQL text and
 	// jsonb cannot hold.
-	TypeNullCharacter = "null_character_not_allowed"
-	// TypeUnsupportedMediaType is a body sent to a JSON route with another
+	typeNullCharacter = "null_character_not_allowed"
+	// typeUnsupportedMediaType is a body sent to a JSON route with another
 	// content type (a form, multipart, text/plain or none).
-	TypeUnsupportedMediaType = "unsupported_media_type"
+	typeUnsupportedMediaType = "unsupported_media_type"
 )
 
 // checkText refuses text that cannot be stored: invalid UTF-8 and NUL.
@@ -29,10 +29,10 @@ const (
 // parameter connection_id"); the value itself is never echoed.
 func checkText(where, s string) error {
 	if !utf8.ValidString(s) {
-		return apierr.BadRequest(TypeInvalidUTF8, where+" is not valid UTF-8 text.")
+		return apierr.BadRequest(typeInvalidUTF8, where+" is not valid UTF-8 text.")
 	}
 	if strings.IndexByte(s, 0) >= 0 {
-		return apierr.BadRequest(TypeNullCharacter, where+" contains a NUL character (U+0000), which cannot be stored.")
+		return apierr.BadRequest(typeNullCharacter, where+" contains a NUL character (U+0000), which cannot be stored.")
 	}
 	return nil
 }
@@ -116,7 +116,7 @@ func checkJSONContentType(r *http.Request) error {
 	if ct != "" {
 		got = "Content-Type " + apierr.Quote(ct)
 	}
-	return apierr.New(http.StatusUnsupportedMediaType, TypeUnsupportedMediaType,
+	return apierr.New(http.StatusUnsupportedMediaType, typeUnsupportedMediaType,
 		"This endpoint takes a JSON body sent with Content-Type: application/json; the request has "+got+".")
 }
 

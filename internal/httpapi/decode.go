@@ -63,12 +63,12 @@ func decodeBytes(body []byte, v any) error {
 
 // Error types of JSON bodies that parse but are refused.
 const (
-	// TypeDuplicateJSONKey is an object that repeats a key: encoding/json
+	// typeDuplicateJSONKey is an object that repeats a key: encoding/json
 	// keeps the last value, other parsers the first, so the body means
 	// different things to a proxy that checked it and to Seam.
-	TypeDuplicateJSONKey = "duplicate_json_key"
-	// TypeJSONTooDeep is a body nested deeper than maxJSONDepth.
-	TypeJSONTooDeep = "json_nesting_too_deep"
+	typeDuplicateJSONKey = "duplicate_json_key"
+	// typeJSONTooDeep is a body nested deeper than maxJSONDepth.
+	typeJSONTooDeep = "json_nesting_too_deep"
 )
 
 // maxJSONDepth bounds the nesting of objects and arrays in a request body.
@@ -121,7 +121,7 @@ func checkJSON(body []byte) error {
 			switch t {
 			case '{', '[':
 				if len(stack) >= maxJSONDepth {
-					return apierr.BadRequest(TypeJSONTooDeep,
+					return apierr.BadRequest(typeJSONTooDeep,
 						"The request body nests objects and arrays deeper than "+itoa(maxJSONDepth)+" levels (at "+fieldPath(stack)+").")
 				}
 				stack = append(stack, &jsonFrame{object: t == '{', wantKey: t == '{'})
@@ -136,7 +136,7 @@ func checkJSON(body []byte) error {
 				where = "A key in " + fieldPath(stack)
 			}
 			if !utf8.Valid(body[start:dec.InputOffset()]) {
-				return apierr.BadRequest(TypeInvalidUTF8, where+" is not valid UTF-8 text.")
+				return apierr.BadRequest(typeInvalidUTF8, where+" is not valid UTF-8 text.")
 			}
 			if err := checkText(where, t); err != nil {
 				return err
@@ -150,7 +150,7 @@ func checkJSON(body []byte) error {
 				top.keys = map[string]struct{}{}
 			}
 			if _, dup := top.keys[t]; dup {
-				return apierr.BadRequest(TypeDuplicateJSONKey, "Field "+fieldPath(stack)+" appears more than once in one object.")
+				return apierr.BadRequest(typeDuplicateJSONKey, "Field "+fieldPath(stack)+" appears more than once in one object.")
 			}
 			top.keys[t] = struct{}{}
 		default:

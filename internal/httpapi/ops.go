@@ -64,11 +64,9 @@ func (s *Server) openapi(r *http.Request) (int, any, error) {
 				"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object", "properties": props}}}}
 		}
 		var params []any
-		for _, seg := range strings.Split(path, "/") {
-			if strings.HasPrefix(seg, "{") {
-				params = append(params, map[string]any{"name": strings.Trim(seg, "{}."), "in": "path", "required": true,
-					"schema": map[string]any{"type": "string"}})
-			}
+		for _, name := range pathParams(rt.pattern) {
+			params = append(params, map[string]any{"name": name, "in": "path", "required": true,
+				"schema": map[string]any{"type": "string"}})
 		}
 		if params != nil {
 			op["parameters"] = params
