@@ -122,6 +122,7 @@ func TestServeZeroSetupBootstrap(t *testing.T) {
 	}
 	// The printed credentials work.
 	req, _ := http.NewRequest("POST", "http://"+addr+"/v1/b2b/organizations", strings.NewReader(`{"organization_name":"A","organization_slug":"aa"}`))
+	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth(pid, secret)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {

@@ -29,14 +29,23 @@ func buildOpenAPI(routes []route, baseURL, version string) map[string]any {
 		if x := rbacExtension(rt); x != nil {
 			op["x-seam-member-session"] = x
 		}
-		if params := parametersOf(path, rt); len(params) > 0 {
+		if params := parametersOf(rt); len(params) > 0 {
 			op["parameters"] = params
 		}
-		if rt.in != nil {
+		switch rt.body() {
+		case jsonBody:
 			op["requestBody"] = map[string]any{
-				"required": false,
-				"content":  map[string]any{"application/json": map[string]any{"schema": req.of(reflect.TypeOf(rt.in))}},
+				"required":    false,
+				"description": "A JSON object, sent as application/json; an empty body is {}. Other content types get 415 unsupported_media_type.",
+				"content":     map[string]any{"application/json": map[string]any{"schema": req.of(reflect.TypeOf(rt.in))}},
 			}
+		case formBodyKind:
+			props := map[string]any{}
+			for _, f := range rt.in.(formBody).fields {
+				props[f] = map[string]any{"type": "string"}
+			}
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{"application/x-www-form-urlencoded": map[string]any{"schema": map[string]any{"type": "object", "properties": props}}}}
 		}
 		paths[path][strings.ToLower(method)] = op
 	}
@@ -128,18 +137,11 @@ func securityOf(rt route) []any {
 	return []any{}
 }
 
-func parametersOf(path string, rt route) []any {
+func parametersOf(rt route) []any {
 	var params []any
-	for _, seg := range strings.Split(path, "/") {
-		if strings.HasPrefix(seg, "{") {
-			params = append(params, map[string]any{"name": strings.Trim(seg, "{}."), "in": "path", "required": true,
-				"schema": map[string]any{"type": "string", "maxLength": 1024}})
-		}
-	}
-	if rt.access.rule == sessionsRoute || rt.access.rule == sessionsDomain {
-		params = append(params, map[string]any{"name": "X-Stytch-Member-Session-Action", "in": "header", "required": false,
-			"description": "Not sent by clients: documents the RBAC permission a member session needs here.",
-			"schema":      map[string]any{"type": "string", "const": rt.access.resource + ":" + rt.access.action}, "deprecated": true})
+	for _, name := range pathParams(rt.pattern) {
+		params = append(params, map[string]any{"name": name, "in": "path", "required": true,
+			"schema": map[string]any{"type": "string", "maxLength": 1024}})
 	}
 	return params
 }
@@ -174,9 +176,9 @@ func responsesOf(rt route, g *schemas) map[string]any {
 		"500": errResp("Internal error: see the server log for the request ID."),
 		"503": errResp("Temporarily unavailable."),
 	}
-	if rt.in != nil {
+	if rt.body() == jsonBody {
 		out["413"] = errResp("The body is larger than 1 MiB.")
-		out["415"] = errResp("The body is not JSON (Content-Type).")
+		out["415"] = errResp("The body was not sent as application/json.")
 	}
 	if rt.auth == authProject {
 		out["401"] = errResp("Missing or wrong project credentials.")

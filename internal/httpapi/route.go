@@ -17,9 +17,10 @@ type route struct {
 	auth    authMode
 	access  access
 	summary string
-	// in is the JSON request body's type (a zero value), nil when the route
-	// takes no body; out is the 200 response: a JSON body type, or a
-	// nonJSON description for redirects, pages and documents.
+	// in is the JSON request body's type (a zero value), a formBody for an
+	// HTML form post, nil when the route takes no body; out is the 200
+	// response: a JSON body type, or a nonJSON description for redirects,
+	// pages and documents.
 	in, out any
 	handler http.Handler
 }
@@ -83,6 +84,36 @@ func noSessions() access { return access{rule: sessionsRefused} }
 
 // ignoresSessions: member-session headers carry no authority.
 func ignoresSessions() access { return access{rule: sessionsIgnored} }
+
+// formBody declares a request body that is an HTML form post
+// (application/x-www-form-urlencoded), not JSON: the SAML ACS.
+type formBody struct {
+	fields []string // the fields the handler reads
+}
+
+// bodyKind is what a route accepts as its request body.
+type bodyKind int
+
+const (
+	// noBody routes read no body; one sent anyway is ignored.
+	noBody bodyKind = iota
+	// jsonBody routes read a JSON object (their in type). A body must be
+	// sent as application/json; an empty body is {}.
+	jsonBody
+	// formBodyKind routes read an HTML form post.
+	formBodyKind
+)
+
+// body is the kind of request body the route declares with in.
+func (rt route) body() bodyKind {
+	switch rt.in.(type) {
+	case nil:
+		return noBody
+	case formBody:
+		return formBodyKind
+	}
+	return jsonBody
+}
 
 // nonJSON describes a response that is not a JSON object: a redirect, an
 // HTML page, a document.

@@ -94,7 +94,7 @@ func New(d Deps) *Server {
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
 		s.routes = append(s.routes, rt)
-		mux.Handle(rt.pattern, s.named(s.guard(rt)))
+		mux.Handle(rt.pattern, s.named(boundary(rt, s.guard(rt))))
 	}
 	doc, err := json.Marshal(buildOpenAPI(s.routes, s.baseURL, s.version))
 	if err != nil {

@@ -401,7 +401,7 @@ func TestOIDCConnectionValidation(t *testing.T) {
 		{"long client id", map[string]any{"client_id": strings.Repeat("c", 1025)}, 400, "invalid_client_id"},
 		{"empty client secret", map[string]any{"client_secret": ""}, 400, "oidc_connection_client_secret_required"},
 		{"long client secret", map[string]any{"client_secret": strings.Repeat("s", 2049)}, 400, "client_secret_too_long"},
-		{"client secret with control", map[string]any{"client_secret": "a\x00b"}, 400, "invalid_client_secret"},
+		{"client secret with control", map[string]any{"client_secret": "a\x01b"}, 400, "invalid_client_secret"},
 		{"empty issuer", map[string]any{"issuer": ""}, 400, "oidc_connection_issuer_required"},
 		{"issuer not a url", map[string]any{"issuer": "not a url"}, 400, "oidc_connection_issuer_url_invalid_format"},
 		{"issuer ftp", map[string]any{"issuer": "ftp://idp.example.com"}, 400, "oidc_connection_issuer_url_invalid_format"},

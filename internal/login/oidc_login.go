@@ -12,6 +12,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/oidc"
+	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -73,7 +74,11 @@ type OIDCCallback struct {
 // HandleOIDC finishes an OIDC login: state, code exchange, ID token and
 // userinfo checks. Every outcome is recorded as a login attempt.
 func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackResult, error) {
-	conn, err := s.Store.GetConnectionByID(ctx, cb.ConnectionID)
+	var conn *store.Connection
+	err := store.ErrNotFound
+	if sso.IsConnectionID(store.KindOIDC, cb.ConnectionID) {
+		conn, err = s.Store.GetConnectionByID(ctx, cb.ConnectionID)
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && conn.Kind != store.KindOIDC) {
 		return nil, &Failure{Status: http.StatusNotFound, ErrorType: "oidc_connection_not_found", Reason: "unknown_connection",
 			Detail: "No OIDC connection has this callback URL."}

@@ -68,7 +68,11 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 // findSAMLConnection looks a connection up by ID alone: the ACS URL is the
 // only thing that names it, and connection IDs are unique across projects.
 func (s *Service) findSAMLConnection(ctx context.Context, id string) (*store.Connection, error) {
-	c, err := s.Store.GetConnectionByID(ctx, id)
+	var c *store.Connection
+	err := store.ErrNotFound
+	if sso.IsConnectionID(store.KindSAML, id) {
+		c, err = s.Store.GetConnectionByID(ctx, id)
+	}
 	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Kind != store.KindSAML) {
 		return nil, &Failure{Status: http.StatusNotFound, ErrorType: "saml_connection_not_found", Reason: "unknown_connection",
 			Detail: "No SAML connection has this ACS URL."}

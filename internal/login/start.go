@@ -9,6 +9,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -86,9 +87,13 @@ func (s *Service) locate(ctx context.Context, project *store.Project, connID, or
 		}
 		connID = id
 	}
+	notFound := apierr.NotFound("sso_connection_not_found", "SSO connection "+apierr.Quote(connID)+" was not found in this project.")
+	if !sso.IsConnectionID("", connID) {
+		return nil, notFound
+	}
 	c, err := s.Store.GetConnection(ctx, project.ID, connID)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, apierr.NotFound("sso_connection_not_found", "SSO connection "+apierr.Quote(connID)+" was not found in this project.")
+		return nil, notFound
 	}
 	if err != nil {
 		return nil, apierr.Internal(err)

@@ -83,8 +83,13 @@ func ErrUnauthorized() *apierr.Error {
 		"Unauthorized credentials: the project ID and secret in the Authorization header are not valid.")
 }
 
-// Authenticate checks a project ID and secret from HTTP Basic auth.
+// Authenticate checks a project ID and secret from HTTP Basic auth. A
+// project ID that is not in the project ID format is refused before any
+// query: the format is public, so this reveals nothing.
 func (s *Service) Authenticate(ctx context.Context, projectID, secret string) (*store.Project, error) {
+	if !ids.Has(projectID, ids.Project) {
+		return nil, ErrUnauthorized()
+	}
 	// An unknown project is compared against a zero hash, so that unknown
 	// projects and wrong secrets take the same time.
 	want := make([]byte, sha256.Size)
@@ -106,6 +111,9 @@ func (s *Service) Authenticate(ctx context.Context, projectID, secret string) (*
 func (s *Service) ByPublicToken(ctx context.Context, token string) (*store.Project, error) {
 	if token == "" {
 		return nil, apierr.BadRequest("public_token_required", "public_token is required.")
+	}
+	if !ids.Has(token, ids.PublicToken) {
+		return nil, apierr.Unauthorized("invalid_public_token", "The public_token is not valid.")
 	}
 	p, err := s.Store.GetProjectByPublicToken(ctx, token)
 	if errors.Is(err, store.ErrNotFound) {

@@ -26,6 +26,10 @@ func NewKID(random io.Reader, env ids.Environment) string {
 	return ids.Generator{Rand: random}.New(ids.JWK, env)
 }
 
+// IsKID reports whether kid has the form NewKID gives: a kid read from an
+// unverified token is checked before it is looked up.
+func IsKID(kid string) bool { return ids.Has(kid, ids.JWK) }
+
 // GenerateSigningKey creates a 2048-bit RSA signing key. random feeds the key
 // ID only: since Go 1.26 crypto/rsa always draws key material from the
 // operating system's secure source.

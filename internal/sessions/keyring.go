@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
@@ -143,7 +144,7 @@ func (s *Service) unseal(r *store.SessionSigningKey) (sessionjwt.SigningKey, err
 // GET /v1/b2b/sessions/jwks/{project_id}, creating the first key if the
 // project has none yet so that SDKs fetching the set at start-up get a key.
 func (s *Service) JWKS(ctx context.Context, projectID string) ([]sessionjwt.JWK, error) {
-	if projectID == "" || len(projectID) > 256 {
+	if !ids.Has(projectID, ids.Project) {
 		return nil, projectNotFound()
 	}
 	p, err := s.Store.GetProject(ctx, projectID)
@@ -194,7 +195,7 @@ func headerKID(token string) (string, bool) {
 	var h struct {
 		KID string `json:"kid"`
 	}
-	if json.Unmarshal(raw, &h) != nil || h.KID == "" || len(h.KID) > 256 {
+	if json.Unmarshal(raw, &h) != nil || !sessionjwt.IsKID(h.KID) {
 		return "", false
 	}
 	return h.KID, true

@@ -11,6 +11,9 @@ import (
 
 // Get returns a connection of the given kind ("" for any) in the organization.
 func (s *Service) Get(ctx context.Context, org *store.Organization, kind, id string) (*store.Connection, error) {
+	if !IsConnectionID(kind, id) {
+		return nil, connNotFound(kind, id)
+	}
 	c, err := s.Store.GetConnection(ctx, org.ProjectID, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.OrganizationID != org.ID || (kind != "" && c.Kind != kind))) {
 		return nil, connNotFound(kind, id)
@@ -60,6 +63,9 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, id string
 
 // ConnectionBelongs is the organizations hook: is id a connection of org?
 func (s *Service) ConnectionBelongs(ctx context.Context, q store.Queries, projectID, orgID, id string) (bool, error) {
+	if !IsConnectionID("", id) {
+		return false, nil
+	}
 	c, err := q.GetConnection(ctx, projectID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil

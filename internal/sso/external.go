@@ -45,9 +45,6 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 	}
 	var out *store.Connection
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		if err := checkConnectionCount(ctx, q, org); err != nil {
-			return err
-		}
 		srcOrg, err := q.GetOrganization(ctx, org.ProjectID, in.ExternalOrganizationID)
 		if errors.Is(err, store.ErrNotFound) {
 			return apierr.NotFound("organization_not_found",
@@ -63,7 +60,12 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 		// Locking the source serialises concurrent creates for it, so the
 		// one-per-organization check below cannot be raced, and keeps it
 		// from being deleted before this connection references it.
-		src, err := q.GetConnectionForUpdate(ctx, org.ProjectID, in.ExternalConnectionID)
+		var src *store.Connection
+		if IsConnectionID("", in.ExternalConnectionID) {
+			src, err = q.GetConnectionForUpdate(ctx, org.ProjectID, in.ExternalConnectionID)
+		} else {
+			err = store.ErrNotFound
+		}
 		if errors.Is(err, store.ErrNotFound) || (err == nil && src.OrganizationID != srcOrg.ID) {
 			return apierr.NotFound("external_connection_id_not_found",
 				"external_connection_id "+apierr.Quote(in.ExternalConnectionID)+" is not an SSO connection of the external organization.")
@@ -80,6 +82,11 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 				"The connection external_connection_id names is not active yet; finish configuring it before sharing it.")
 		}
 		if err := checkRolesAgainstSource(src, cfg); err != nil {
+			return err
+		}
+		// The organization is locked after the source, the order in which
+		// deleting the source locks them (see reserveConnection).
+		if err := reserveConnection(ctx, q, org); err != nil {
 			return err
 		}
 		siblings, err := q.ListConnectionsBySource(ctx, org.ProjectID, src.ID)

@@ -35,11 +35,8 @@ func (s *Service) CreateOIDC(ctx context.Context, p *store.Project, org *store.O
 	if err != nil {
 		return nil, err
 	}
-	if err := checkConnectionCount(ctx, s.Store, org); err != nil {
-		return nil, err
-	}
 	cfg := &oidcConfig{IdentityProvider: idp}
-	return s.insert(ctx, s.Store, org, &store.Connection{ID: s.IDs.New(ids.OIDCConnection, env(p)), Kind: store.KindOIDC,
+	return s.create(ctx, org, &store.Connection{ID: s.IDs.New(ids.OIDCConnection, env(p)), Kind: store.KindOIDC,
 		Status: status(cfg.active()), DisplayName: display, Config: cfg.encode()})
 }
 

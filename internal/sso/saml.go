@@ -25,9 +25,6 @@ func (s *Service) CreateSAML(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	cfg := &samlConfig{IdentityProvider: idp, NameIDFormat: DefaultNameIDFormat}
-	if err := checkConnectionCount(ctx, s.Store, org); err != nil {
-		return nil, err
-	}
 	e := env(p)
 	id := s.IDs.New(ids.SAMLConnection, e)
 	key, err := keys.GenerateRSAKey(s.Rand, s.keyBits())
@@ -39,7 +36,7 @@ func (s *Service) CreateSAML(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	cfg.Signing = []storedCert{signing}
-	return s.insert(ctx, s.Store, org, &store.Connection{ID: id, Kind: store.KindSAML, Status: status(cfg.active()),
+	return s.create(ctx, org, &store.Connection{ID: id, Kind: store.KindSAML, Status: status(cfg.active()),
 		DisplayName: display, Config: cfg.encode()})
 }
 

@@ -9,12 +9,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/opt"
+	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -70,9 +72,28 @@ func connNotFound(kind, id string) *apierr.Error {
 	return apierr.NotFound(typ, "SSO connection "+apierr.Quote(id)+" was not found in this organization.")
 }
 
+// IsConnectionID reports whether id has the ID format of a connection of
+// kind ("" for any kind). Callers check it before any lookup, so text that
+// cannot be an ID never reaches a query; it answers as not found.
+func IsConnectionID(kind, id string) bool {
+	saml, oidc, ext := ids.Has(id, ids.SAMLConnection), ids.Has(id, ids.OIDCConnection), ids.Has(id, ids.ExternalConnection)
+	switch kind {
+	case store.KindSAML:
+		return saml
+	case store.KindOIDC:
+		return oidc
+	case store.KindExternal:
+		return ext
+	}
+	return saml || oidc || ext
+}
+
 // loadForUpdate locks a connection of the expected kind that belongs to org.
 // kind "" accepts any kind.
 func loadForUpdate(ctx context.Context, q store.Queries, org *store.Organization, kind, id string) (*store.Connection, error) {
+	if !IsConnectionID(kind, id) {
+		return nil, connNotFound(kind, id)
+	}
 	c, err := q.GetConnectionForUpdate(ctx, org.ProjectID, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && (c.OrganizationID != org.ID || (kind != "" && c.Kind != kind))) {
 		return nil, connNotFound(kind, id)
@@ -142,19 +163,51 @@ func createBasics(idp, display opt.Value[string]) (identityProvider, displayName
 // view lists them.
 const MaxConnectionsPerOrganization = 50
 
-// checkConnectionCount refuses a new connection beyond the limit.
-func checkConnectionCount(ctx context.Context, q store.Queries, org *store.Organization) error {
-	cs, err := q.ListConnections(ctx, org.ProjectID, org.ID)
+// reserveConnection locks org's row and refuses a new connection beyond
+// the limit. It runs inside the transaction that inserts the connection:
+// every create locks the organization, so creates of one organization
+// serialize and the count holds until the insert commits (PostgreSQL keeps
+// the row lock until commit; SQLite's IMMEDIATE transactions hold the
+// write lock from their start). Lock order: deleting a connection locks
+// its organization, the connection, then the organizations of the External
+// connections that point at it; so a create that locks a source connection
+// (CreateExternal) locks its own organization after it.
+func reserveConnection(ctx context.Context, q store.Queries, org *store.Organization) error {
+	if _, err := q.GetOrganizationForUpdate(ctx, org.ProjectID, org.ID); errors.Is(err, store.ErrNotFound) {
+		return organizations.NotFound(org.ID)
+	} else if err != nil {
+		return apierr.Internal(err)
+	}
+	n, err := q.CountConnections(ctx, org.ProjectID, org.ID)
 	if err != nil {
 		return apierr.Internal(err)
 	}
-	if len(cs) >= MaxConnectionsPerOrganization {
-		return apierr.BadRequest("too_many_sso_connections", "An organization can have at most 50 SSO connections; delete one first.")
+	if n >= MaxConnectionsPerOrganization {
+		return apierr.BadRequest("too_many_sso_connections",
+			"An organization can have at most "+strconv.Itoa(MaxConnectionsPerOrganization)+" SSO connections; delete one first.")
 	}
 	return nil
 }
 
-// insert stores a new connection of org, created now.
+// create stores a new connection of org under the per-organization cap, in
+// one transaction. Whatever is expensive (key generation) is done by the
+// caller before, so the organization's lock is held only for the count and
+// the insert.
+func (s *Service) create(ctx context.Context, org *store.Organization, c *store.Connection) (*store.Connection, error) {
+	var out *store.Connection
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		if err := reserveConnection(ctx, q, org); err != nil {
+			return err
+		}
+		var err error
+		out, err = s.insert(ctx, q, org, c)
+		return err
+	})
+	return out, err
+}
+
+// insert stores a new connection of org, created now. Callers hold the
+// reservation of reserveConnection in the same transaction.
 func (s *Service) insert(ctx context.Context, q store.Queries, org *store.Organization, c *store.Connection) (*store.Connection, error) {
 	now := s.Now()
 	c.ProjectID, c.OrganizationID, c.CreatedAt, c.UpdatedAt = org.ProjectID, org.ID, now, now

@@ -44,6 +44,10 @@ type ConnectionQueries interface {
 	DeleteConnection(ctx context.Context, projectID, id string) error
 	// ListConnections returns an organization's connections, oldest first.
 	ListConnections(ctx context.Context, projectID, organizationID string) ([]*Connection, error)
+	// CountConnections counts an organization's connections of every kind.
+	// Inside Tx, after GetOrganizationForUpdate, the count holds until commit
+	// for every transaction that locks the organization the same way.
+	CountConnections(ctx context.Context, projectID, organizationID string) (int, error)
 	// ListConnectionsBySource returns the external connections whose source is id.
 	ListConnectionsBySource(ctx context.Context, projectID, sourceID string) ([]*Connection, error)
 }

@@ -71,6 +71,13 @@ func (q *queries) ListConnections(ctx context.Context, projectID, organizationID
 	return q.listConns(ctx, `project_id = $1 AND organization_id = $2`, projectID, organizationID)
 }
 
+func (q *queries) CountConnections(ctx context.Context, projectID, organizationID string) (int, error) {
+	var n int
+	err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_connections WHERE project_id = $1 AND organization_id = $2`,
+		projectID, organizationID).Scan(&n)
+	return n, q.mapErr(err)
+}
+
 func (q *queries) ListConnectionsBySource(ctx context.Context, projectID, sourceID string) ([]*store.Connection, error) {
 	return q.listConns(ctx, `project_id = $1 AND source_id = $2`, projectID, sourceID)
 }

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,6 +86,51 @@ func connectionCases() []testCase {
 			}
 			if list, _ := s.ListConnections(ctx(), p2.ID, a.ID); len(list) != 0 {
 				t.Errorf("other project lists %d connections", len(list))
+			}
+			if n, err := s.CountConnections(ctx(), p1.ID, a.ID); err != nil || n != 2 {
+				t.Errorf("count = %d %v, want 2", n, err)
+			}
+			if n, err := s.CountConnections(ctx(), p2.ID, a.ID); err != nil || n != 0 {
+				t.Errorf("other project counts %d %v", n, err)
+			}
+		}},
+		{"connections/count_under_organization_lock_holds", func(t *testing.T, s store.Store) {
+			// The pattern the per-organization connection cap relies on: lock
+			// the organization, count, insert, in one transaction. Concurrent
+			// inserters must never exceed the cap.
+			f := newFixtures(t, s)
+			p := f.project()
+			o := f.org(p.ID, "capped")
+			const limit, workers = 5, 12
+			var wg sync.WaitGroup
+			errs := make(chan error, workers)
+			for i := 0; i < workers; i++ {
+				c := &store.Connection{ProjectID: p.ID, OrganizationID: o.ID, ID: f.id("oidc-connection"), Kind: store.KindOIDC,
+					Status: "pending", Config: json.RawMessage(`{}`), CreatedAt: base, UpdatedAt: base}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					errs <- s.Tx(ctx(), func(q store.Queries) error {
+						if _, err := q.GetOrganizationForUpdate(ctx(), p.ID, o.ID); err != nil {
+							return err
+						}
+						n, err := q.CountConnections(ctx(), p.ID, o.ID)
+						if err != nil || n >= limit {
+							return err
+						}
+						return q.CreateConnection(ctx(), c)
+					})
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatalf("tx: %v", err)
+				}
+			}
+			if n, _ := s.CountConnections(ctx(), p.ID, o.ID); n != limit {
+				t.Errorf("%d connections after %d concurrent capped inserts, want %d", n, workers, limit)
 			}
 		}},
 		{"connections/external_source_cascade", func(t *testing.T, s store.Store) {
