@@ -142,7 +142,7 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 	// browser does not use up the pending request.
 	if !hasCookie(cookies, requestCookiePrefix+requestID) {
 		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
-			Detail: "This browser did not start the login this response answers (the login cookie is missing); start the login again."}
+			Detail: s.missingCookieDetail("the SAML response", true)}
 	}
 	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
 	if errors.Is(err, store.ErrNotFound) {
