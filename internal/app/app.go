@@ -199,10 +199,12 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	if err := a.StartupChecks(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.janitor(ctx)
-	a.warnStartup(ctx)
 	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
 		slog.String("database", a.Store.Backend()))
 	select {

@@ -80,7 +80,7 @@ func (s *Service) OIDCView(c *store.Connection) (*OIDCConnection, error) {
 	}
 	v := &OIDCConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
-		RedirectURL: s.CallbackURL(c.ID), ClientID: cfg.ClientID, Issuer: cfg.Issuer,
+		RedirectURL: s.CallbackURL(c), ClientID: cfg.ClientID, Issuer: cfg.Issuer,
 		AuthorizationURL: cfg.AuthorizationURL, TokenURL: cfg.TokenURL, UserinfoURL: cfg.UserinfoURL,
 		JWKSURL: cfg.JWKSURL, IdentityProvider: cfg.IdentityProvider, CustomScopes: cfg.CustomScopes,
 		AttributeMapping: cfg.AttributeMapping,

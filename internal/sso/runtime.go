@@ -39,7 +39,7 @@ func (s *Service) SAMLRuntime(c *store.Connection) (*SAMLRuntime, error) {
 	if err != nil {
 		return nil, err
 	}
-	own := s.CallbackURL(c.ID)
+	own := s.CallbackURL(c)
 	rt := &SAMLRuntime{
 		ConnectionID: c.ID, OrganizationID: c.OrganizationID, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
 		NameIDFormat: cfg.NameIDFormat, AttributeMapping: cfg.AttributeMapping,

@@ -164,7 +164,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 	v := &SAMLConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
 		IdentityProvider: cfg.IdentityProvider, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
-		ACSURL: s.CallbackURL(c.ID), AudienceURI: s.CallbackURL(c.ID),
+		ACSURL: s.CallbackURL(c), AudienceURI: s.CallbackURL(c),
 		AttributeMapping:                      cfg.AttributeMapping,
 		SigningCertificates:                   certViews(cfg.Signing),
 		VerificationCertificates:              certViews(cfg.Verification),
