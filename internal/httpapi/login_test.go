@@ -302,6 +302,17 @@ func TestSSOStartErrors(t *testing.T) {
 		r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?" + tc.query, NoAuth: true})
 		e.WantError(r, tc.status, tc.errType)
 	}
+	// The redirect-URL refusal echoes the URL it got and lists the
+	// registered ones; the pending connection's names what it lacks.
+	r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + f.connID + tok + "&login_redirect_url=https://evil.example/cb", NoAuth: true})
+	if msg := r.Str("error_message"); !strings.Contains(msg, `"https://evil.example/cb"`) ||
+		!strings.Contains(msg, `"http://app.test/callback", "http://app.test/signup"`) {
+		t.Errorf("redirect refusal: %s", msg)
+	}
+	r = e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + pending + tok, NoAuth: true})
+	if msg := r.Str("error_message"); !strings.Contains(msg, "idp_sso_url, idp_entity_id, attribute_mapping, x509_certificate") {
+		t.Errorf("pending connection: %s", msg)
+	}
 	// By organization: its only active connection is used.
 	b := e.Browser()
 	resp, err := b.Get(e.URL + "/v1/public/sso/start?organization_id=acme" + tok + "&login_redirect_url=http://app.test/callback")

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,13 @@ func TestSAMLConnectionLifecycle(t *testing.T) {
 			{"attribute_mapping": map[string]any{"email": "mail", "first_name": "given", "last_name": "sn"}},
 			{"x509_certificate": cert},
 		}
+		// missing_settings (Seam extension) names what is still needed, and
+		// the start error says the same.
+		missing := []string{"idp_sso_url", "idp_entity_id", "attribute_mapping", "x509_certificate"}
+		if got := fmtList(c["missing_settings"]); got != strings.Join(missing, ",") {
+			t.Fatalf("new connection missing_settings = %s", got)
+		}
+		gone := []string{"idp_entity_id", "idp_sso_url", "attribute_mapping", "x509_certificate"}
 		for i, body := range steps {
 			got := e.MustOK(e.Call("PUT", samlPath(orgID, id), body)).Obj("connection")
 			wantStatus := "pending"
@@ -76,6 +84,17 @@ func TestSAMLConnectionLifecycle(t *testing.T) {
 			}
 			if got["status"] != wantStatus {
 				t.Fatalf("after step %d status = %v", i, got["status"])
+			}
+			missing = slices.DeleteFunc(missing, func(s string) bool { return s == gone[i] })
+			if fmtList(got["missing_settings"]) != strings.Join(missing, ",") {
+				t.Fatalf("after step %d missing_settings = %v, want %v", i, got["missing_settings"], missing)
+			}
+			if wantStatus == "pending" {
+				r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + id + "&public_token=" + e.Creds.PublicToken, NoAuth: true})
+				e.WantError(r, 400, "requires_active_sso_connection")
+				if !strings.Contains(r.Str("error_message"), strings.Join(missing, ", ")) {
+					t.Fatalf("after step %d the start error does not list %v: %s", i, missing, r.Str("error_message"))
+				}
 			}
 		}
 		// The organization lists the active connection.

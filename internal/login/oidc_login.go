@@ -111,7 +111,7 @@ func oidcFailure(err error) *Failure {
 func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback) (*CallbackResult, *oidcFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
-			Detail: "The OIDC connection is not active yet; finish its configuration."}
+			Detail: "The OIDC connection is not active yet: " + s.missingText(conn)}
 	}
 	params, err := oidc.ParseCallback(cb.Query)
 	if oidc.ReasonOf(err) == oidc.ReasonAuthorizationError {

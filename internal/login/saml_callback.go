@@ -86,7 +86,7 @@ func reject(r *saml.Rejection) *Failure {
 func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
-			Detail: "The SAML connection is not active yet; finish its configuration."}
+			Detail: "The SAML connection is not active yet: " + s.missingText(conn)}
 	}
 	run, err := s.SSO.SAMLRuntime(conn)
 	if err != nil {
