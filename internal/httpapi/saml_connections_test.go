@@ -322,3 +322,26 @@ func TestSAMLExpiredCertificateRefused(t *testing.T) {
 		t.Errorf("message %q does not say the certificate expired", r.Str("error_message"))
 	}
 }
+
+// A certificate pasted as one line (line breaks lost or escaped as \n in
+// JSON) is accepted; a cut-off one is refused with the reason.
+func TestSAMLCertificateOneLinePEM(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("Acme", "acme")
+		id := createSAML(e, "acme")["connection_id"].(string)
+		cert, _ := testCert(t, "one line")
+		lines := strings.Split(strings.TrimSpace(cert), "\n")
+		for i, in := range []string{strings.Join(lines, " "), strings.Join(lines, `\n`), strings.ReplaceAll(cert, "\n", "\r\n")} {
+			c := e.MustOK(e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": in})).Obj("connection")
+			if v := c["verification_certificates"].([]any); len(v) != 1 {
+				t.Fatalf("form %d: verification_certificates = %v", i, v)
+			}
+		}
+		r := e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": strings.Join(lines[:len(lines)-1], " ")})
+		e.WantError(r, 400, "invalid_x509_certificate")
+		if !strings.Contains(r.Str("error_message"), "no -----END CERTIFICATE----- line") {
+			t.Errorf("cut-off certificate: %s", r.Str("error_message"))
+		}
+	})
+}
