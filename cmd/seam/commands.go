@@ -18,18 +18,76 @@ import (
 
 var errUsage = errors.New("usage")
 
+// errHelp is returned after -h/--help printed a command's usage: exit 0.
+var errHelp = errors.New("help")
+
 func versionString() string { return app.Version }
 
-// parse registers the shared config flags plus extra ones and parses args.
+// commandFlags names the shared config flags each command takes; a command
+// not listed takes all of them. The settings a command does not list still
+// come from their SEAM_* variables (e.g. SEAM_BASE_URL, the session-JWT
+// issuer, for session create), so --help lists only what the command uses.
+var commandFlags = map[string][]string{
+	"migrate":        {"database-url", "log-level", "log-format"},
+	"project create": {"database-url", "log-level", "log-format"},
+	"session create": {"database-url", "base-url", "rbac-policy", "jwt-key-rotation", "log-level", "log-format"},
+}
+
+// secretKeyHelp documents the one setting that has no flag.
+const secretKeyHelp = `
+environment only:
+  SEAM_SECRET_KEY
+    	master key (32 bytes, base64; openssl rand -base64 32) that encrypts private keys and client
+    	secrets at rest; required with PostgreSQL. With SQLite and no key, a key file is kept beside
+    	the database. Never a flag: command lines are visible to every user of the machine.
+`
+
+// isHelp reports whether arg asks for help.
+func isHelp(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "help":
+		return true
+	}
+	return false
+}
+
+// parse registers the command's config flags plus extra ones and parses args.
 func parse(name string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
+	return parseTo(name, args, env, nil, stderr, extra)
+}
+
+// parseTo is parse with the writer for --help output (stdout; nil means
+// stderr).
+func parseTo(name string, args []string, env func(string) string, stdout, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
 	var cfg config.Config
-	fs := flag.NewFlagSet("seam "+name, flag.ContinueOnError)
+	all := flag.NewFlagSet("seam "+name, flag.ContinueOnError)
+	config.Register(all, env, &cfg)
+	fs := all
+	if names, ok := commandFlags[name]; ok {
+		fs = flag.NewFlagSet("seam "+name, flag.ContinueOnError)
+		for _, n := range names {
+			f := all.Lookup(n)
+			fs.Var(f.Value, f.Name, f.Usage)
+		}
+	}
 	fs.SetOutput(stderr)
-	config.Register(fs, env, &cfg)
 	if extra != nil {
 		extra(fs)
 	}
+	if stdout == nil {
+		stdout = stderr
+	}
+	fs.Usage = func() {
+		fs.SetOutput(stdout)
+		defer fs.SetOutput(stderr)
+		fmt.Fprintf(stdout, "usage: seam %s [flags]\n\nflags (each has the SEAM_* environment variable shown; a flag wins):\n", name)
+		fs.PrintDefaults()
+		fmt.Fprint(stdout, secretKeyHelp)
+	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return cfg, errHelp
+		}
 		return cfg, errUsage
 	}
 	if fs.NArg() > 0 {
@@ -44,7 +102,7 @@ func open(ctx context.Context, cfg config.Config, stderr io.Writer) (*app.App, e
 }
 
 func serve(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parse("serve", args, env, stderr, nil)
+	cfg, err := parseTo("serve", args, env, stdout, stderr, nil)
 	if err != nil {
 		return err
 	}
@@ -66,7 +124,7 @@ func serve(ctx context.Context, args []string, env func(string) string, stdout, 
 }
 
 func migrate(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := parse("migrate", args, env, stderr, nil)
+	cfg, err := parseTo("migrate", args, env, stdout, stderr, nil)
 	if err != nil {
 		return err
 	}
@@ -87,6 +145,10 @@ func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
 func project(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
+		if len(args) > 0 && isHelp(args[0]) {
+			fmt.Fprintln(stdout, "usage: seam project create --name NAME [--environment test|live] [--redirect-url URL ...] [--json]")
+			return errHelp
+		}
 		fmt.Fprintln(stderr, "usage: seam project create --name NAME [--environment test|live] [--redirect-url URL ...] [--json]")
 		return errUsage
 	}
@@ -95,7 +157,7 @@ func project(ctx context.Context, args []string, env func(string) string, stdout
 		redirects         stringList
 		asJSON            bool
 	)
-	cfg, err := parse("project create", args[1:], env, stderr, func(fs *flag.FlagSet) {
+	cfg, err := parseTo("project create", args[1:], env, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&name, "name", "", "project name (required)")
 		fs.StringVar(&environment, "environment", "test", "test or live")
 		fs.Var(&redirects, "redirect-url", "allowed login/signup redirect URL (repeatable)")

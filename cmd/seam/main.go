@@ -61,6 +61,9 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 2
 	}
 	if err != nil {
+		if err == errHelp {
+			return 0
+		}
 		if err == errUsage {
 			return 2
 		}

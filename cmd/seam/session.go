@@ -31,6 +31,10 @@ type sessionCreated struct {
 // connection (so that the connection's implicit roles count).
 func session(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
+		if len(args) > 0 && isHelp(args[0]) {
+			fmt.Fprintln(stdout, sessionUsage)
+			return errHelp
+		}
 		fmt.Fprintln(stderr, sessionUsage)
 		return errUsage
 	}
@@ -39,7 +43,7 @@ func session(ctx context.Context, args []string, env func(string) string, stdout
 		duration                             time.Duration
 		asJSON                               bool
 	)
-	cfg, err := parse("session create", args[1:], env, stderr, func(fs *flag.FlagSet) {
+	cfg, err := parseTo("session create", args[1:], env, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&projectID, "project", "", "project ID (required)")
 		fs.StringVar(&orgRef, "organization", "", "organization ID, slug or external ID (required)")
 		fs.StringVar(&memberRef, "member", "", "member ID, external ID or email address (required)")

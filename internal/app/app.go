@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -114,7 +113,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	}
 	a.Login = &login.Service{
 		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
-		ClockSkew: cfg.ClockSkew, Secure: strings.HasPrefix(cfg.BaseURL, "https://"), Log: log,
+		ClockSkew: cfg.ClockSkew, Secure: config.SecureContext(cfg.BaseURL), Log: log,
 		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
 		Members: a.Members, Sessions: a.Sessions,
 	}
@@ -199,6 +198,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	if err := a.StartupChecks(ctx); err != nil {
+		return err
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

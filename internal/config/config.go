@@ -6,6 +6,8 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -73,6 +75,9 @@ func (c *Config) Finish() error {
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 		return fmt.Errorf("base URL %q must start with http:// or https://", c.BaseURL)
 	}
+	if err := checkBaseHost(c.BaseURL); err != nil {
+		return err
+	}
 	if _, _, err := c.Database(); err != nil {
 		return err
 	}
@@ -85,6 +90,53 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("clock skew %s must be between 0 and 10m", c.ClockSkew)
 	}
 	return nil
+}
+
+// checkBaseHost refuses a base URL whose host a browser or an IdP cannot
+// reach: empty (from --addr :8080) or unspecified (0.0.0.0, [::]). Every new
+// connection's ACS URL and audience is built from the base URL, so a guess
+// here would be handed to IdPs.
+func checkBaseHost(base string) error {
+	const fix = "set SEAM_BASE_URL (or --base-url) to the origin browsers and IdPs use to reach Seam, e.g. http://localhost:8080 or https://sso.example.com"
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("base URL %q is not a URL (%v): %s", base, err, fix)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return fmt.Errorf("base URL %q has no host (the listen address alone gives none): %s", base, fix)
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		return fmt.Errorf("base URL %q names the unspecified address %s, which browsers and IdPs cannot reach: %s", base, host, fix)
+	}
+	if u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("base URL %q must be an origin with an optional path, without user info, query or fragment", base)
+	}
+	return nil
+}
+
+// SecureContext reports whether browsers treat pages at base as a secure
+// context: https, or http on a loopback host (localhost, *.localhost,
+// 127.0.0.0/8, [::1]). Only there do they accept the SameSite=None; Secure
+// cookie that an SP-initiated SAML login needs when the IdP posts back from
+// another site.
+func SecureContext(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "https":
+		return true
+	case "http":
+		host := strings.ToLower(u.Hostname())
+		if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+			return true
+		}
+		ip := net.ParseIP(host)
+		return ip != nil && ip.IsLoopback()
+	}
+	return false
 }
 
 // Database splits DatabaseURL into backend ("sqlite" or "postgres") and the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apptest"
+	"github.com/seamsso/seam/internal/config"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/saml/samltest"
 )
@@ -25,9 +26,9 @@ type samlFixture struct {
 
 const testIdPEntity = "https://idp.example/metadata"
 
-func newSAMLFixture(t *testing.T, backend string) *samlFixture {
+func newSAMLFixture(t *testing.T, backend string, opts ...apptest.Option) *samlFixture {
 	t.Helper()
-	e := apptest.New(t, backend)
+	e := apptest.New(t, backend, opts...)
 	org := e.CreateOrg("Acme", "acme")
 	c := createSAML(e, "acme")
 	key, err := samltest.NewRSAKey(2048, "test idp", time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour))
@@ -110,10 +111,12 @@ func (f *samlFixture) response(t *testing.T, o respOpts) string {
 	return enc
 }
 
-// post sends a SAMLResponse to the ACS in browser b.
+// post sends a SAMLResponse to the ACS in browser b (to the test server,
+// whatever host the base URL names).
 func (f *samlFixture) post(t *testing.T, b *http.Client, samlResponse string) (*http.Response, string) {
 	t.Helper()
-	resp, err := b.PostForm(f.acs, url.Values{"SAMLResponse": {samlResponse}})
+	acs, _ := url.Parse(f.acs)
+	resp, err := b.PostForm(f.e.URL+acs.Path, url.Values{"SAMLResponse": {samlResponse}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +165,56 @@ func TestSAMLLoginToRedirect(t *testing.T) {
 		facts := logins[1].(map[string]any)["facts"].(map[string]any)
 		if facts["issuer"] != testIdPEntity || facts["certificate_fingerprint"] == "" {
 			t.Errorf("success facts = %v", facts)
+		}
+	})
+}
+
+// The login cookie is SameSite=None; Secure wherever browsers accept it
+// (https, and http on loopback hosts, as apptest's 127.0.0.1), so the IdP's
+// cross-site POST carries it; on plain http elsewhere it is Lax, and the
+// failure page for its absence names the cause and the fix.
+func TestSAMLLoginCookieSameSite(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		for _, tc := range []struct {
+			base     string // "" = apptest's http://127.0.0.1:port
+			sameSite http.SameSite
+			secure   bool
+		}{
+			{"", http.SameSiteNoneMode, true},
+			{"http://localhost:1", http.SameSiteNoneMode, true},
+			{"https://sso.example.com", http.SameSiteNoneMode, true},
+			{"http://sso.example.com", http.SameSiteLaxMode, false},
+		} {
+			var opts []apptest.Option
+			if tc.base != "" {
+				opts = append(opts, func(c *config.Config) { c.BaseURL = tc.base })
+			}
+			f := newSAMLFixture(t, backend, opts...)
+			b := f.e.Browser()
+			resp, err := b.Get(f.e.URL + "/v1/public/sso/start?connection_id=" + f.connID + "&public_token=" + f.e.Creds.PublicToken)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			var cookie *http.Cookie
+			for _, c := range resp.Cookies() {
+				if strings.HasPrefix(c.Name, "seam_sso_") {
+					cookie = c
+				}
+			}
+			if cookie == nil || cookie.SameSite != tc.sameSite || cookie.Secure != tc.secure || !cookie.HttpOnly {
+				t.Fatalf("base %q: login cookie %+v, want SameSite %v Secure %v", tc.base, cookie, tc.sameSite, tc.secure)
+			}
+			// A response without the cookie (what a browser sends when it
+			// dropped it): the page says why and what to do.
+			resp, body := f.post(t, &http.Client{CheckRedirect: b.CheckRedirect}, f.response(t, respOpts{inResponseTo: strings.TrimPrefix(cookie.Name, "seam_sso_")}))
+			if resp.StatusCode != 400 || !strings.Contains(body, "missing_saml_csrf_cookie") {
+				t.Fatalf("base %q: response without the cookie: %d %s", tc.base, resp.StatusCode, body)
+			}
+			names := strings.Contains(body, "SEAM_BASE_URL") && strings.Contains(body, "https") && strings.Contains(body, "localhost")
+			if names != !tc.secure {
+				t.Errorf("base %q: failure page names the base URL fix = %v:\n%s", tc.base, names, body)
+			}
 		}
 	})
 }
@@ -248,6 +301,17 @@ func TestSSOStartErrors(t *testing.T) {
 	for _, tc := range cases {
 		r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?" + tc.query, NoAuth: true})
 		e.WantError(r, tc.status, tc.errType)
+	}
+	// The redirect-URL refusal echoes the URL it got and lists the
+	// registered ones; the pending connection's names what it lacks.
+	r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + f.connID + tok + "&login_redirect_url=https://evil.example/cb", NoAuth: true})
+	if msg := r.Str("error_message"); !strings.Contains(msg, `"https://evil.example/cb"`) ||
+		!strings.Contains(msg, `"http://app.test/callback", "http://app.test/signup"`) {
+		t.Errorf("redirect refusal: %s", msg)
+	}
+	r = e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + pending + tok, NoAuth: true})
+	if msg := r.Str("error_message"); !strings.Contains(msg, "idp_sso_url, idp_entity_id, attribute_mapping, x509_certificate") {
+		t.Errorf("pending connection: %s", msg)
 	}
 	// By organization: its only active connection is used.
 	b := e.Browser()

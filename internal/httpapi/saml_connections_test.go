@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -68,6 +69,13 @@ func TestSAMLConnectionLifecycle(t *testing.T) {
 			{"attribute_mapping": map[string]any{"email": "mail", "first_name": "given", "last_name": "sn"}},
 			{"x509_certificate": cert},
 		}
+		// missing_settings (Seam extension) names what is still needed, and
+		// the start error says the same.
+		missing := []string{"idp_sso_url", "idp_entity_id", "attribute_mapping", "x509_certificate"}
+		if got := fmtList(c["missing_settings"]); got != strings.Join(missing, ",") {
+			t.Fatalf("new connection missing_settings = %s", got)
+		}
+		gone := []string{"idp_entity_id", "idp_sso_url", "attribute_mapping", "x509_certificate"}
 		for i, body := range steps {
 			got := e.MustOK(e.Call("PUT", samlPath(orgID, id), body)).Obj("connection")
 			wantStatus := "pending"
@@ -76,6 +84,17 @@ func TestSAMLConnectionLifecycle(t *testing.T) {
 			}
 			if got["status"] != wantStatus {
 				t.Fatalf("after step %d status = %v", i, got["status"])
+			}
+			missing = slices.DeleteFunc(missing, func(s string) bool { return s == gone[i] })
+			if fmtList(got["missing_settings"]) != strings.Join(missing, ",") {
+				t.Fatalf("after step %d missing_settings = %v, want %v", i, got["missing_settings"], missing)
+			}
+			if wantStatus == "pending" {
+				r := e.Do(apptest.Request{Method: "GET", Path: "/v1/public/sso/start?connection_id=" + id + "&public_token=" + e.Creds.PublicToken, NoAuth: true})
+				e.WantError(r, 400, "requires_active_sso_connection")
+				if !strings.Contains(r.Str("error_message"), strings.Join(missing, ", ")) {
+					t.Fatalf("after step %d the start error does not list %v: %s", i, missing, r.Str("error_message"))
+				}
 			}
 		}
 		// The organization lists the active connection.
@@ -302,4 +321,27 @@ func TestSAMLExpiredCertificateRefused(t *testing.T) {
 	if !strings.Contains(r.Str("error_message"), "expired") {
 		t.Errorf("message %q does not say the certificate expired", r.Str("error_message"))
 	}
+}
+
+// A certificate pasted as one line (line breaks lost or escaped as \n in
+// JSON) is accepted; a cut-off one is refused with the reason.
+func TestSAMLCertificateOneLinePEM(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("Acme", "acme")
+		id := createSAML(e, "acme")["connection_id"].(string)
+		cert, _ := testCert(t, "one line")
+		lines := strings.Split(strings.TrimSpace(cert), "\n")
+		for i, in := range []string{strings.Join(lines, " "), strings.Join(lines, `\n`), strings.ReplaceAll(cert, "\n", "\r\n")} {
+			c := e.MustOK(e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": in})).Obj("connection")
+			if v := c["verification_certificates"].([]any); len(v) != 1 {
+				t.Fatalf("form %d: verification_certificates = %v", i, v)
+			}
+		}
+		r := e.Call("PUT", samlPath("acme", id), map[string]any{"x509_certificate": strings.Join(lines[:len(lines)-1], " ")})
+		e.WantError(r, 400, "invalid_x509_certificate")
+		if !strings.Contains(r.Str("error_message"), "no -----END CERTIFICATE----- line") {
+			t.Errorf("cut-off certificate: %s", r.Str("error_message"))
+		}
+	})
 }

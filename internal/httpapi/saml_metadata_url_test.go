@@ -43,6 +43,10 @@ func newMetadataServer(t *testing.T) *metadataServer {
 		switch r.URL.Path {
 		case "/metadata":
 			_, _ = w.Write([]byte(good))
+		case "/html":
+			_, _ = w.Write([]byte("<!DOCTYPE html>\n<html lang=\"en\"><head><title>Sign in</title></head><body>Sign in</body></html>"))
+		case "/xhtml":
+			_, _ = w.Write([]byte(`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>portal</body></html>`))
 		case "/not-xml":
 			_, _ = w.Write([]byte(`{"this": "is json"}`))
 		case "/sp-only":
@@ -122,6 +126,8 @@ func TestSAMLUpdateByMetadataURLRefusals(t *testing.T) {
 		{m.srv.URL + "/missing", "saml_metadata_url_http_error", true},
 		{m.srv.URL + "/not-xml", "invalid_xml_from_saml_metadata_url", true},
 		{m.srv.URL + "/doctype", "invalid_xml_from_saml_metadata_url", true},
+		{m.srv.URL + "/html", "invalid_xml_from_saml_metadata_url", true},
+		{m.srv.URL + "/xhtml", "invalid_xml_from_saml_metadata_url", true},
 		{m.srv.URL + "/sp-only", "saml_connection_metadata_invalid_format", true},
 		{m.srv.URL + "/huge", "saml_metadata_too_large", true},
 	}
@@ -137,6 +143,11 @@ func TestSAMLUpdateByMetadataURLRefusals(t *testing.T) {
 		}
 		if strings.Contains(r.Str("error_message"), "<") {
 			t.Errorf("%s: error message reflects the response body: %s", tc.url, r.Str("error_message"))
+		}
+		// An HTML page is named as such, not as a DOCTYPE problem.
+		if strings.Contains(tc.url, "html") && (!strings.Contains(r.Str("error_message"), "HTML page, not SAML metadata") ||
+			strings.Contains(r.Str("error_message"), "DOCTYPE")) {
+			t.Errorf("%s: %s", tc.url, r.Str("error_message"))
 		}
 	}
 	if after := stripRequestID(e.MustOK(e.Call("GET", "/v1/b2b/sso/acme", nil)).Raw); after != before {

@@ -155,11 +155,18 @@ func TestOIDCConnectionLifecycle(t *testing.T) {
 		if got["status"] != "pending" || got["client_id"] != "seam-client" || got["client_secret"] != "" {
 			t.Fatalf("after client_id: %v", got)
 		}
+		// missing_settings (Seam extension) names what is still needed.
+		if ms := fmtList(c["missing_settings"]); ms != "issuer,client_id,client_secret,authorization_url,token_url,userinfo_url,jwks_url" {
+			t.Fatalf("new connection missing_settings = %s", ms)
+		}
+		if ms := fmtList(got["missing_settings"]); ms != "client_secret" {
+			t.Fatalf("after client_id missing_settings = %s", ms)
+		}
 		r = e.MustOK(e.Call("PUT", oidcPath("acme", id), map[string]any{
 			"organization_id": orgID, "connection_id": id, "client_secret": testClientSecret,
 		}))
 		got = r.Obj("connection")
-		if got["status"] != "active" || got["client_secret"] == "" || got["client_secret"] == testClientSecret {
+		if got["status"] != "active" || got["client_secret"] == "" || got["client_secret"] == testClientSecret || fmtList(got["missing_settings"]) != "" {
 			t.Fatalf("after client_secret: %v", got)
 		}
 		// The secret never leaves the server, in any response.

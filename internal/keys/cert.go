@@ -94,10 +94,70 @@ func IssueSelfSigned(random io.Reader, key crypto.Signer, opts CertOptions) (*x5
 	return cert, EncodeCertificatePEM(cert), nil
 }
 
+// PEM armour of a certificate.
+const (
+	certBegin = "-----BEGIN CERTIFICATE-----"
+	certEnd   = "-----END CERTIFICATE-----"
+)
+
+// certificateFromPEM returns the DER of exactly one CERTIFICATE block. It
+// also takes a block whose line breaks were lost or escaped on the way (PEM
+// pasted into JSON as one line: header, base64 and footer separated by
+// spaces or by literal \n), and names what is wrong otherwise.
+func certificateFromPEM(data []byte) ([]byte, error) {
+	if bytes.Count(data, []byte("-----BEGIN")) > 1 {
+		return nil, fmt.Errorf("%w: expected exactly one certificate", ErrCertificateInvalid)
+	}
+	if !bytes.HasPrefix(data, []byte("-----BEGIN ")) {
+		return nil, fmt.Errorf("%w: malformed PEM: it must start with %s", ErrCertificateInvalid, certBegin)
+	}
+	if block, rest := pem.Decode(data); block != nil {
+		switch {
+		case block.Type != "CERTIFICATE":
+			return nil, fmt.Errorf("%w: PEM block is not a CERTIFICATE", ErrCertificateInvalid)
+		case len(block.Headers) > 0:
+			return nil, fmt.Errorf("%w: PEM headers are not allowed", ErrCertificateInvalid)
+		case len(bytes.TrimSpace(rest)) != 0:
+			return nil, fmt.Errorf("%w: expected exactly one certificate", ErrCertificateInvalid)
+		}
+		return block.Bytes, nil
+	}
+	// encoding/pem refused it: accept the one-line forms, or say why.
+	if !bytes.HasPrefix(data, []byte(certBegin)) {
+		return nil, fmt.Errorf("%w: PEM block is not a CERTIFICATE (expected %s)", ErrCertificateInvalid, certBegin)
+	}
+	i := bytes.Index(data, []byte(certEnd))
+	if i < 0 {
+		return nil, fmt.Errorf("%w: the PEM has no %s line (is it cut off?)", ErrCertificateInvalid, certEnd)
+	}
+	if strings.TrimSpace(strings.NewReplacer(`\r`, "", `\n`, "").Replace(string(data[i+len(certEnd):]))) != "" {
+		return nil, fmt.Errorf("%w: unexpected text after %s", ErrCertificateInvalid, certEnd)
+	}
+	body := string(data[len(certBegin):i])
+	body = strings.NewReplacer(`\r`, "", `\n`, "").Replace(body)
+	body = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '\t', '\r', '\n':
+			return -1
+		}
+		return r
+	}, body)
+	if strings.Contains(body, ":") {
+		return nil, fmt.Errorf("%w: PEM headers are not allowed", ErrCertificateInvalid)
+	}
+	der, err := base64.StdEncoding.Strict().DecodeString(body)
+	if err != nil || len(der) == 0 {
+		return nil, fmt.Errorf("%w: the text between %s and %s is not base64", ErrCertificateInvalid, certBegin, certEnd)
+	}
+	return der, nil
+}
+
 // ParseCertificatePEM accepts exactly one "CERTIFICATE" PEM block, or the bare
 // base64 DER that IdP metadata carries in <ds:X509Certificate> (line breaks
-// and spaces inside it allowed), with surrounding whitespace tolerated. Every
-// rejection wraps ErrCertificateInvalid; messages never echo the input.
+// and spaces inside it allowed), with surrounding whitespace tolerated; CRLF
+// line ends, and a PEM block on one line (line breaks lost or escaped as
+// \n), are accepted. Every rejection wraps ErrCertificateInvalid and names
+// what is wrong; messages never echo the input.
 func ParseCertificatePEM(s string) (*x509.Certificate, error) {
 	if len(s) > MaxCertificatePEMLen {
 		return nil, fmt.Errorf("%w: longer than %d bytes", ErrCertificateInvalid, MaxCertificatePEMLen)
@@ -108,22 +168,10 @@ func ParseCertificatePEM(s string) (*x509.Certificate, error) {
 	}
 	var der []byte
 	if bytes.HasPrefix(data, []byte("-----")) {
-		block, rest := pem.Decode(data)
-		switch {
-		case bytes.Count(data, []byte("-----BEGIN")) > 1:
-			return nil, fmt.Errorf("%w: expected exactly one certificate", ErrCertificateInvalid)
-		case block == nil:
-			return nil, fmt.Errorf("%w: malformed PEM", ErrCertificateInvalid)
-		case !bytes.HasPrefix(data, []byte("-----BEGIN ")):
-			return nil, fmt.Errorf("%w: malformed PEM", ErrCertificateInvalid)
-		case block.Type != "CERTIFICATE":
-			return nil, fmt.Errorf("%w: PEM block is not a CERTIFICATE", ErrCertificateInvalid)
-		case len(block.Headers) > 0:
-			return nil, fmt.Errorf("%w: PEM headers are not allowed", ErrCertificateInvalid)
-		case len(bytes.TrimSpace(rest)) != 0:
-			return nil, fmt.Errorf("%w: expected exactly one certificate", ErrCertificateInvalid)
+		var err error
+		if der, err = certificateFromPEM(data); err != nil {
+			return nil, err
 		}
-		der = block.Bytes
 	} else {
 		compact := strings.Map(func(r rune) rune {
 			switch r {

@@ -145,6 +145,11 @@ func TestParseCertificatePEM(t *testing.T) {
 		{"bare base64", b64, true},
 		{"bare base64 wrapped", wrapped.String() + "\n    ", true},
 		{"bare base64 unpadded", strings.TrimRight(b64, "="), true},
+		{"pem on one line, spaces", strings.Join(lines, " "), true},
+		{"pem on one line, no separators", strings.Join(lines, ""), true},
+		{"pem on one line, escaped newlines", strings.Join(lines, `\n`) + `\n`, true},
+		{"pem on one line, escaped crlf", strings.Join(lines, `\r\n`), true},
+		{"pem crlf on one line mixed", strings.Join(lines[:2], "\r\n") + " " + strings.Join(lines[2:], " "), true},
 
 		{"empty", "", false},
 		{"whitespace", " \n\t ", false},
@@ -183,6 +188,31 @@ func TestParseCertificatePEM(t *testing.T) {
 			}
 			assertNoKeyMaterial(t, err.Error(), tc.in)
 		})
+	}
+}
+
+// Rejections of PEM text name what is wrong.
+func TestParseCertificatePEMNamesTheProblem(t *testing.T) {
+	fx := newKeyFixtures(t)
+	_, good, err := IssueSelfSigned(rand.Reader, fx.rsa2048, CertOptions{CommonName: "idp", NotBefore: testNow, NotAfter: testNow.AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(good), "\n")
+	oneLine := strings.Join(lines, " ")
+	for in, want := range map[string]string{
+		strings.Join(lines[:len(lines)-1], "\n"):                   "no -----END CERTIFICATE----- line",
+		strings.Join(lines[:len(lines)-1], " "):                    "no -----END CERTIFICATE----- line",
+		oneLine + " trailing":                                      "unexpected text after -----END CERTIFICATE-----",
+		strings.Replace(oneLine, lines[1], "!!!!", 1):              "is not base64",
+		"-----BEGIN PUBLIC KEY----- AAAA -----END PUBLIC KEY-----": "not a CERTIFICATE",
+		"-----BEGIN CERTIFICATE":                                   "expected -----BEGIN CERTIFICATE-----",
+		good + good:                                                "exactly one certificate",
+	} {
+		_, err := ParseCertificatePEM(in)
+		if !errors.Is(err, ErrCertificateInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%.40q...: err = %v, want it to say %q", in, err, want)
+		}
 	}
 }
 

@@ -142,7 +142,7 @@ func oidcFailure(err error) *Failure {
 func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback) (*CallbackResult, *oidcFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
-			Detail: "The OIDC connection is not active yet; finish its configuration."}
+			Detail: "The OIDC connection is not active yet: " + s.missingText(conn)}
 	}
 	params, err := oidc.ParseCallback(cb.Query)
 	if oidc.ReasonOf(err) == oidc.ReasonAuthorizationError {
@@ -155,7 +155,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	// browser does not use up the pending login.
 	if !hasCookie(cb.Cookies, requestCookiePrefix+params.State) {
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "oidc_csrf_cookie_missing", Reason: "missing_request_cookie",
-			Detail: "This browser did not start the login this callback finishes (the login cookie is missing); start the login again."}
+			Detail: s.missingCookieDetail("the OIDC callback", false)}
 	}
 	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, params.State, s.Now())
 	if errors.Is(err, store.ErrNotFound) {

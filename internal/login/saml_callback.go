@@ -90,7 +90,7 @@ func reject(r *saml.Rejection) *Failure {
 func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
-			Detail: "The SAML connection is not active yet; finish its configuration."}
+			Detail: "The SAML connection is not active yet: " + s.missingText(conn)}
 	}
 	run, err := s.SSO.SAMLRuntime(conn)
 	if err != nil {
@@ -146,7 +146,7 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 	// browser does not use up the pending request.
 	if !hasCookie(cookies, requestCookiePrefix+requestID) {
 		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
-			Detail: "This browser did not start the login this response answers (the login cookie is missing); start the login again."}
+			Detail: s.missingCookieDetail("the SAML response", true)}
 	}
 	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
 	if errors.Is(err, store.ErrNotFound) {

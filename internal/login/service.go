@@ -39,7 +39,8 @@ type Service struct {
 	Rand      io.Reader
 	IDs       ids.Generator
 	ClockSkew time.Duration
-	// Secure marks browser cookies Secure with SameSite=None (https base URL).
+	// Secure marks browser cookies Secure with SameSite=None: the base URL
+	// is a secure context for browsers (config.SecureContext).
 	Secure   bool
 	Log      *slog.Logger
 	Members  *members.Service

@@ -3,9 +3,11 @@ package login
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/projects"
@@ -105,14 +107,25 @@ func (s *Service) locate(ctx context.Context, project *store.Project, connID, or
 			return nil, apierr.BadRequest("external_connection_not_active", "The External connection's source connection no longer exists.")
 		}
 		if src.Status != "active" {
-			return nil, apierr.BadRequest("external_connection_not_active", "The External connection's source connection is not active yet.")
+			return nil, apierr.BadRequest("external_connection_not_active", "The External connection's source connection "+
+				apierr.Quote(src.ID)+" is not active yet: "+s.missingText(src))
 		}
 		rt.idp = src
 	}
 	if rt.idp.Status != "active" {
-		return nil, apierr.BadRequest("requires_active_sso_connection", "SSO connection "+apierr.Quote(c.ID)+" is not active: it still lacks required settings.")
+		return nil, apierr.BadRequest("requires_active_sso_connection", "SSO connection "+apierr.Quote(c.ID)+" is not active yet: "+s.missingText(rt.idp))
 	}
 	return rt, nil
+}
+
+// missingText names what a pending connection still needs, from the
+// activation rule in sso.
+func (s *Service) missingText(c *store.Connection) string {
+	missing, err := s.SSO.MissingSettings(c)
+	if err != nil || len(missing) == 0 {
+		return "it still lacks required settings."
+	}
+	return "set " + strings.Join(missing, ", ") + " (see missing_settings on the connection)."
 }
 
 // defaultConnection picks an organization's connection: its
@@ -148,6 +161,30 @@ func (s *Service) defaultConnection(ctx context.Context, project *store.Project,
 		"The organization has several active SSO connections and no sso_default_connection_id; pass connection_id.")
 }
 
+// maxListedRedirectURLs bounds the registered URLs an error lists.
+const maxListedRedirectURLs = 10
+
+// registeredList renders a project's registered redirect URLs for an error
+// message: the caller asked for another one and needs to see which exist.
+func registeredList(urls []string) string {
+	if len(urls) == 0 {
+		return "none are registered"
+	}
+	shown := urls
+	if len(shown) > maxListedRedirectURLs {
+		shown = shown[:maxListedRedirectURLs]
+	}
+	quoted := make([]string, len(shown))
+	for i, u := range shown {
+		quoted[i] = apierr.Quote(u)
+	}
+	out := strings.Join(quoted, ", ")
+	if len(urls) > len(shown) {
+		out += fmt.Sprintf(" and %d more", len(urls)-len(shown))
+	}
+	return out
+}
+
 // redirectTargets checks the requested URLs against the project's allow-list;
 // an omitted URL defaults to the project's first registered URL.
 func redirectTargets(p *store.Project, login, signup string) (string, string, error) {
@@ -166,7 +203,8 @@ func redirectTargets(p *store.Project, login, signup string) (string, string, er
 			return "", apierr.BadRequest(badType, field+" is not an absolute http(s) URL.")
 		}
 		if !projects.RedirectAllowed(p, raw) {
-			return "", apierr.BadRequest("no_match_for_provided_sso_url", field+" is not one of the project's registered redirect URLs.")
+			return "", apierr.BadRequest("no_match_for_provided_sso_url", field+" "+apierr.Quote(raw)+
+				" is not one of the project's registered redirect URLs (exact match): "+registeredList(p.RedirectURLs)+".")
 		}
 		return raw, nil
 	}

@@ -54,6 +54,9 @@ func ParseIDPMetadata(data []byte) (*IDPMetadata, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, apierr.BadRequest(errTypeMetadataXML, "The IdP metadata is empty.")
 	}
+	if looksLikeHTML(data) {
+		return nil, apierr.BadRequest(errTypeMetadataXML, htmlNotMetadata)
+	}
 	root, rej := parseUntrusted(data, metadataLimits(), nil)
 	if rej != nil {
 		return nil, metadataXMLError(rej)
@@ -65,6 +68,8 @@ func ParseIDPMetadata(data []byte) (*IDPMetadata, error) {
 		entities = []*etree.Element{root}
 	case is(root, nsMetadata, "EntitiesDescriptor"):
 		entities = collectEntities(root)
+	case strings.EqualFold(root.Tag, "html"):
+		return nil, apierr.BadRequest(errTypeMetadataXML, htmlNotMetadata)
 	default:
 		return nil, formatError("The metadata root element is neither md:EntityDescriptor nor md:EntitiesDescriptor.")
 	}
@@ -123,6 +128,36 @@ func ParseIDPMetadata(data []byte) (*IDPMetadata, error) {
 	}
 	md.Certificates = certs
 	return md, nil
+}
+
+// htmlNotMetadata explains the commonest wrong metadata URL: a web page (an
+// IdP's sign-in page or admin console) instead of its metadata document.
+const htmlNotMetadata = "The metadata URL returned an HTML page, not SAML metadata (an XML md:EntityDescriptor). " +
+	"It is probably a sign-in page or the IdP's admin console: copy the IdP's metadata URL (often named " +
+	"\"App Federation Metadata Url\", \"Identity Provider metadata\" or ending in /metadata), " +
+	"or set idp_entity_id, idp_sso_url and x509_certificate directly."
+
+// looksLikeHTML reports whether a document starts as an HTML page does:
+// <!DOCTYPE html or <html, after a byte-order mark, white space and
+// comments.
+func looksLikeHTML(data []byte) bool {
+	rest := bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	for {
+		rest = bytes.TrimLeft(rest, " \t\r\n")
+		if !bytes.HasPrefix(rest, []byte("<!--")) {
+			break
+		}
+		end := bytes.Index(rest, []byte("-->"))
+		if end < 0 {
+			return false
+		}
+		rest = rest[end+3:]
+	}
+	head := bytes.ToLower(rest[:min(len(rest), 15)])
+	if bytes.HasPrefix(head, []byte("<!doctype html")) {
+		return true
+	}
+	return bytes.HasPrefix(head, []byte("<html")) && (len(head) == 5 || bytes.ContainsRune([]byte(" \t\r\n>"), rune(head[5])))
 }
 
 func metadataXMLError(rej *Rejection) error {

@@ -237,3 +237,28 @@ func TestParseIDPMetadataRejects(t *testing.T) {
 		})
 	}
 }
+
+// An HTML page (the commonest wrong metadata URL: a sign-in page) is named
+// as HTML, not as a DOCTYPE or root-element problem.
+func TestParseIDPMetadataNamesHTML(t *testing.T) {
+	for _, doc := range []string{
+		"<!DOCTYPE html><html><body>Sign in</body></html>",
+		"\xef\xbb\xbf\n  <!doctype HTML>\n<html>",
+		"<!-- portal --><html lang=\"en\"><head></head></html>",
+		"<html>",
+		`<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>`,
+	} {
+		_, err := ParseIDPMetadata([]byte(doc))
+		e := apierr.As(err)
+		if e.Type != "invalid_xml_from_saml_metadata_url" || !strings.Contains(e.Message, "HTML page, not SAML metadata") {
+			t.Errorf("%q: %v", doc, err)
+		}
+	}
+	// Not HTML: the usual errors.
+	for _, doc := range []string{"<htmlish/>", `<!DOCTYPE r [<!ENTITY x "y">]><r/>`} {
+		_, err := ParseIDPMetadata([]byte(doc))
+		if e := apierr.As(err); strings.Contains(e.Message, "HTML") {
+			t.Errorf("%q named HTML: %v", doc, err)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -67,7 +68,9 @@ func parseUploadedKey(pemText, field string) (*rsa.PrivateKey, error) {
 func (s *Service) addVerificationCert(cfg *samlConfig, e ids.Environment, pemText string) error {
 	cert, err := keys.ParseCertificatePEM(pemText)
 	if err != nil {
-		return apierr.BadRequest("invalid_x509_certificate", "x509_certificate is not a valid PEM-encoded X.509 certificate.")
+		// The parser's reasons name the problem and never echo the input.
+		reason := strings.TrimPrefix(err.Error(), keys.ErrCertificateInvalid.Error()+": ")
+		return apierr.BadRequest("invalid_x509_certificate", "x509_certificate is not a valid PEM-encoded X.509 certificate: "+reason+".")
 	}
 	return s.appendVerification(cfg, e, cert)
 }

@@ -40,11 +40,27 @@ func (cfg *oidcConfig) encode() json.RawMessage {
 	return b
 }
 
-// active is the OIDC activation rule.
-func (cfg *oidcConfig) active() bool {
-	return cfg.Issuer != "" && cfg.ClientID != "" && cfg.SealedClientSecret != "" && cfg.AuthorizationURL != "" &&
-		cfg.TokenURL != "" && cfg.UserinfoURL != "" && cfg.JWKSURL != ""
+// missing is the OIDC activation rule: the settings still missing, by
+// their API field names.
+func (cfg *oidcConfig) missing() []string {
+	out := []string{}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"issuer", cfg.Issuer != ""}, {"client_id", cfg.ClientID != ""}, {"client_secret", cfg.SealedClientSecret != ""},
+		{"authorization_url", cfg.AuthorizationURL != ""}, {"token_url", cfg.TokenURL != ""},
+		{"userinfo_url", cfg.UserinfoURL != ""}, {"jwks_url", cfg.JWKSURL != ""},
+	} {
+		if !f.set {
+			out = append(out, f.name)
+		}
+	}
+	return out
 }
+
+// active reports whether nothing is missing.
+func (cfg *oidcConfig) active() bool { return len(cfg.missing()) == 0 }
 
 // OIDCConnection is Stytch's OIDC connection object. client_secret is
 // returned redacted: Seam stores it sealed and never discloses it.
@@ -67,6 +83,9 @@ type OIDCConnection struct {
 	// IdentityLinking is a Seam extension: the effective identity-linking
 	// policy (docs/identity-linking.md).
 	IdentityLinking linking.Policy `json:"identity_linking"`
+	// MissingSettings is a Seam extension: the settings a pending
+	// connection still needs before it becomes active ([] when active).
+	MissingSettings []string `json:"missing_settings"`
 }
 
 // redactedSecret stands in for a stored client secret in API responses.
@@ -80,11 +99,12 @@ func (s *Service) OIDCView(c *store.Connection) (*OIDCConnection, error) {
 	}
 	v := &OIDCConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
-		RedirectURL: s.CallbackURL(c.ID), ClientID: cfg.ClientID, Issuer: cfg.Issuer,
+		RedirectURL: s.CallbackURL(c), ClientID: cfg.ClientID, Issuer: cfg.Issuer,
 		AuthorizationURL: cfg.AuthorizationURL, TokenURL: cfg.TokenURL, UserinfoURL: cfg.UserinfoURL,
 		JWKSURL: cfg.JWKSURL, IdentityProvider: cfg.IdentityProvider, CustomScopes: cfg.CustomScopes,
 		AttributeMapping: cfg.AttributeMapping,
 		IdentityLinking:  cfg.IdentityLinking.Effective(cfg.IdentityProvider, true),
+		MissingSettings:  cfg.missing(),
 	}
 	if cfg.SealedClientSecret != "" {
 		v.ClientSecret = redactedSecret

@@ -36,7 +36,7 @@ func (s *Service) OIDCRuntime(c *store.Connection) (*OIDCRuntime, error) {
 		Config: oidc.Config{
 			Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: string(secret),
 			AuthorizationURL: cfg.AuthorizationURL, TokenURL: cfg.TokenURL, UserinfoURL: cfg.UserinfoURL,
-			JWKSURL: cfg.JWKSURL, RedirectURL: s.CallbackURL(c.ID), Scopes: scopes,
+			JWKSURL: cfg.JWKSURL, RedirectURL: s.CallbackURL(c), Scopes: scopes,
 			TokenAuthMethod: oidc.ChooseTokenAuthMethod(cfg.TokenAuthMethods),
 		},
 	}, nil

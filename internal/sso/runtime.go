@@ -33,13 +33,34 @@ type SAMLRuntime struct {
 	SPEntityID string
 }
 
+// MissingSettings names the settings a SAML or OIDC connection still needs
+// before it becomes active (by the one activation rule of its kind); none
+// for an active one.
+func (s *Service) MissingSettings(c *store.Connection) ([]string, error) {
+	switch c.Kind {
+	case store.KindSAML:
+		cfg, err := decodeSAML(c)
+		if err != nil {
+			return nil, err
+		}
+		return cfg.missing(), nil
+	case store.KindOIDC:
+		cfg, err := decodeOIDC(c)
+		if err != nil {
+			return nil, err
+		}
+		return cfg.missing(), nil
+	}
+	return []string{}, nil
+}
+
 // SAMLRuntime unseals a SAML connection's keys and collects its trust settings.
 func (s *Service) SAMLRuntime(c *store.Connection) (*SAMLRuntime, error) {
 	cfg, err := decodeSAML(c)
 	if err != nil {
 		return nil, err
 	}
-	own := s.CallbackURL(c.ID)
+	own := s.CallbackURL(c)
 	rt := &SAMLRuntime{
 		ConnectionID: c.ID, OrganizationID: c.OrganizationID, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
 		NameIDFormat: cfg.NameIDFormat, AttributeMapping: cfg.AttributeMapping,

@@ -76,11 +76,28 @@ func (cfg *samlConfig) encode() json.RawMessage {
 	return b
 }
 
-// active is the activation rule: an IdP to send users to, an entity ID to
-// expect, a mapping for the member's identity, and a key to trust.
-func (cfg *samlConfig) active() bool {
-	return cfg.IDPSSOURL != "" && cfg.IDPEntityID != "" && len(cfg.AttributeMapping) > 0 && len(cfg.Verification) > 0
+// missing is the activation rule: an IdP to send users to, an entity ID to
+// expect, a mapping for the member's identity, and a key to trust. It names
+// the settings still missing, by their API field names.
+func (cfg *samlConfig) missing() []string {
+	out := []string{}
+	if cfg.IDPSSOURL == "" {
+		out = append(out, "idp_sso_url")
+	}
+	if cfg.IDPEntityID == "" {
+		out = append(out, "idp_entity_id")
+	}
+	if len(cfg.AttributeMapping) == 0 {
+		out = append(out, "attribute_mapping")
+	}
+	if len(cfg.Verification) == 0 {
+		out = append(out, "x509_certificate")
+	}
+	return out
 }
+
+// active reports whether nothing is missing.
+func (cfg *samlConfig) active() bool { return len(cfg.missing()) == 0 }
 
 func status(active bool) string {
 	if active {
@@ -135,6 +152,9 @@ type SAMLConnection struct {
 	// IdentityLinking is a Seam extension: the effective identity-linking
 	// policy (docs/identity-linking.md).
 	IdentityLinking linking.Policy `json:"identity_linking"`
+	// MissingSettings is a Seam extension: the settings a pending
+	// connection still needs before it becomes active ([] when active).
+	MissingSettings []string `json:"missing_settings"`
 }
 
 func tptr(t time.Time) *time.Time {
@@ -164,7 +184,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 	v := &SAMLConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
 		IdentityProvider: cfg.IdentityProvider, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
-		ACSURL: s.CallbackURL(c.ID), AudienceURI: s.CallbackURL(c.ID),
+		ACSURL: s.CallbackURL(c), AudienceURI: s.CallbackURL(c),
 		AttributeMapping:                      cfg.AttributeMapping,
 		SigningCertificates:                   certViews(cfg.Signing),
 		VerificationCertificates:              certViews(cfg.Verification),
@@ -175,6 +195,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 		NameIDFormat: cfg.NameIDFormat, IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
 		AllowGatewayCallback: cfg.AllowGatewayCallback,
 		IdentityLinking:      cfg.IdentityLinking.Effective(cfg.IdentityProvider, false),
+		MissingSettings:      cfg.missing(),
 	}
 	if v.AttributeMapping == nil {
 		v.AttributeMapping = map[string]string{}

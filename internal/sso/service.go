@@ -43,8 +43,19 @@ type Service struct {
 	KeyBits int
 }
 
-// CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a connection.
-func (s *Service) CallbackURL(connectionID string) string {
+// CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a
+// connection: the one it was created with, which its IdP was told. A row
+// from before the URL was stored, not yet pinned by `seam serve`, gets the
+// current base URL's.
+func (s *Service) CallbackURL(c *store.Connection) string {
+	if c.CallbackURL != "" {
+		return c.CallbackURL
+	}
+	return s.newCallbackURL(c.ID)
+}
+
+// newCallbackURL is the callback URL a new connection is created with.
+func (s *Service) newCallbackURL(connectionID string) string {
 	return s.BaseURL + "/v1/b2b/sso/callback/" + connectionID
 }
 
@@ -211,6 +222,9 @@ func (s *Service) create(ctx context.Context, org *store.Organization, c *store.
 func (s *Service) insert(ctx context.Context, q store.Queries, org *store.Organization, c *store.Connection) (*store.Connection, error) {
 	now := s.Now()
 	c.ProjectID, c.OrganizationID, c.CreatedAt, c.UpdatedAt = org.ProjectID, org.ID, now, now
+	if c.Kind != store.KindExternal {
+		c.CallbackURL = s.newCallbackURL(c.ID)
+	}
 	if err := q.CreateConnection(ctx, c); err != nil {
 		return nil, apierr.Internal(err)
 	}

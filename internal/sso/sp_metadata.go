@@ -22,7 +22,7 @@ func (s *Service) SPMetadata(ctx context.Context, org *store.Organization, id st
 		return nil, apierr.Internal(err)
 	}
 	p := saml.SPMetadataParams{
-		EntityID: s.CallbackURL(c.ID), ACSURL: s.CallbackURL(c.ID), AlternativeACSURL: cfg.AltACSURL,
+		EntityID: s.CallbackURL(c), ACSURL: s.CallbackURL(c), AlternativeACSURL: cfg.AltACSURL,
 		NameIDFormat: cfg.NameIDFormat,
 	}
 	if len(cfg.Signing) > 0 {

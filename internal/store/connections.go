@@ -26,10 +26,15 @@ type Connection struct {
 	// SourceID is set on external connections: the SAML or OIDC connection
 	// of another organization they log in through. Deleting the source
 	// deletes the external connections that point at it.
-	SourceID  string
-	Config    json.RawMessage
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	SourceID string
+	// CallbackURL is the ACS URL, SAML audience and OIDC redirect URL the
+	// connection was created with (what its IdP was told). Empty on External
+	// connections (they have no callback), and on SAML and OIDC rows from
+	// before it was stored until PinCallbackURLs fills them.
+	CallbackURL string
+	Config      json.RawMessage
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // ConnectionQueries persist SSO connections, always scoped to a project.
@@ -50,4 +55,11 @@ type ConnectionQueries interface {
 	CountConnections(ctx context.Context, projectID, organizationID string) (int, error)
 	// ListConnectionsBySource returns the external connections whose source is id.
 	ListConnectionsBySource(ctx context.Context, projectID, sourceID string) ([]*Connection, error)
+	// PinCallbackURLs sets the callback URL of every SAML and OIDC
+	// connection that has none to baseURL + "/v1/b2b/sso/callback/" + its
+	// ID, and returns how many it set. Idempotent: a pinned URL never changes.
+	PinCallbackURLs(ctx context.Context, baseURL string) (int, error)
+	// CountCallbackURLsOffBase counts the SAML and OIDC connections whose
+	// callback URL is not baseURL + "/v1/b2b/sso/callback/" + their ID.
+	CountCallbackURLsOffBase(ctx context.Context, baseURL string) (int, error)
 }

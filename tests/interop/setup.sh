@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the Node packages of the interop IdPs (samlify-idp, oidc-op) from
-# their committed lock files. Idempotent: a directory is reinstalled only
+# Installs the Node packages of the interop IdPs (samlify-idp, oidc-op) and
+# of the real-browser tests (chromium: playwright-core, which drives Debian's
+# /usr/bin/chromium) from their committed lock files. Idempotent: a directory is reinstalled only
 # when node_modules is missing or was installed from another lock file.
 # Run it before `go test ./tests/interop/` (the Go tests fail, not skip,
 # without it); .ci/run calls it.

@@ -6,21 +6,39 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-const connCols = `project_id, organization_id, id, kind, status, display_name, source_id, config, created_at, updated_at`
+const connCols = `project_id, organization_id, id, kind, status, display_name, source_id, config, created_at, updated_at, callback_url`
 
 func scanConn(row interface{ Scan(...any) error }) (*store.Connection, error) {
 	c := &store.Connection{}
 	err := row.Scan(&c.ProjectID, &c.OrganizationID, &c.ID, &c.Kind, &c.Status, &c.DisplayName,
-		strCol{&c.SourceID}, jsonCol{&c.Config, "{}"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+		strCol{&c.SourceID}, jsonCol{&c.Config, "{}"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, &c.CallbackURL)
 	return c, err
 }
 
 func (q *queries) CreateConnection(ctx context.Context, c *store.Connection) error {
 	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_connections (`+connCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		c.ProjectID, c.OrganizationID, c.ID, c.Kind, c.Status, c.DisplayName, nullStr(c.SourceID),
-		js(c.Config, "{}"), ts(c.CreatedAt), ts(c.UpdatedAt))
+		js(c.Config, "{}"), ts(c.CreatedAt), ts(c.UpdatedAt), c.CallbackURL)
 	return q.mapErr(err)
+}
+
+// callbackPath is the path of every connection's callback URL.
+const callbackPath = "/v1/b2b/sso/callback/"
+
+func (q *queries) PinCallbackURLs(ctx context.Context, baseURL string) (int, error) {
+	res, err := q.ex.ExecContext(ctx, `UPDATE sso_connections SET callback_url = $1 || id WHERE callback_url = '' AND kind <> 'external'`, baseURL+callbackPath)
+	if err != nil {
+		return 0, q.mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+func (q *queries) CountCallbackURLsOffBase(ctx context.Context, baseURL string) (int, error) {
+	var n int
+	err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_connections WHERE kind <> 'external' AND callback_url <> $1 || id`, baseURL+callbackPath).Scan(&n)
+	return n, q.mapErr(err)
 }
 
 func (q *queries) GetConnection(ctx context.Context, projectID, id string) (*store.Connection, error) {

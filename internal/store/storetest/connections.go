@@ -24,8 +24,65 @@ func (f *fixtures) conn(o *store.Organization, kind, sourceID string) *store.Con
 	return c
 }
 
+func mustList(t *testing.T, s store.Store, projectID, orgID string) []*store.Connection {
+	t.Helper()
+	list, err := s.ListConnections(ctx(), projectID, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
+}
+
 func connectionCases() []testCase {
 	return []testCase{
+		{"connections/callback_url_pinned", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			o := f.org(p.ID, "acme")
+			// A connection created with its URL keeps it; one from before
+			// the URL was stored (empty) is pinned to the base URL once.
+			c := &store.Connection{
+				ProjectID: p.ID, OrganizationID: o.ID, ID: f.id("saml-connection"), Kind: store.KindSAML, Status: "pending",
+				CallbackURL: "https://old.example/v1/b2b/sso/callback/x", CreatedAt: base, UpdatedAt: base,
+			}
+			if err := s.CreateConnection(ctx(), c); err != nil {
+				t.Fatal(err)
+			}
+			legacy := f.conn(o, store.KindOIDC, "")
+			f.conn(o, store.KindExternal, c.ID) // has no callback URL: never pinned nor counted
+			if got, _ := s.GetConnection(ctx(), p.ID, c.ID); got.CallbackURL != c.CallbackURL {
+				t.Fatalf("stored callback URL %q", got.CallbackURL)
+			}
+			n, err := s.PinCallbackURLs(ctx(), "https://new.example")
+			if err != nil || n != 1 {
+				t.Fatalf("pinned %d, %v; want 1", n, err)
+			}
+			got, _ := s.GetConnection(ctx(), p.ID, legacy.ID)
+			if got.CallbackURL != "https://new.example/v1/b2b/sso/callback/"+legacy.ID {
+				t.Errorf("pinned URL %q", got.CallbackURL)
+			}
+			if n, err := s.PinCallbackURLs(ctx(), "https://other.example"); err != nil || n != 0 {
+				t.Errorf("second pin changed %d, %v", n, err)
+			}
+			// An update leaves the URL alone.
+			got.Status = "active"
+			if err := s.UpdateConnection(ctx(), got); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := s.GetConnectionByID(ctx(), legacy.ID); again.CallbackURL != got.CallbackURL {
+				t.Errorf("after update %q", again.CallbackURL)
+			}
+			for _, x := range mustList(t, s, p.ID, o.ID) {
+				if x.Kind == store.KindExternal && x.CallbackURL != "" {
+					t.Errorf("external connection pinned to %q", x.CallbackURL)
+				}
+			}
+			for base, want := range map[string]int{"https://new.example": 1, "https://old.example": 2, "https://third.example": 2} {
+				if n, err := s.CountCallbackURLsOffBase(ctx(), base); err != nil || n != want {
+					t.Errorf("off base %s: %d, %v; want %d", base, n, err, want)
+				}
+			}
+		}},
 		{"connections/crud", func(t *testing.T, s store.Store) {
 			f := newFixtures(t, s)
 			p := f.project()

@@ -226,15 +226,18 @@ export function createIdP({ baseURL, spMetadata, privateKey, certificate, user, 
 
 /**
  * Starts the IdP on 127.0.0.1 (port 0 picks a free port). Resolves to
- * { url, metadataURL, close(), lastRequest() }.
+ * { url, metadataURL, loopbackMetadataURL, close(), lastRequest() }.
+ * publicHost names the IdP in its metadata and endpoints (e.g. 'localhost',
+ * another site than Seam's 127.0.0.1 for browser tests); the server still
+ * listens on 127.0.0.1, which loopbackMetadataURL reaches directly.
  */
-export async function startIdP(options, { port = 0 } = {}) {
+export async function startIdP(options, { port = 0, publicHost = '127.0.0.1' } = {}) {
   const server = http.createServer();
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  const baseURL = `http://127.0.0.1:${server.address().port}`;
+  const baseURL = `http://${publicHost}:${server.address().port}`;
   let idp;
   try {
     idp = createIdP({ ...options, baseURL });
@@ -251,6 +254,7 @@ export async function startIdP(options, { port = 0 } = {}) {
   return {
     url: baseURL,
     metadataURL: `${baseURL}/metadata`,
+    loopbackMetadataURL: `http://127.0.0.1:${server.address().port}/metadata`,
     lastRequest: idp.lastRequest,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
