@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
@@ -45,6 +46,7 @@ type App struct {
 	Store    *sqlstore.Store
 	Sealer   *keys.Sealer
 	Projects *projects.Service
+	Admin    *admin.Service
 	Orgs     *organizations.Service
 	SSO      *sso.Service
 	Policy   rbac.Policy
@@ -90,6 +92,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}
 	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs}
 	policy, err := loadPolicy(cfg.RBACPolicyFile)
 	if err != nil {
@@ -121,7 +124,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
-		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions,
 	})

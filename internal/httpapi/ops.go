@@ -45,8 +45,11 @@ func (s *Server) openapi(r *http.Request) (int, any, error) {
 					"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}},
 			},
 		}
-		if rt.auth == authNone {
+		switch rt.auth {
+		case authNone:
 			op["security"] = []any{}
+		case authWorkspace:
+			op["security"] = []any{map[string]any{"workspaceKey": []any{}}}
 		}
 		var params []any
 		for _, seg := range strings.Split(path, "/") {
@@ -73,7 +76,9 @@ func (s *Server) openapi(r *http.Request) (int, any, error) {
 		"security": []any{map[string]any{"basicAuth": []any{}}},
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"basicAuth": map[string]any{"type": "http", "scheme": "basic",
-				"description": "project_id as username, project secret as password"}},
+				"description": "project_id as username, project secret as password"},
+				"workspaceKey": map[string]any{"type": "http", "scheme": "basic",
+					"description": "workspace management key ID as username, its secret as password (project administration, /pwa/v3/...)"}},
 			"schemas": map[string]any{"Error": map[string]any{"type": "object", "properties": map[string]any{
 				"status_code": map[string]any{"type": "integer"}, "request_id": map[string]any{"type": "string"},
 				"error_type": map[string]any{"type": "string"}, "error_message": map[string]any{"type": "string"},

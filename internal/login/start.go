@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"regexp"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -50,7 +49,7 @@ func (s *Service) Start(ctx context.Context, p StartParams) (*StartResult, error
 	if err != nil {
 		return nil, err
 	}
-	login, signup, err := redirectTargets(project, p.LoginRedirectURL, p.SignupRedirectURL)
+	login, signup, err := s.redirectTargets(ctx, project, p.LoginRedirectURL, p.SignupRedirectURL)
 	if err != nil {
 		return nil, err
 	}
@@ -143,32 +142,14 @@ func (s *Service) defaultConnection(ctx context.Context, project *store.Project,
 		"The organization has several active SSO connections and no sso_default_connection_id; pass connection_id.")
 }
 
-// redirectTargets checks the requested URLs against the project's allow-list;
-// an omitted URL defaults to the project's first registered URL.
-func redirectTargets(p *store.Project, login, signup string) (string, string, error) {
-	def := ""
-	if len(p.RedirectURLs) > 0 {
-		def = p.RedirectURLs[0]
-	}
-	check := func(raw, field, badType string) (string, error) {
-		if raw == "" {
-			if def == "" {
-				return "", apierr.BadRequest(badType, "The project has no registered redirect URL; pass "+field+" or register one with seam project create --redirect-url.")
-			}
-			return def, nil
-		}
-		if _, err := url.Parse(raw); err != nil || projects.ValidateRedirectURL(raw) != nil {
-			return "", apierr.BadRequest(badType, field+" is not an absolute http(s) URL.")
-		}
-		if !projects.RedirectAllowed(p, raw) {
-			return "", apierr.BadRequest("no_match_for_provided_sso_url", field+" is not one of the project's registered redirect URLs.")
-		}
-		return raw, nil
-	}
-	l, err := check(login, "login_redirect_url", "invalid_login_sso_url")
+// redirectTargets checks the requested URLs against the project's
+// registered redirect URLs, read from the database on every login so that a
+// change made through the administration API or CLI applies at once on
+// every replica; an omitted URL is the default of its type.
+func (s *Service) redirectTargets(ctx context.Context, p *store.Project, login, signup string) (string, string, error) {
+	list, err := s.Store.ListRedirectURLs(ctx, p.ID)
 	if err != nil {
-		return "", "", err
+		return "", "", apierr.Internal(err)
 	}
-	sg, err := check(signup, "signup_redirect_url", "invalid_signup_sso_url")
-	return l, sg, err
+	return projects.RedirectTargets(list, login, signup)
 }
