@@ -318,7 +318,10 @@ func RedirectTargets(list []*store.RedirectURL, login, signup string) (string, s
 		return "", "", err
 	}
 	sg, err := redirectTarget(list, signup, TypeSignup, "signup_redirect_url", "invalid_signup_sso_url")
-	return l, sg, err
+	if err != nil {
+		return "", "", err
+	}
+	return l, sg, nil
 }
 
 func redirectTarget(list []*store.RedirectURL, raw, typ, field, badType string) (string, error) {
