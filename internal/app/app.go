@@ -182,10 +182,16 @@ func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	}
 	_, err = fmt.Fprintf(out, `Seam created a test project on this empty database. These credentials are shown once:
 
-  project_id:   %s
-  secret:       %s
-  public_token: %s
-  redirect URL: http://localhost:3000/authenticate (add more with `+"`seam project create`"+`)
+  project_id:   %[1]s
+  secret:       %[2]s
+  public_token: %[3]s
+  redirect URL: http://localhost:3000/authenticate (login and signup default)
+
+Add your application's redirect URL (it applies at once, no restart):
+
+  seam project redirect-url add --project %[1]s --url https://your-app.example/authenticate --type login,signup --default
+
+See "seam project -h" for secrets, public tokens and the administration API (docs/project-administration.md).
 
 `, creds.ProjectID, creds.Secret, creds.PublicToken)
 	return err
