@@ -122,6 +122,10 @@ func TestAdminRedirectURLsTakeEffectAtOnce(t *testing.T) {
 		if got := f.startStatus(t, f.e.Creds.PublicToken, u); got != 400 {
 			t.Errorf("start with a SIGNUP-only URL as login = %d", got)
 		}
+		cleared := f.e.MustOK(f.pwa("PUT", f.env+"/redirect_urls?url="+url.QueryEscape(u), map[string]any{}))
+		if types, ok := cleared.Obj("redirect_url")["valid_types"].([]any); !ok || len(types) != 0 {
+			t.Errorf("cleared types = %s, want []", cleared.Raw)
+		}
 		f.e.MustOK(f.pwa("DELETE", f.env+"/redirect_urls?url="+url.QueryEscape(u), nil))
 		f.e.WantError(f.pwa("GET", f.env+"/redirect_urls?url="+url.QueryEscape(u), nil), 404, "redirect_url_not_found")
 	})

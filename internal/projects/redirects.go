@@ -148,7 +148,7 @@ func (s *Service) changeRedirects(ctx context.Context, projectID string, c Redir
 				target = u
 			}
 		}
-		target.ValidTypes = append([]store.RedirectURLType(nil), c.ValidTypes...)
+		target.ValidTypes = append([]store.RedirectURLType{}, c.ValidTypes...)
 		// A new default for a type takes it from every other URL.
 		for _, t := range target.ValidTypes {
 			if t.IsDefault {
