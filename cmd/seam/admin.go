@@ -48,7 +48,7 @@ func toolFlags(name string, args []string, env func(string) string, stdout, stde
 		extra(fs)
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(stdout, "usage: seam %s [flags]\n\nflags:\n", name)
+		fmt.Fprintf(stdout, "usage: seam %s [flags]\n\nWith PostgreSQL, SEAM_SECRET_KEY must be set in the environment as for seam serve.\n\nflags:\n", name)
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		fs.SetOutput(stderr)
