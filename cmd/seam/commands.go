@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,8 +11,6 @@ import (
 
 	"github.com/seamsso/seam/internal/app"
 	"github.com/seamsso/seam/internal/config"
-	"github.com/seamsso/seam/internal/ids"
-	"github.com/seamsso/seam/internal/projects"
 )
 
 var errUsage = errors.New("usage")
@@ -59,11 +56,17 @@ func parse(name string, args []string, env func(string) string, stderr io.Writer
 // parseTo is parse with the writer for --help output (stdout; nil means
 // stderr).
 func parseTo(name string, args []string, env func(string) string, stdout, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
+	return parseFlags(name, commandFlags[name], args, env, stdout, stderr, extra)
+}
+
+// parseFlags parses args with the named shared config flags (all of them
+// when names is nil) plus the command's own.
+func parseFlags(name string, names []string, args []string, env func(string) string, stdout, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
 	var cfg config.Config
 	all := flag.NewFlagSet("seam "+name, flag.ContinueOnError)
 	config.Register(all, env, &cfg)
 	fs := all
-	if names, ok := commandFlags[name]; ok {
+	if names != nil {
 		fs = flag.NewFlagSet("seam "+name, flag.ContinueOnError)
 		for _, n := range names {
 			f := all.Lookup(n)
@@ -142,48 +145,3 @@ type stringList []string
 
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
-
-func project(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "create" {
-		if len(args) > 0 && isHelp(args[0]) {
-			fmt.Fprintln(stdout, "usage: seam project create --name NAME [--environment test|live] [--redirect-url URL ...] [--json]")
-			return errHelp
-		}
-		fmt.Fprintln(stderr, "usage: seam project create --name NAME [--environment test|live] [--redirect-url URL ...] [--json]")
-		return errUsage
-	}
-	var (
-		name, environment string
-		redirects         stringList
-		asJSON            bool
-	)
-	cfg, err := parseTo("project create", args[1:], env, stdout, stderr, func(fs *flag.FlagSet) {
-		fs.StringVar(&name, "name", "", "project name (required)")
-		fs.StringVar(&environment, "environment", "test", "test or live")
-		fs.Var(&redirects, "redirect-url", "allowed login/signup redirect URL (repeatable)")
-		fs.BoolVar(&asJSON, "json", false, "print credentials as JSON")
-	})
-	if err != nil {
-		return err
-	}
-	if name == "" {
-		fmt.Fprintln(stderr, "seam project create: --name is required")
-		return errUsage
-	}
-	a, err := open(ctx, cfg, stderr)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	creds, err := a.Projects.Create(ctx, projects.CreateParams{
-		Name: name, Environment: ids.Environment(environment), RedirectURLs: redirects,
-	})
-	if err != nil {
-		return err
-	}
-	if asJSON {
-		return json.NewEncoder(stdout).Encode(creds)
-	}
-	_, err = fmt.Fprintf(stdout, "project_id:   %s\nsecret:       %s\npublic_token: %s\n", creds.ProjectID, creds.Secret, creds.PublicToken)
-	return err
-}

@@ -2,7 +2,8 @@
 //
 //	seam serve                 run the HTTP API (zero setup: embedded SQLite)
 //	seam migrate               apply database migrations and exit
-//	seam project create ...    create a project and print its credentials
+//	seam project ...           administer projects: list, get, create, redirect URLs, secrets, public tokens
+//	seam workspace-key ...     create, list and revoke workspace management keys
 //	seam session create ...    mint a member session (operators and tests)
 //	seam version               print the version
 package main
@@ -28,6 +29,11 @@ commands:
   serve             run the HTTP API server
   migrate           apply database migrations and exit
   project create    create a project: --name NAME [--environment test|live] [--redirect-url URL ...] [--json]
+  project list|get  list projects, show one (--project P)
+  project redirect-url add|list|remove   --project P [--url U] [--type login,signup] [--default]
+  project secret create|list|delete      --project P [--secret-id ID]  (rotate: create, then delete the old one)
+  project public-token create|list|delete --project P [--public-token T]
+  workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
   version           print the version
 
@@ -48,6 +54,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = migrate(ctx, rest, env, stdout, stderr)
 	case "project":
 		err = project(ctx, rest, env, stdout, stderr)
+	case "workspace-key":
+		err = workspaceKey(ctx, rest, env, stdout, stderr)
 	case "session":
 		err = session(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":

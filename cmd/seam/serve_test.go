@@ -117,6 +117,9 @@ func TestServeZeroSetupBootstrap(t *testing.T) {
 	if strings.Contains(stderr.String(), secret) {
 		t.Fatal("the secret reached the log stream")
 	}
+	if !strings.Contains(out, "seam project redirect-url add --project "+pid+" --url ") || strings.Contains(out, "seam project create") {
+		t.Errorf("the bootstrap hint does not show how to add a redirect URL to this project:\n%s", out)
+	}
 	if _, err := os.Stat(db + ".key"); err != nil || !strings.Contains(stderr.String(), "SEAM_SECRET_KEY is not set") {
 		t.Fatalf("no key file or no warning: %v\n%s", err, stderr.String())
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
@@ -44,6 +45,7 @@ type App struct {
 	Store    *sqlstore.Store
 	Sealer   *keys.Sealer
 	Projects *projects.Service
+	Admin    *admin.Service
 	Orgs     *organizations.Service
 	SSO      *sso.Service
 	Policy   rbac.Policy
@@ -89,6 +91,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}
 	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs}
 	policy, err := loadPolicy(cfg.RBACPolicyFile)
 	if err != nil {
@@ -120,7 +123,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
-		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions,
 	})
@@ -178,10 +181,16 @@ func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	}
 	_, err = fmt.Fprintf(out, `Seam created a test project on this empty database. These credentials are shown once:
 
-  project_id:   %s
-  secret:       %s
-  public_token: %s
-  redirect URL: http://localhost:3000/authenticate (add more with `+"`seam project create`"+`)
+  project_id:   %[1]s
+  secret:       %[2]s
+  public_token: %[3]s
+  redirect URL: http://localhost:3000/authenticate (login and signup default)
+
+Add your application's redirect URL (it applies at once, no restart):
+
+  seam project redirect-url add --project %[1]s --url https://your-app.example/authenticate --type login,signup --default
+
+See "seam project -h" for secrets, public tokens and the administration API (docs/project-administration.md).
 
 `, creds.ProjectID, creds.Secret, creds.PublicToken)
 	return err

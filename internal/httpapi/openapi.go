@@ -72,6 +72,8 @@ func buildOpenAPI(routes []route, baseURL, version string) map[string]any {
 					"description": "A member's session token: the call runs with that member's RBAC permissions (with the project credentials)."},
 				"memberSessionJWT": map[string]any{"type": "apiKey", "in": "header", "name": headerSessionJWT,
 					"description": "A member's session JWT: the call runs with that member's RBAC permissions (with the project credentials)."},
+				"workspaceKey": map[string]any{"type": "http", "scheme": "basic",
+					"description": "A workspace management key ID as user name and its secret as password (seam workspace-key create)."},
 				"publicToken": map[string]any{"type": "apiKey", "in": "query", "name": "public_token",
 					"description": "The project's public token, for browser endpoints."},
 			},
@@ -131,6 +133,8 @@ func securityOf(rt route) []any {
 		}
 	case rt.auth == authProject:
 		return []any{map[string]any{"project": []any{}}}
+	case rt.auth == authWorkspace:
+		return []any{map[string]any{"workspaceKey": []any{}}}
 	case strings.Contains(rt.pattern, "/public/sso/start"):
 		return []any{map[string]any{"publicToken": []any{}}}
 	}
@@ -179,6 +183,9 @@ func responsesOf(rt route, g *schemas) map[string]any {
 	if rt.body() == jsonBody {
 		out["413"] = errResp("The body is larger than 1 MiB.")
 		out["415"] = errResp("The body was not sent as application/json.")
+	}
+	if rt.auth == authWorkspace {
+		out["401"] = errResp("Missing or wrong workspace key.")
 	}
 	if rt.auth == authProject {
 		out["401"] = errResp("Missing or wrong project credentials.")

@@ -39,3 +39,7 @@ type loginsResponse struct {
 
 // emptyResponse is a body with only request_id and status_code.
 type emptyResponse struct{}
+
+// noFields is the request body of an operation that takes none: absent, or
+// an empty JSON object.
+type noFields struct{}

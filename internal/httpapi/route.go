@@ -34,6 +34,9 @@ const (
 	authNone authMode = iota
 	// authProject: HTTP Basic project_id:secret.
 	authProject
+	// authWorkspace: HTTP Basic with a workspace management key (project
+	// administration, /pwa/v3/...). Member sessions carry no authority there.
+	authWorkspace
 )
 
 // sessionRule is what member-session headers (X-Stytch-Member-Session,
@@ -133,6 +136,9 @@ type redirectJSON struct {
 // authentication, and the member-session rule.
 func (s *Server) guard(rt route) http.Handler {
 	h := rt.handler
+	if rt.auth == authWorkspace {
+		return s.requireWorkspaceKey(h)
+	}
 	if rt.auth != authProject {
 		return h
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/members"
@@ -29,6 +30,7 @@ import (
 type Deps struct {
 	Store         store.Store
 	Projects      *projects.Service
+	Admin         *admin.Service
 	Organizations *organizations.Service
 	SSO           *sso.Service
 	Policy        rbac.Policy
@@ -54,6 +56,7 @@ type Authorizer interface {
 type Server struct {
 	store    store.Store
 	projects *projects.Service
+	admin    *admin.Service
 	orgs     *organizations.Service
 	sso      *sso.Service
 	policy   rbac.Policy
@@ -88,7 +91,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
-		members: d.Members, sessions: d.Sessions,
+		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 	}
 	s.metrics = newMetrics(d.Registry)
 	mux := http.NewServeMux()

@@ -40,6 +40,8 @@ const (
 	SSOToken           = "sso-token"
 	LoginAttempt       = "sso-login-attempt"
 	JWK                = "jwk"
+	WorkspaceKey       = "workspace-key"
+	WorkspaceSecret    = "workspace-secret"
 )
 
 // Generator makes identifiers from an injected randomness source so tests can
@@ -92,8 +94,13 @@ func Has(id, prefix string) bool {
 	if !ok || !Environment(env).Valid() {
 		return false
 	}
-	_, err := uuid.Parse(u)
-	return err == nil && len(u) == 36
+	return IsUUID(u)
+}
+
+// IsUUID reports whether s is a UUID in its 36-character text form.
+func IsUUID(s string) bool {
+	_, err := uuid.Parse(s)
+	return err == nil && len(s) == 36
 }
 
 // EnvOf returns the environment embedded in id after prefix, or "".

@@ -3,9 +3,7 @@ package login
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 
@@ -53,7 +51,7 @@ func (s *Service) Start(ctx context.Context, p StartParams) (*StartResult, error
 	if err != nil {
 		return nil, err
 	}
-	login, signup, err := redirectTargets(project, p.LoginRedirectURL, p.SignupRedirectURL)
+	login, signup, err := s.redirectTargets(ctx, project, p.LoginRedirectURL, p.SignupRedirectURL)
 	if err != nil {
 		return nil, err
 	}
@@ -161,57 +159,14 @@ func (s *Service) defaultConnection(ctx context.Context, project *store.Project,
 		"The organization has several active SSO connections and no sso_default_connection_id; pass connection_id.")
 }
 
-// maxListedRedirectURLs bounds the registered URLs an error lists.
-const maxListedRedirectURLs = 10
-
-// registeredList renders a project's registered redirect URLs for an error
-// message: the caller asked for another one and needs to see which exist.
-func registeredList(urls []string) string {
-	if len(urls) == 0 {
-		return "none are registered"
-	}
-	shown := urls
-	if len(shown) > maxListedRedirectURLs {
-		shown = shown[:maxListedRedirectURLs]
-	}
-	quoted := make([]string, len(shown))
-	for i, u := range shown {
-		quoted[i] = apierr.Quote(u)
-	}
-	out := strings.Join(quoted, ", ")
-	if len(urls) > len(shown) {
-		out += fmt.Sprintf(" and %d more", len(urls)-len(shown))
-	}
-	return out
-}
-
-// redirectTargets checks the requested URLs against the project's allow-list;
-// an omitted URL defaults to the project's first registered URL.
-func redirectTargets(p *store.Project, login, signup string) (string, string, error) {
-	def := ""
-	if len(p.RedirectURLs) > 0 {
-		def = p.RedirectURLs[0]
-	}
-	check := func(raw, field, badType string) (string, error) {
-		if raw == "" {
-			if def == "" {
-				return "", apierr.BadRequest(badType, "The project has no registered redirect URL; pass "+field+" or register one with seam project create --redirect-url.")
-			}
-			return def, nil
-		}
-		if _, err := url.Parse(raw); err != nil || projects.ValidateRedirectURL(raw) != nil {
-			return "", apierr.BadRequest(badType, field+" is not an absolute http(s) URL.")
-		}
-		if !projects.RedirectAllowed(p, raw) {
-			return "", apierr.BadRequest("no_match_for_provided_sso_url", field+" "+apierr.Quote(raw)+
-				" is not one of the project's registered redirect URLs (exact match): "+registeredList(p.RedirectURLs)+".")
-		}
-		return raw, nil
-	}
-	l, err := check(login, "login_redirect_url", "invalid_login_sso_url")
+// redirectTargets checks the requested URLs against the project's
+// registered redirect URLs, read from the database on every login so that a
+// change made through the administration API or CLI applies at once on
+// every replica; an omitted URL is the default of its type.
+func (s *Service) redirectTargets(ctx context.Context, p *store.Project, login, signup string) (string, string, error) {
+	list, err := s.Store.ListRedirectURLs(ctx, p.ID)
 	if err != nil {
-		return "", "", err
+		return "", "", apierr.Internal(err)
 	}
-	sg, err := check(signup, "signup_redirect_url", "invalid_signup_sso_url")
-	return l, sg, err
+	return projects.RedirectTargets(list, login, signup)
 }

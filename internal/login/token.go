@@ -30,7 +30,7 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 		if err != nil {
 			return nil, nil, internalFailure("the project could not be loaded", err)
 		}
-		login, signup, err := redirectTargets(project, "", "")
+		login, signup, err := s.redirectTargets(ctx, project, "", "")
 		if err != nil {
 			return nil, nil, asFailure(err)
 		}

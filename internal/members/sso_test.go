@@ -36,8 +36,8 @@ func newFixture(t *testing.T, backend string) *fixture {
 	idg := ids.Generator{Rand: rand.Reader}
 	f := &fixture{st: st, svc: &members.Service{Store: st, Now: func() time.Time { return now }, IDs: idg, Policy: rbac.DefaultPolicy()}}
 	ctx := context.Background()
-	f.p = &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", SecretHash: []byte{1},
-		PublicToken: idg.New(ids.PublicToken, ids.Test), CreatedAt: now}
+	f.p = &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: now}
+	f.p.ProjectSlug = f.p.ID
 	must(t, st.CreateProject(ctx, f.p))
 	org := func(slug string) *store.Organization {
 		o := &store.Organization{ProjectID: f.p.ID, ID: idg.New(ids.Organization, ids.Test), Name: slug, Slug: slug,

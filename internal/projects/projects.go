@@ -1,4 +1,7 @@
-// Package projects creates projects and authenticates their API credentials.
+// Package projects creates projects and manages and authenticates their
+// credentials: API secrets (several at once, so that they rotate without
+// downtime), public tokens and redirect URLs. Every change is a database
+// write, so it takes effect at once on every replica.
 package projects
 
 import (
@@ -7,7 +10,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
-	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -31,49 +34,137 @@ type Credentials struct {
 	PublicToken string `json:"public_token"`
 }
 
-// CreateParams describe a new project.
+// CreateParams describe a new project (one Stytch environment).
 type CreateParams struct {
 	Name         string
 	Environment  ids.Environment
-	RedirectURLs []string
+	RedirectURLs []string // valid for LOGIN and SIGNUP; the first is the default for both
+	// ProjectSlug and EnvironmentSlug place the project in a Stytch
+	// project; by default it is its own, slugged by its project ID, and the
+	// environment is slugged by its type.
+	ProjectSlug     string
+	EnvironmentSlug string
+	// NoSecret creates the project without a secret (the administration API
+	// creates secrets separately, as Stytch does).
+	NoSecret bool
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,99}$`)
+
+// ValidSlug reports whether s is a usable project or environment slug.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
+// ErrProjectNotFound is the answer for an unknown project ID.
+func ErrProjectNotFound() *apierr.Error {
+	return apierr.NotFound("project_not_found", "No project with this project_id exists.")
 }
 
 // Create makes a project and returns its credentials.
 func (s *Service) Create(ctx context.Context, p CreateParams) (*Credentials, error) {
+	var creds *Credentials
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		var err error
+		creds, err = s.CreateIn(ctx, q, p)
+		return err
+	})
+	return creds, err
+}
+
+// CreateIn is Create inside the caller's transaction.
+func (s *Service) CreateIn(ctx context.Context, q store.Queries, p CreateParams) (*Credentials, error) {
 	if !p.Environment.Valid() {
-		return nil, fmt.Errorf("environment must be test or live, not %q", p.Environment)
+		return nil, apierr.BadRequest("invalid_environment", fmt.Sprintf("environment must be test or live, not %s.", apierr.Quote(string(p.Environment))))
 	}
-	if strings.TrimSpace(p.Name) == "" {
-		return nil, errors.New("project name is required")
+	if strings.TrimSpace(p.Name) == "" || len(p.Name) > 200 {
+		return nil, apierr.BadRequest("invalid_project_name", "A project name of 1 to 200 characters is required.")
 	}
 	for _, u := range p.RedirectURLs {
 		if err := ValidateRedirectURL(u); err != nil {
 			return nil, err
 		}
 	}
-	creds := &Credentials{
-		ProjectID:   s.IDs.New(ids.Project, p.Environment),
-		Secret:      s.IDs.Token(ids.Secret, p.Environment),
-		PublicToken: s.IDs.New(ids.PublicToken, p.Environment),
+	now := s.Now()
+	pr := &store.Project{
+		ID: s.IDs.New(ids.Project, p.Environment), Environment: string(p.Environment), Name: p.Name,
+		ProjectSlug: p.ProjectSlug, EnvironmentSlug: p.EnvironmentSlug, CreatedAt: now,
 	}
-	err := s.Store.CreateProject(ctx, &store.Project{
-		ID: creds.ProjectID, Environment: string(p.Environment), Name: p.Name,
-		SecretHash: bearer.Hash(creds.Secret), PublicToken: creds.PublicToken,
-		RedirectURLs: p.RedirectURLs, CreatedAt: s.Now(),
-	})
+	if pr.ProjectSlug == "" {
+		pr.ProjectSlug = pr.ID
+	}
+	if pr.EnvironmentSlug == "" {
+		pr.EnvironmentSlug = string(p.Environment)
+	}
+	if !ValidSlug(pr.ProjectSlug) || !ValidSlug(pr.EnvironmentSlug) {
+		return nil, apierr.BadRequest("invalid_slug", "Slugs are 1 to 100 lowercase letters, digits and hyphens, starting with a letter or digit.")
+	}
+	err := q.CreateProject(ctx, pr)
+	var conflict *store.ErrConflict
+	if errors.As(err, &conflict) {
+		return nil, apierr.BadRequest("environment_slug_already_exists",
+			fmt.Sprintf("The project %s already has an environment %s.", apierr.Quote(pr.ProjectSlug), apierr.Quote(pr.EnvironmentSlug)))
+	}
 	if err != nil {
-		return nil, fmt.Errorf("create project: %w", err)
+		return nil, apierr.Internal(fmt.Errorf("create project: %w", err))
+	}
+	creds := &Credentials{ProjectID: pr.ID}
+	if !p.NoSecret {
+		sec, err := s.newSecret(ctx, q, pr)
+		if err != nil {
+			return nil, err
+		}
+		creds.Secret = sec.Secret
+	}
+	tok, err := s.newPublicToken(ctx, q, pr)
+	if err != nil {
+		return nil, err
+	}
+	creds.PublicToken = tok.Token
+	seen := map[string]bool{}
+	for i, u := range p.RedirectURLs {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		err := q.PutRedirectURL(ctx, &store.RedirectURL{ProjectID: pr.ID, URL: u, CreatedAt: now.Add(time.Duration(i) * time.Microsecond),
+			ValidTypes: []store.RedirectURLType{{Type: TypeLogin, IsDefault: i == 0}, {Type: TypeSignup, IsDefault: i == 0}}})
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
 	}
 	return creds, nil
 }
 
-// ValidateRedirectURL accepts absolute http(s) URLs without fragments.
-func ValidateRedirectURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Fragment != "" || u.User != nil {
-		return fmt.Errorf("redirect URL %q must be an absolute http(s) URL without credentials or fragment", raw)
+// Get returns a project by ID.
+func (s *Service) Get(ctx context.Context, projectID string) (*store.Project, error) {
+	p, err := s.Store.GetProject(ctx, projectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrProjectNotFound()
 	}
-	return nil
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return p, nil
+}
+
+// List returns every project of the deployment.
+func (s *Service) List(ctx context.Context) ([]*store.Project, error) {
+	ps, err := s.Store.ListProjects(ctx)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return ps, nil
+}
+
+// lock reads and locks the project inside q, or reports it unknown.
+func lock(ctx context.Context, q store.Queries, projectID string) (*store.Project, error) {
+	p, err := q.LockProject(ctx, projectID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrProjectNotFound()
+	}
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return p, nil
 }
 
 // ErrUnauthorized is the one answer to every bad credential, so that callers
@@ -83,56 +174,39 @@ func ErrUnauthorized() *apierr.Error {
 		"Unauthorized credentials: the project ID and secret in the Authorization header are not valid.")
 }
 
-// Authenticate checks a project ID and secret from HTTP Basic auth. A
-// project ID that is not in the project ID format is refused before any
-// query: the format is public, so this reveals nothing.
+// Authenticate checks a project ID and secret from HTTP Basic auth against
+// every secret of the project (there are two while one rotates).
 func (s *Service) Authenticate(ctx context.Context, projectID, secret string) (*store.Project, error) {
+	// A project ID that is not in the project ID format is refused before
+	// any query: the format is public, so this reveals nothing.
 	if !ids.Has(projectID, ids.Project) {
 		return nil, ErrUnauthorized()
 	}
-	// An unknown project is compared against a zero hash, so that unknown
-	// projects and wrong secrets take the same time.
-	want := make([]byte, sha256.Size)
 	p, err := s.Store.GetProject(ctx, projectID)
+	var secrets []*store.ProjectSecret
 	switch {
 	case err == nil:
-		want = p.SecretHash
-	case !errors.Is(err, store.ErrNotFound):
+		secrets, err = s.Store.ListProjectSecrets(ctx, projectID)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+	case errors.Is(err, store.ErrNotFound):
+		p = nil
+	default:
 		return nil, apierr.Internal(err)
 	}
 	got := bearer.Hash(secret)
-	if subtle.ConstantTimeCompare(got, want) != 1 || p == nil {
+	// An unknown project (or one without secrets) is compared against a zero
+	// hash, so that it takes as long as a wrong secret.
+	match := 0
+	if len(secrets) == 0 {
+		subtle.ConstantTimeCompare(got, make([]byte, sha256.Size))
+	}
+	for _, sec := range secrets {
+		match |= subtle.ConstantTimeCompare(got, sec.Hash)
+	}
+	if match != 1 || p == nil {
 		return nil, ErrUnauthorized()
 	}
 	return p, nil
-}
-
-// ByPublicToken finds the project for a browser-facing public token.
-func (s *Service) ByPublicToken(ctx context.Context, token string) (*store.Project, error) {
-	if token == "" {
-		return nil, apierr.BadRequest("public_token_required", "public_token is required.")
-	}
-	if !ids.Has(token, ids.PublicToken) {
-		return nil, apierr.Unauthorized("invalid_public_token", "The public_token is not valid.")
-	}
-	p, err := s.Store.GetProjectByPublicToken(ctx, token)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, apierr.Unauthorized("invalid_public_token", "The public_token is not valid.")
-	}
-	if err != nil {
-		return nil, apierr.Internal(err)
-	}
-	return p, nil
-}
-
-// RedirectAllowed reports whether raw exactly matches one of the project's
-// registered redirect URLs (query strings included), as Stytch requires
-// login and signup URLs to be registered in advance.
-func RedirectAllowed(p *store.Project, raw string) bool {
-	for _, u := range p.RedirectURLs {
-		if u == raw {
-			return true
-		}
-	}
-	return false
 }

@@ -88,8 +88,8 @@ func newWorld(t testing.TB, backend string) *world {
 		Issuer: "https://seam.example", KeyRotation: 24 * time.Hour, KeyGrace: 2 * time.Hour, GenerateKey: pool.generate,
 	}}
 	ctx := context.Background()
-	w.p = &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", SecretHash: []byte{1},
-		PublicToken: idg.New(ids.PublicToken, ids.Test), CreatedAt: c.now()}
+	w.p = &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: c.now()}
+	w.p.ProjectSlug = w.p.ID
 	if err := st.CreateProject(ctx, w.p); err != nil {
 		t.Fatal(err)
 	}

@@ -37,8 +37,7 @@ func TestConnectionCapHoldsUnderConcurrency(t *testing.T) {
 			}
 			svc := &sso.Service{Store: st, Sealer: sealer, Now: func() time.Time { return now }, IDs: idg, Rand: rand.Reader,
 				BaseURL: "http://seam.test", Policy: rbac.DefaultPolicy()}
-			p := &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", SecretHash: []byte{1},
-				PublicToken: idg.New(ids.PublicToken, ids.Test), CreatedAt: now}
+			p := &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: now}
 			must(t, st.CreateProject(ctx, p))
 			newOrg := func(slug string) *store.Organization {
 				o := &store.Organization{ProjectID: p.ID, ID: idg.New(ids.Organization, ids.Test), Name: slug, Slug: slug,

@@ -30,10 +30,9 @@ func (f *fixtures) id(prefix string) string {
 func (f *fixtures) project() *store.Project {
 	f.t.Helper()
 	p := &store.Project{
-		ID: f.id("project"), Environment: "test", Name: "p",
-		SecretHash: []byte{1, 2, 3}, PublicToken: f.id("public-token"),
-		RedirectURLs: []string{"https://app.example/cb"}, CreatedAt: base,
+		ID: f.id("project"), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: base,
 	}
+	p.ProjectSlug = p.ID
 	if err := f.s.CreateProject(ctx(), p); err != nil {
 		f.t.Fatalf("create project: %v", err)
 	}

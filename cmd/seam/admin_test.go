@@ -1,0 +1,205 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/seamsso/seam/internal/testdb"
+)
+
+// TestCLIProjectAdministration drives the administration commands against
+// a database that a running `seam serve` uses, on both backends: what the
+// CLI changes, the server applies at once.
+func TestCLIProjectAdministration(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			vars := map[string]string{"SEAM_DATABASE_URL": testdb.URL(t, backend), "SEAM_LOG_LEVEL": "error",
+				"SEAM_SECRET_KEY": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="}
+			env := func(k string) string { return vars[k] }
+			cli := func(args ...string) (int, string, string) {
+				var out, errOut bytes.Buffer
+				code := run(context.Background(), args, env, &out, &errOut)
+				return code, out.String(), errOut.String()
+			}
+			jsonOf := func(args ...string) map[string]any {
+				t.Helper()
+				code, out, errOut := cli(args...)
+				if code != 0 {
+					t.Fatalf("%v: %d %s", args, code, errOut)
+				}
+				var m map[string]any
+				if err := json.Unmarshal([]byte(out), &m); err != nil {
+					t.Fatalf("%v: not JSON: %q", args, out)
+				}
+				return m
+			}
+			addr, _, _, _ := serveInBackground(t, vars)
+			call := func(user, pass, method, path string) int {
+				t.Helper()
+				req, _ := http.NewRequest(method, "http://"+addr+path, nil)
+				req.SetBasicAuth(user, pass)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+
+			creds := jsonOf("project", "create", "--name", "Admin app", "--json")
+			pid, oldSecret := creds["project_id"].(string), creds["secret"].(string)
+
+			// Projects.
+			list := jsonOf("project", "list", "--json")["projects"].([]any)
+			if last := list[len(list)-1].(map[string]any); last["project_id"] != pid || last["project_slug"] != pid {
+				t.Fatalf("list = %v", list) // SQLite also holds the bootstrap project
+			}
+			got := jsonOf("project", "get", "--project", pid, "--json")
+			if got["name"] != "Admin app" || got["environment"] != "test" || len(got["secrets"].([]any)) != 1 {
+				t.Errorf("get = %v", got)
+			}
+
+			// Redirect URLs.
+			added := jsonOf("project", "redirect-url", "add", "--project", pid, "--url", "https://app.example/cb", "--type", "login,signup", "--json")
+			types := added["redirect_url"].(map[string]any)["valid_types"].([]any)
+			if len(types) != 2 || types[0].(map[string]any)["is_default"] != true {
+				t.Errorf("added = %v (the first URL of a type becomes its default)", added)
+			}
+			jsonOf("project", "redirect-url", "add", "--project", pid, "--url", "https://app.example/invite", "--type", "invite", "--json")
+			urls := jsonOf("project", "redirect-url", "list", "--project", pid, "--json")["redirect_urls"].([]any)
+			if len(urls) != 2 {
+				t.Errorf("urls = %v", urls)
+			}
+			jsonOf("project", "redirect-url", "remove", "--project", pid, "--url", "https://app.example/invite", "--json")
+			if urls := jsonOf("project", "redirect-url", "list", "--project", pid, "--json")["redirect_urls"].([]any); len(urls) != 1 {
+				t.Errorf("after remove: %v", urls)
+			}
+
+			// Secret rotation while the server runs.
+			fresh := jsonOf("project", "secret", "create", "--project", pid, "--json")
+			if len(fresh) != 2 || !strings.HasPrefix(fresh["secret_id"].(string), "secret-test-") {
+				t.Fatalf("secret create = %v, want exactly secret_id and secret", fresh)
+			}
+			newSecret := fresh["secret"].(string)
+			for _, s := range []string{oldSecret, newSecret} {
+				if st := call(pid, s, "POST", "/v1/b2b/organizations/search"); st != 200 {
+					t.Errorf("secret refused during rotation: %d", st)
+				}
+			}
+			secrets := jsonOf("project", "secret", "list", "--project", pid, "--json")["secrets"].([]any)
+			if len(secrets) != 2 {
+				t.Fatalf("secrets = %v", secrets)
+			}
+			if strings.Contains(strings.Join(func() []string {
+				_, out, _ := cli("project", "secret", "list", "--project", pid, "--json")
+				return []string{out}
+			}(), ""), newSecret) {
+				t.Error("secret list shows a secret")
+			}
+			oldID := secrets[0].(map[string]any)["secret_id"].(string)
+			jsonOf("project", "secret", "delete", "--project", pid, "--secret-id", oldID, "--json")
+			if st := call(pid, oldSecret, "POST", "/v1/b2b/organizations/search"); st != 401 {
+				t.Errorf("deleted secret = %d, want 401", st)
+			}
+			if st := call(pid, newSecret, "POST", "/v1/b2b/organizations/search"); st != 200 {
+				t.Errorf("new secret = %d", st)
+			}
+			newID := fresh["secret_id"].(string)
+			if code, _, errOut := cli("project", "secret", "delete", "--project", pid, "--secret-id", newID); code != 1 || !strings.Contains(errOut, "cannot_delete_last_secret") {
+				t.Errorf("deleting the last secret: %d %s", code, errOut)
+			}
+
+			// Public tokens.
+			tok := jsonOf("project", "public-token", "create", "--project", pid, "--json")["public_token"].(string)
+			if toks := jsonOf("project", "public-token", "list", "--project", pid, "--json")["public_tokens"].([]any); len(toks) != 2 {
+				t.Errorf("tokens = %v", toks)
+			}
+			jsonOf("project", "public-token", "delete", "--project", pid, "--public-token", tok, "--json")
+
+			// Workspace keys against the running server.
+			key := jsonOf("workspace-key", "create", "--json")
+			if len(key) != 2 || !strings.HasPrefix(key["key_id"].(string), "workspace-key-prod-") {
+				t.Fatalf("workspace key = %v", key)
+			}
+			kid, ksec := key["key_id"].(string), key["secret"].(string)
+			if st := call(kid, ksec, "GET", "/pwa/v3/projects"); st != 200 {
+				t.Errorf("workspace key refused: %d", st)
+			}
+			if st := call(pid, newSecret, "GET", "/pwa/v3/projects"); st != 401 {
+				t.Errorf("project secret on the admin API: %d", st)
+			}
+			keys := jsonOf("workspace-key", "list", "--json")["keys"].([]any)
+			if len(keys) != 1 || strings.Contains(func() string { _, out, _ := cli("workspace-key", "list", "--json"); return out }(), ksec) {
+				t.Errorf("keys = %v", keys)
+			}
+			jsonOf("workspace-key", "revoke", "--key-id", kid, "--json")
+			if st := call(kid, ksec, "GET", "/pwa/v3/projects"); st != 401 {
+				t.Errorf("revoked key: %d", st)
+			}
+
+			// Errors: unknown project, bad input, usage.
+			for _, c := range []struct {
+				args []string
+				code int
+				want string
+			}{
+				{[]string{"project", "get", "--project", "project-test-nope"}, 1, "project_not_found"},
+				{[]string{"project", "secret", "create", "--project", "project-test-nope"}, 1, "project_not_found"},
+				{[]string{"project", "redirect-url", "add", "--project", pid, "--url", "ftp://x"}, 1, "invalid_redirect_url"},
+				{[]string{"project", "redirect-url", "add", "--project", pid, "--url", "https://x.example", "--type", "reset"}, 1, "invalid_redirect_url_type"},
+				{[]string{"project", "redirect-url", "remove", "--project", pid, "--url", "https://nope.example"}, 1, "redirect_url_not_found"},
+				{[]string{"project", "redirect-url", "add", "--project", pid}, 2, "--url is required"},
+				{[]string{"project", "secret", "delete", "--project", pid}, 2, "--secret-id is required"},
+				{[]string{"project", "secret", "rotate"}, 2, "unknown command"},
+				{[]string{"workspace-key", "revoke", "--key-id", "workspace-key-prod-nope"}, 1, "workspace_key_not_found"},
+				{[]string{"workspace-key"}, 2, "usage"},
+			} {
+				if code, _, errOut := cli(c.args...); code != c.code || !strings.Contains(errOut, c.want) {
+					t.Errorf("%v: %d %q, want %d and %q", c.args, code, errOut, c.code, c.want)
+				}
+			}
+		})
+	}
+}
+
+// TestCLIAdministrationHelp checks that each command's --help exits 0 and
+// lists its own flags only.
+func TestCLIAdministrationHelp(t *testing.T) {
+	for _, c := range []struct {
+		args      []string
+		want, not []string
+	}{
+		{[]string{"project", "list"}, []string{"-json", "-database-url"}, []string{"-project", "-addr"}},
+		{[]string{"project", "get"}, []string{"-project", "-json"}, []string{"-url", "-addr"}},
+		{[]string{"project", "create"}, []string{"-name", "-environment", "-redirect-url", "-json"}, []string{"-addr", "-base-url"}},
+		{[]string{"project", "redirect-url", "add"}, []string{"-project", "-url", "-type", "-default"}, []string{"-secret-id", "-addr"}},
+		{[]string{"project", "redirect-url", "list"}, []string{"-project"}, []string{"-url", "-type"}},
+		{[]string{"project", "redirect-url", "remove"}, []string{"-project", "-url"}, []string{"-type", "-default"}},
+		{[]string{"project", "secret", "create"}, []string{"-project", "-json"}, []string{"-secret-id", "-addr"}},
+		{[]string{"project", "secret", "list"}, []string{"-project"}, []string{"-secret-id"}},
+		{[]string{"project", "secret", "delete"}, []string{"-project", "-secret-id"}, []string{"-url"}},
+		{[]string{"project", "public-token", "delete"}, []string{"-project", "-public-token"}, []string{"-secret-id"}},
+		{[]string{"workspace-key", "create"}, []string{"-json"}, []string{"-key-id", "-project"}},
+		{[]string{"workspace-key", "revoke"}, []string{"-key-id"}, []string{"-project"}},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append(c.args, "--help"), func(string) string { return "" }, &out, &errOut)
+		if code != 0 {
+			t.Errorf("%v --help: exit %d %s", c.args, code, errOut.String())
+		}
+		for _, w := range c.want {
+			if !strings.Contains(out.String(), "  "+w) {
+				t.Errorf("%v --help lacks %s:\n%s", c.args, w, out.String())
+			}
+		}
+		for _, n := range c.not {
+			if strings.Contains(out.String(), "  "+n+" ") || strings.Contains(out.String(), "  "+n+"\n") {
+				t.Errorf("%v --help lists %s:\n%s", c.args, n, out.String())
+			}
+		}
+	}
+}
