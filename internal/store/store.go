@@ -40,4 +40,5 @@ type Queries interface {
 	LoginQueries
 	MemberQueries
 	SessionQueries
+	TestIdPQueries
 }
