@@ -33,6 +33,7 @@ import (
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store/sqlstore"
+	"github.com/seamsso/seam/internal/testidp"
 )
 
 // Version is set at build time with -ldflags "-X github.com/seamsso/seam/internal/app.Version=...".
@@ -52,6 +53,7 @@ type App struct {
 	Login    *login.Service
 	Members  *members.Service
 	Sessions *sessions.Service
+	TestIdP  *testidp.Service
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
@@ -118,12 +120,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
 		Members: a.Members, Sessions: a.Sessions,
 	}
+	a.TestIdP = &testidp.Service{
+		Store: st, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL,
+		Organizations: a.Orgs, SSO: a.SSO, Policy: policy,
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
-		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions,
+		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP,
 	})
 	return a, nil
 }

@@ -17,6 +17,7 @@ func (s *Server) routeTable() []route {
 		s.ssoRoutes(),
 		s.loginRoutes(),
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
+		s.testIdPRoutes(),
 	} {
 		all = append(all, list...)
 	}
