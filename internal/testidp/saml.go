@@ -230,18 +230,21 @@ func signEnveloped(el *etree.Element, key *rsa.PrivateKey, cert *x509.Certificat
 	if err != nil {
 		return nil, err
 	}
-	var sig *etree.Element
-	for _, c := range signed.ChildElements() {
-		if c.Tag == "Signature" {
-			sig = c
-		}
-	}
-	if sig == nil {
+	// goxmldsig appends the signature without making signed its parent, so
+	// the element is rebuilt rather than edited in place.
+	children := signed.ChildElements()
+	if len(children) < 2 || children[len(children)-1].Tag != "Signature" {
 		return nil, errors.New("testidp: signing produced no signature")
 	}
-	signed.RemoveChild(sig)
-	signed.InsertChildAt(1, sig) // after saml:Issuer, the first child
-	return signed, nil
+	sig := children[len(children)-1]
+	out := etree.NewElement(signed.FullTag())
+	out.Attr = append(out.Attr, signed.Attr...)
+	out.AddChild(children[0].Copy()) // saml:Issuer
+	out.AddChild(sig.Copy())
+	for _, c := range children[1 : len(children)-1] {
+		out.AddChild(c.Copy())
+	}
+	return out, nil
 }
 
 // throwawayKey is a fresh key and certificate nobody trusts.
