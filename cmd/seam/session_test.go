@@ -100,7 +100,7 @@ func TestSessionCreate(t *testing.T) {
 			if err := a.Store.CreateConnection(ctx, conn); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.Members.LinkSSO(ctx, p, org, members.SSOIdentity{ConnectionID: conn.ID, ExternalID: "sub-1", Email: m.Email}, false); err != nil {
+			if _, err := a.Members.LinkSSO(ctx, p, org, members.SSOIdentity{ConnectionID: conn.ID, ExternalID: "sub-1", Email: m.Email}, false, nil); err != nil {
 				t.Fatal(err)
 			}
 			code, out, errOut = cli("session", "create", "--project", p.ID, "--organization", "acme", "--member", m.ID, "--sso-connection", conn.ID, "--json")
