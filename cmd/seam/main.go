@@ -4,6 +4,7 @@
 //	seam migrate               apply database migrations and exit
 //	seam project create ...    create a project and print its credentials
 //	seam session create ...    mint a member session (operators and tests)
+//	seam demo --project P      connect a test project to the built-in test IdP
 //	seam version               print the version
 package main
 
@@ -29,6 +30,7 @@ commands:
   migrate           apply database migrations and exit
   project create    create a project: --name NAME [--environment test|live] [--redirect-url URL ...] [--json]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
+  demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
   version           print the version
 
 Every flag has a SEAM_* environment variable; run "seam serve -h" for the list.
@@ -50,6 +52,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = project(ctx, rest, env, stdout, stderr)
 	case "session":
 		err = session(ctx, rest, env, stdout, stderr)
+	case "demo":
+		err = demo(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "seam", versionString())
 		return 0

@@ -176,21 +176,28 @@ func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	if err != nil || n > 0 {
 		return err
 	}
+	landing := a.TestIdP.LandingURL()
 	creds, err := a.Projects.Create(ctx, projects.CreateParams{
 		Name: "Bootstrap test project", Environment: ids.Test,
-		RedirectURLs: []string{"http://localhost:3000/authenticate"},
+		RedirectURLs: []string{"http://localhost:3000/authenticate", landing},
 	})
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(out, `Seam created a test project on this empty database. These credentials are shown once:
 
-  project_id:   %s
-  secret:       %s
-  public_token: %s
-  redirect URL: http://localhost:3000/authenticate (add more with `+"`seam project create`"+`)
+  project_id:    %s
+  secret:        %s
+  public_token:  %s
+  redirect URLs: http://localhost:3000/authenticate (the default), %s (the demo's landing page)
 
-`, creds.ProjectID, creds.Secret, creds.PublicToken)
+Try a first SSO login against the built-in test IdP: in another terminal run
+
+  go run ./cmd/seam demo --project %s
+
+and open the start URL it prints (docs/getting-started.md walks through it).
+
+`, creds.ProjectID, creds.Secret, creds.PublicToken, landing, creds.ProjectID)
 	return err
 }
 
