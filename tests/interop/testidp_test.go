@@ -2,7 +2,9 @@ package interop
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -170,5 +172,120 @@ func TestTestIdPLiveProjectRefused(t *testing.T) {
 				t.Fatalf("demo on a live project: %v, want test_idp_not_available", err)
 			}
 		})
+	}
+}
+
+// TestTestIdPPageSecurity: the picker sets a CSP without inline script and
+// refuses a form without the browser's CSRF cookie or from another origin.
+func TestTestIdPPageSecurity(t *testing.T) {
+	env := newTestIdPSeam(t, "sqlite")
+	res := demo(t, env, "saml")
+	b := NewBrowser(t)
+	// Fetch the picker without submitting it: start, then the redirect.
+	resp, err := b.Client.Get(res.StartURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	pickerURL, err := resp.Location()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = b.Client.Get(pickerURL.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	p := &Page{URL: pickerURL, Status: resp.StatusCode, Body: string(raw)}
+	if p.Status != http.StatusOK || !strings.Contains(p.URL.Path, testidp.PathPrefix) {
+		t.Fatalf("picker: %d at %s", p.Status, p.URL)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); csp != testidp.PageCSP || !strings.Contains(csp, "script-src 'self'") {
+		t.Fatalf("CSP %q", csp)
+	}
+	if strings.Contains(p.Body, "<script>") || strings.Contains(p.Body, " style=") || strings.Contains(p.Body, "onclick") {
+		t.Fatalf("picker has inline script or style:\n%s", p.Body)
+	}
+	forms := ParseForms(p.URL, p.Body)
+	if len(forms) != 1 || forms[0].Fields.Get("csrf_token") == "" {
+		t.Fatalf("picker forms: %+v", forms)
+	}
+	f := forms[0]
+	f.Fields.Set("user", "ada")
+	f.Fields.Set("response", "valid")
+
+	// Without the cookie (another browser): refused.
+	resp, err = http.PostForm(f.Action.String(), f.Fields)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("form without the CSRF cookie: %d, want 403", resp.StatusCode)
+	}
+	// With the cookie but a cross-origin Origin header: refused.
+	req, _ := http.NewRequest("POST", f.Action.String(), strings.NewReader(f.Fields.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err = b.Client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-origin form: %d, want 403", resp.StatusCode)
+	}
+	// With a wrong token: refused; with the right one the login completes.
+	good := f.Fields.Get("csrf_token")
+	f.Fields.Set("csrf_token", strings.Repeat("0", 64))
+	if p := b.Submit(f); p.Status != http.StatusForbidden {
+		t.Fatalf("wrong CSRF token: %d, want 403", p.Status)
+	}
+	f.Fields.Set("csrf_token", good)
+	landing(t, b, b.Submit(f), loginURL)
+
+	// An AuthnRequest whose ACS is not this Seam's is refused.
+	resp, err = http.Get(env.URL + testidp.PathPrefix + "/" + env.Creds.ProjectID + "/saml/sso")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Security-Policy") == "" {
+		t.Fatalf("SSO URL without a request: %d", resp.StatusCode)
+	}
+}
+
+// TestTestIdPMetadataURL: a SAML connection configured the way a real
+// IdP's usually is, from its metadata URL through the guarded client, plus
+// the attribute mapping (which metadata never carries).
+func TestTestIdPMetadataURL(t *testing.T) {
+	env := newTestIdPSeam(t, "sqlite")
+	conn := newOrgAndSAML(t, env, "tidp-metadata")
+	mdURL := env.URL + testidp.PathPrefix + "/" + env.Creds.ProjectID + "/saml/metadata"
+	conn.UpdateByURL(t, mdURL)
+	body := conn.Update(t, map[string]any{"attribute_mapping": map[string]any{
+		"email": "email", "first_name": "first_name", "last_name": "last_name", "groups": "groups",
+	}})
+	if body["status"] != "active" || body["idp_entity_id"] != mdURL {
+		t.Fatalf("connection from metadata: %v", body)
+	}
+	b := NewBrowser(t)
+	b.Fill = map[string]string{"user": "grace", "response": "valid"}
+	tok := landing(t, b, b.Get(startURL(env, conn.ID, url.Values{"login_redirect_url": {loginURL}, "signup_redirect_url": {loginURL}})), loginURL)
+	wantMember(t, authenticate(t, env, map[string]any{"sso_token": tok, "session_duration_minutes": 30}), "grace@example.com", "Grace Hopper")
+}
+
+// TestTestIdPLanding: the demo's landing page shows the token, escaped.
+func TestTestIdPLanding(t *testing.T) {
+	env := newTestIdPSeam(t, "sqlite")
+	resp, err := http.Get(env.URL + testidp.LandingPath + "?stytch_token_type=sso&token=" + url.QueryEscape(`<b>x</b>`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || strings.Contains(string(raw), "<b>x</b>") || !strings.Contains(string(raw), "&lt;b&gt;x&lt;/b&gt;") {
+		t.Fatalf("landing: %d\n%s", resp.StatusCode, raw)
 	}
 }
