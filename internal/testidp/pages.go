@@ -88,7 +88,9 @@ func (p *Pages) Post(w io.Writer, d PostPage) error { return p.t.ExecuteTemplate
 func (p *Pages) Error(w io.Writer, d ErrorPage) error { return p.t.ExecuteTemplate(w, "error", d) }
 
 // Landing writes the demo landing page.
-func (p *Pages) Landing(w io.Writer, d LandingPage) error { return p.t.ExecuteTemplate(w, "landing", d) }
+func (p *Pages) Landing(w io.Writer, d LandingPage) error {
+	return p.t.ExecuteTemplate(w, "landing", d)
+}
 
 const pageTemplates = `
 {{define "head"}}<!doctype html>
