@@ -67,13 +67,17 @@ func demoText(res *testidp.DemoResult, base, outboundAllow, landing string) stri
 	fmt.Fprintf(&b, "  project_id:      %s\n  organization_id: %s\n  connection_id:   %s (%s)\n  redirect URL:    %s\n\n",
 		res.ProjectID, res.OrganizationID, res.ConnectionID, res.Status, res.RedirectURL)
 	if res.Warning != "" {
-		fmt.Fprintf(&b, "Note: %s (the connection has the IdP's endpoints all the same).\n\n", res.Warning)
+		// Discovery ran in this process, whose outbound client has its own
+		// SEAM_OUTBOUND_ALLOW; the endpoints were set directly anyway.
+		b.WriteString("Note: this command could not read the IdP's discovery document (its outbound requests follow\n" +
+			"SEAM_OUTBOUND_ALLOW too); the connection was given the IdP's endpoints directly, so it is complete.\n\n")
 	}
 	b.WriteString("Next steps:\n")
 	fmt.Fprintf(&b, "  1. Keep `seam serve` running on this database with the same public URL (SEAM_BASE_URL %s).\n", base)
 	if res.Protocol == "oidc" && !strings.Contains(outboundAllow, "127.0.0.") && (strings.Contains(base, "://127.") || strings.Contains(base, "://localhost")) {
-		fmt.Fprintf(&b, "     OIDC: Seam calls the IdP's token endpoint and JWKS through its guarded outbound client, which refuses\n"+
-			"     loopback addresses unless allowed: start the server with SEAM_OUTBOUND_ALLOW=%s\n", hostPort(base))
+		fmt.Fprintf(&b, "     OIDC: the server calls the IdP's token endpoint and JWKS through its guarded outbound client, which\n"+
+			"     refuses loopback addresses unless allowed: unless it already runs with it, restart it with\n"+
+			"     SEAM_OUTBOUND_ALLOW=%s\n", hostPort(base))
 	}
 	fmt.Fprintf(&b, "  2. Open the start URL in a browser:\n\n     %s\n\n", res.StartURL)
 	b.WriteString("  3. On the test IdP's page pick a user (ada@example.com is in the groups engineering and admins")
@@ -82,7 +86,7 @@ func demoText(res *testidp.DemoResult, base, outboundAllow, landing string) stri
 	}
 	b.WriteString("; bob@example.com is in sales) and a valid response.\n")
 	if res.RedirectURL == landing {
-		b.WriteString("  4. The browser lands on Seam's demo page, which shows the one-time SSO token and the call that exchanges it.\n")
+		b.WriteString("  4. The browser lands on Seam's demo page, which shows the one-time SSO token; exchange it (within 10 minutes):\n")
 	} else {
 		fmt.Fprintf(&b, "  4. The browser lands on %s?stytch_token_type=sso&token=...; your application exchanges the token:\n", res.RedirectURL)
 	}
@@ -91,7 +95,7 @@ func demoText(res *testidp.DemoResult, base, outboundAllow, landing string) stri
 	fmt.Fprintf(&b, "  5. Start again and pick a broken response (wrong audience, expired, untrusted key); then read why it failed:\n"+
 		"     curl -u \"%s:$SECRET\" %s/v1/b2b/sso/%s/%s/connections/%s/logins\n",
 		res.ProjectID, base, res.Protocol, res.OrganizationID, res.ConnectionID)
-	b.WriteString("\nTo log in through your real IdP instead, see docs/getting-started.md (\"Pointing the connection at a real IdP\").\n")
+	b.WriteString("\nTo log in through your real IdP instead, see docs/getting-started.md, section 5.\n")
 	return b.String()
 }
 
