@@ -32,20 +32,34 @@ func (s *Server) testIdPRoutes() []route {
 	}
 	const p = testidp.PathPrefix + "/{project_id}"
 	page := func(h http.HandlerFunc) http.Handler { return http.HandlerFunc(h) }
+	picker := nonJSON{200, "text/html", "The test IdP's page: pick a test user and a valid or deliberately broken answer. Errors are HTML pages."}
+	doc := func(what string) nonJSON {
+		return nonJSON{200, "application/json", what + " (plain JSON, not Stytch's envelope)."}
+	}
+	const dev = " (Seam extension, development tool; test projects only)."
 	return []route{
-		{pattern: "GET " + p + "/saml/metadata", auth: authNone, summary: "Test IdP (test projects only): SAML IdP metadata (Seam extension, development tool).", handler: apiHandler(s.tidpSAMLMetadata)},
-		{pattern: "GET " + p + "/saml/sso", auth: authNone, summary: "Test IdP: SAML SSO URL, HTTP-Redirect binding; shows the test-user picker (Seam extension, development tool).", handler: page(s.tidpSAMLSSO)},
-		{pattern: "POST " + p + "/saml/sso", auth: authNone, summary: "Test IdP: SAML SSO URL, HTTP-POST binding; shows the test-user picker (Seam extension, development tool).", handler: page(s.tidpSAMLSSO)},
-		{pattern: "POST " + p + "/saml/login", auth: authNone, summary: "Test IdP: the picker's form; answers with the SAML response for the ACS (Seam extension, development tool).", handler: page(s.tidpSAMLLogin)},
-		{pattern: "GET " + p + "/oidc/.well-known/openid-configuration", auth: authNone, summary: "Test IdP: OpenID provider discovery (Seam extension, development tool).", handler: apiHandler(s.tidpDiscovery)},
-		{pattern: "GET " + p + "/oidc/jwks", auth: authNone, summary: "Test IdP: OpenID provider key set (Seam extension, development tool).", handler: apiHandler(s.tidpJWKS)},
-		{pattern: "GET " + p + "/oidc/authorize", auth: authNone, summary: "Test IdP: OIDC authorization endpoint; shows the test-user picker (Seam extension, development tool).", handler: page(s.tidpAuthorize)},
-		{pattern: "POST " + p + "/oidc/login", auth: authNone, summary: "Test IdP: the picker's form; redirects to the client with a code (Seam extension, development tool).", handler: page(s.tidpOIDCLogin)},
-		{pattern: "POST " + p + "/oidc/token", auth: authNone, summary: "Test IdP: OIDC token endpoint (Seam extension, development tool).", handler: http.HandlerFunc(s.tidpToken)},
-		{pattern: "GET " + p + "/oidc/userinfo", auth: authNone, summary: "Test IdP: OIDC userinfo endpoint (Seam extension, development tool).", handler: http.HandlerFunc(s.tidpUserinfo)},
-		{pattern: "GET " + testidp.LandingPath, auth: authNone, summary: "Test IdP: the demo's landing page, showing the SSO token (Seam extension, development tool).", handler: page(s.tidpLanding)},
-		{pattern: "GET " + testidp.AssetsPath + "/testidp.js", auth: authNone, summary: "Test IdP: page script.", handler: tidpAsset("text/javascript; charset=utf-8", testidp.Script)},
-		{pattern: "GET " + testidp.AssetsPath + "/testidp.css", auth: authNone, summary: "Test IdP: page style.", handler: tidpAsset("text/css; charset=utf-8", testidp.Style)},
+		{pattern: "GET " + p + "/saml/metadata", summary: "Test IdP: SAML IdP metadata" + dev,
+			out: nonJSON{200, "application/samlmetadata+xml", "The IdP's EntityDescriptor: entity ID, SSO URL, signing certificate."}, handler: apiHandler(s.tidpSAMLMetadata)},
+		{pattern: "GET " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-Redirect binding" + dev, out: picker, handler: page(s.tidpSAMLSSO)},
+		{pattern: "POST " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-POST binding" + dev, out: picker, handler: page(s.tidpSAMLSSO)},
+		{pattern: "POST " + p + "/saml/login", summary: "Test IdP: the picker's form; answers with the SAML response for the ACS" + dev,
+			out: nonJSON{200, "text/html", "A form that posts the SAML response to the ACS (submitted by the page's script)."}, handler: page(s.tidpSAMLLogin)},
+		{pattern: "GET " + p + "/oidc/.well-known/openid-configuration", summary: "Test IdP: OpenID provider discovery" + dev,
+			out: doc("The OpenID provider configuration"), handler: apiHandler(s.tidpDiscovery)},
+		{pattern: "GET " + p + "/oidc/jwks", summary: "Test IdP: OpenID provider key set" + dev, out: doc("The JWK Set"), handler: apiHandler(s.tidpJWKS)},
+		{pattern: "GET " + p + "/oidc/authorize", summary: "Test IdP: OIDC authorization endpoint" + dev, out: picker, handler: page(s.tidpAuthorize)},
+		{pattern: "POST " + p + "/oidc/login", summary: "Test IdP: the picker's form; redirects to the client with a code" + dev,
+			out: nonJSON{303, "", "Redirects to redirect_uri with code, state and iss."}, handler: page(s.tidpOIDCLogin)},
+		{pattern: "POST " + p + "/oidc/token", summary: "Test IdP: OIDC token endpoint (form body; client_secret_basic or client_secret_post)" + dev,
+			out: testidp.TokenResponse{}, handler: http.HandlerFunc(s.tidpToken)},
+		{pattern: "GET " + p + "/oidc/userinfo", summary: "Test IdP: OIDC userinfo endpoint (Bearer access token)" + dev,
+			out: doc("The user's claims"), handler: http.HandlerFunc(s.tidpUserinfo)},
+		{pattern: "GET " + testidp.LandingPath, summary: "Test IdP: the demo's landing page, showing the SSO token" + dev,
+			out: nonJSON{200, "text/html", "A page showing the SSO token and how to exchange it."}, handler: page(s.tidpLanding)},
+		{pattern: "GET " + testidp.AssetsPath + "/testidp.js", summary: "Test IdP: page script" + dev,
+			out: nonJSON{200, "text/javascript", "Script."}, handler: tidpAsset("text/javascript; charset=utf-8", testidp.Script)},
+		{pattern: "GET " + testidp.AssetsPath + "/testidp.css", summary: "Test IdP: page style" + dev,
+			out: nonJSON{200, "text/css", "Stylesheet."}, handler: tidpAsset("text/css; charset=utf-8", testidp.Style)},
 	}
 }
 
