@@ -135,7 +135,7 @@ const pageTemplates = `
 {{end}}
 
 {{define "landing"}}{{template "head" "Seam demo: login complete"}}
-<h1>The IdP login worked</h1>
+<h1>The SSO login worked</h1>
 <p>Seam verified the IdP's answer and redirected here, to the demo's redirect URL, with a one-time SSO token (type <code>{{.TokenType}}</code>):</p>
 <pre>{{.Token}}</pre>
 <p>An application now exchanges it, with the project's secret, for a member and a session (within 10 minutes, once):</p>
