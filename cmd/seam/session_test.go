@@ -12,6 +12,7 @@ import (
 
 	"github.com/seamsso/seam/internal/app"
 	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/organizations"
@@ -100,7 +101,7 @@ func TestSessionCreate(t *testing.T) {
 			if err := a.Store.CreateConnection(ctx, conn); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.Members.LinkSSO(ctx, p, org, members.SSOIdentity{ConnectionID: conn.ID, ExternalID: "sub-1", Email: m.Email}, false, nil); err != nil {
+			if _, err := a.Members.LinkSSO(ctx, p, org, members.SSOIdentity{ConnectionID: conn.ID, ExternalID: "sub-1", Email: m.Email, EmailTrust: linking.EmailVerified}, false, nil); err != nil {
 				t.Fatal(err)
 			}
 			code, out, errOut = cli("session", "create", "--project", p.ID, "--organization", "acme", "--member", m.ID, "--sso-connection", conn.ID, "--json")
