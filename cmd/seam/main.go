@@ -5,6 +5,7 @@
 //	seam project ...           administer projects: list, get, create, redirect URLs, secrets, public tokens
 //	seam workspace-key ...     create, list and revoke workspace management keys
 //	seam session create ...    mint a member session (operators and tests)
+//	seam demo --project P      connect a test project to the built-in test IdP
 //	seam version               print the version
 package main
 
@@ -35,6 +36,7 @@ commands:
   project public-token create|list|delete --project P [--public-token T]
   workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
+  demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
   version           print the version
 
 Every flag has a SEAM_* environment variable; run "seam serve -h" for the list.
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = workspaceKey(ctx, rest, env, stdout, stderr)
 	case "session":
 		err = session(ctx, rest, env, stdout, stderr)
+	case "demo":
+		err = demo(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "seam", versionString())
 		return 0

@@ -33,6 +33,7 @@ import (
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store/sqlstore"
+	"github.com/seamsso/seam/internal/testidp"
 )
 
 // Version is set at build time with -ldflags "-X github.com/seamsso/seam/internal/app.Version=...".
@@ -53,6 +54,7 @@ type App struct {
 	Login    *login.Service
 	Members  *members.Service
 	Sessions *sessions.Service
+	TestIdP  *testidp.Service
 	Server   *httpapi.Server
 	Clock    func() time.Time
 	IDs      ids.Generator
@@ -120,12 +122,16 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		HTTPClient: out.HTTPClient(), Keys: oidc.NewKeyCache(oidc.KeyCacheOptions{Now: a.Clock}),
 		Members: a.Members, Sessions: a.Sessions,
 	}
+	a.TestIdP = &testidp.Service{
+		Store: st, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL,
+		Organizations: a.Orgs, SSO: a.SSO, Policy: policy,
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
-		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions,
+		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP,
 	})
 	return a, nil
 }
@@ -172,19 +178,20 @@ func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	if err != nil || n > 0 {
 		return err
 	}
+	landing := a.TestIdP.LandingURL()
 	creds, err := a.Projects.Create(ctx, projects.CreateParams{
 		Name: "Bootstrap test project", Environment: ids.Test,
-		RedirectURLs: []string{"http://localhost:3000/authenticate"},
+		RedirectURLs: []string{"http://localhost:3000/authenticate", landing},
 	})
 	if err != nil {
 		return err
 	}
 	_, err = fmt.Fprintf(out, `Seam created a test project on this empty database. These credentials are shown once:
 
-  project_id:   %[1]s
-  secret:       %[2]s
-  public_token: %[3]s
-  redirect URL: http://localhost:3000/authenticate (login and signup default)
+  project_id:    %[1]s
+  secret:        %[2]s
+  public_token:  %[3]s
+  redirect URLs: http://localhost:3000/authenticate (the login and signup default), %[4]s (the demo's landing page)
 
 Add your application's redirect URL (it applies at once, no restart):
 
@@ -192,7 +199,13 @@ Add your application's redirect URL (it applies at once, no restart):
 
 See "seam project -h" for secrets, public tokens and the administration API (docs/project-administration.md).
 
-`, creds.ProjectID, creds.Secret, creds.PublicToken)
+Try a first SSO login against the built-in test IdP: in another terminal run
+
+  go run ./cmd/seam demo --project %[1]s
+
+and open the start URL it prints (docs/getting-started.md walks through it).
+
+`, creds.ProjectID, creds.Secret, creds.PublicToken, landing)
 	return err
 }
 

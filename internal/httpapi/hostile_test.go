@@ -202,6 +202,10 @@ func newSweepFixture(t *testing.T, backend string) *sweepFixture {
 	f.jwt = mintSession(e, e.Creds, "acme", member).JWT
 	// The key set exists before the sweep, so reading it writes nothing.
 	e.MustOK(e.Do(apptest.Request{Method: "GET", Path: "/v1/b2b/sessions/jwks/" + e.Creds.ProjectID, NoAuth: true}))
+	// Likewise the built-in test IdP's key, made on its first use.
+	if r := e.Do(apptest.Request{Method: "GET", Path: "/v1/test_idp/" + e.Creds.ProjectID + "/oidc/jwks", NoAuth: true}); r.Status != http.StatusOK {
+		t.Fatalf("test IdP key set: %d %s", r.Status, r.Raw)
+	}
 	f.values = map[string]string{
 		"organization_id": "acme",
 		"member_id":       member,

@@ -18,6 +18,7 @@ func (s *Server) routeTable() []route {
 		s.loginRoutes(),
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
 		s.adminRoutes(),
+		s.testIdPRoutes(),
 	} {
 		all = append(all, list...)
 	}

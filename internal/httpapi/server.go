@@ -24,6 +24,7 @@ import (
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
+	"github.com/seamsso/seam/internal/testidp"
 )
 
 // Deps are the server's collaborators, all injected.
@@ -37,6 +38,7 @@ type Deps struct {
 	Login         *login.Service
 	Members       *members.Service
 	Sessions      *sessions.Service
+	TestIdP       *testidp.Service // the built-in test IdP; nil disables it
 	// Authorizer checks member sessions; nil until sessions are configured.
 	Authorizer Authorizer
 	Logger     *slog.Logger
@@ -64,6 +66,8 @@ type Server struct {
 	login    *login.Service
 	members  *members.Service
 	sessions *sessions.Service
+	testIdP  *testidp.Service
+	idpPages *testidp.Pages
 	log      *slog.Logger
 	clock    func() time.Time
 	ids      ids.Generator
@@ -92,6 +96,7 @@ func New(d Deps) *Server {
 		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
+		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
 	}
 	s.metrics = newMetrics(d.Registry)
 	mux := http.NewServeMux()

@@ -41,4 +41,5 @@ type Queries interface {
 	LoginQueries
 	MemberQueries
 	SessionQueries
+	TestIdPQueries
 }

@@ -36,6 +36,7 @@ func allCases() []testCase {
 		loginCases(),
 		memberCases(),
 		sessionCases(),
+		testIdPCases(),
 	} {
 		all = append(all, list...)
 	}
