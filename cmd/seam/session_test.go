@@ -62,7 +62,7 @@ func TestSessionCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			org, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")}, organizations.Hooks{})
+			org, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")})
 			if err != nil {
 				t.Fatal(err)
 			}

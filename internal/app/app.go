@@ -32,6 +32,7 @@ import (
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
+	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/store/sqlstore"
 	"github.com/seamsso/seam/internal/testidp"
 )
@@ -110,6 +111,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.SSO = &sso.Service{
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
+	}
+	a.Orgs.Hooks = organizations.Hooks{
+		ConnectionBelongs: a.SSO.ConnectionBelongs,
+		BeforeDelete:      a.SSO.DetachOrganization,
+		RoleExists: func(_ context.Context, _ string, org *store.Organization, roleID string) (bool, error) {
+			return policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
+		},
 	}
 	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy}
 	a.Sessions = &sessions.Service{

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -42,23 +41,12 @@ func (s *Server) activeConnections(r *http.Request, o *store.Organization) ([]or
 	return out, nil
 }
 
-// orgHooks connect organization rules to SSO connections and RBAC roles.
-func (s *Server) orgHooks() organizations.Hooks {
-	return organizations.Hooks{
-		ConnectionBelongs: s.sso.ConnectionBelongs,
-		BeforeDelete:      s.sso.DetachOrganization,
-		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
-			return s.policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
-		},
-	}
-}
-
 func (s *Server) createOrganization(r *http.Request) (int, any, error) {
 	var b orgBody
 	if err := decodeJSON(r, &b); err != nil {
 		return 0, nil, err
 	}
-	o, err := s.orgs.Create(r.Context(), projectFrom(r.Context()), b.Fields, s.orgHooks())
+	o, err := s.orgs.Create(r.Context(), projectFrom(r.Context()), b.Fields)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -85,7 +73,7 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	o, err := s.orgs.Update(r.Context(), projectFrom(r.Context()).ID, ref, b.Fields, s.orgHooks(),
+	o, err := s.orgs.Update(r.Context(), projectFrom(r.Context()).ID, ref, b.Fields,
 		func(o *store.Organization) error {
 			if authorize != nil {
 				if err := authorize(o); err != nil {
@@ -106,7 +94,7 @@ func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), s.orgHooks(), authorize)
+	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), authorize)
 	if err != nil {
 		return 0, nil, err
 	}

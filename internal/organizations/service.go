@@ -17,6 +17,9 @@ type Service struct {
 	Store store.Store
 	Now   func() time.Time
 	IDs   ids.Generator
+	// Hooks connect the organization rules to other domains; wired once,
+	// where the services are built (internal/app).
+	Hooks Hooks
 }
 
 // Fields are the settable organization fields shared by create and update.
@@ -63,7 +66,7 @@ type Hooks struct {
 }
 
 // Create validates and stores a new organization.
-func (s *Service) Create(ctx context.Context, project *store.Project, f Fields, h Hooks) (*store.Organization, error) {
+func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) (*store.Organization, error) {
 	if !f.OrganizationName.Has() {
 		return nil, apierr.BadRequest("organization_name_missing", "organization_name is required.")
 	}
@@ -81,7 +84,7 @@ func (s *Service) Create(ctx context.Context, project *store.Project, f Fields, 
 		Settings: mustJSON(defaultSettings()), CustomRoles: json.RawMessage("[]"),
 		CreatedAt: now, UpdatedAt: now,
 	}
-	if err := s.apply(ctx, s.Store, o, f, h); err != nil {
+	if err := s.apply(ctx, s.Store, o, f, s.Hooks); err != nil {
 		return nil, err
 	}
 	if err := s.Store.CreateOrganization(ctx, o); err != nil {
@@ -105,11 +108,11 @@ func (s *Service) Get(ctx context.Context, q store.Queries, projectID, ref strin
 // Update applies a partial update under a row lock; on any error nothing is
 // written. authorize, when set, is called with the locked organization and
 // the parsed fields before anything changes (RBAC per field).
-func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h Hooks,
+func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields,
 	authorize func(o *store.Organization) error) (*store.Organization, error) {
 	var out *store.Organization
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
-		if err := s.apply(ctx, q, o, f, h); err != nil {
+		if err := s.apply(ctx, q, o, f, s.Hooks); err != nil {
 			return err
 		}
 		o.UpdatedAt = s.Now()
@@ -123,13 +126,13 @@ func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields, h
 }
 
 // Delete removes the organization and, through foreign keys, everything it
-// owns; h.BeforeDelete lets other domains clean up references to it first.
-func (s *Service) Delete(ctx context.Context, projectID, ref string, h Hooks, authorize func(o *store.Organization) error) (string, error) {
+// owns; Hooks.BeforeDelete lets other domains clean up references to it first.
+func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error) (string, error) {
 	var id string
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		id = o.ID
-		if h.BeforeDelete != nil {
-			if err := h.BeforeDelete(ctx, q, o); err != nil {
+		if s.Hooks.BeforeDelete != nil {
+			if err := s.Hooks.BeforeDelete(ctx, q, o); err != nil {
 				return err
 			}
 		}

@@ -124,16 +124,6 @@ func (s *Service) demoRedirect(ctx context.Context, p *store.Project, want strin
 	return want, nil
 }
 
-func (s *Service) hooks() organizations.Hooks {
-	return organizations.Hooks{
-		ConnectionBelongs: s.SSO.ConnectionBelongs,
-		BeforeDelete:      s.SSO.DetachOrganization,
-		RoleExists: func(_ context.Context, _ string, org *store.Organization, roleID string) (bool, error) {
-			return s.Policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
-		},
-	}
-}
-
 func (s *Service) demoOrganization(ctx context.Context, p *store.Project) (*store.Organization, error) {
 	org, err := s.Organizations.Get(ctx, s.Store, p.ID, DemoOrgSlug)
 	if err == nil {
@@ -147,7 +137,7 @@ func (s *Service) demoOrganization(ctx context.Context, p *store.Project) (*stor
 		OrganizationName:   opt.Of("Seam demo"),
 		OrganizationSlug:   opt.Of(DemoOrgSlug),
 		SSOJITProvisioning: opt.Of("ALL_ALLOWED"),
-	}, s.hooks())
+	})
 	if err != nil && apierr.TypeOf(err) == "organization_slug_already_used" {
 		// Created concurrently.
 		return s.Organizations.Get(ctx, s.Store, p.ID, DemoOrgSlug)
