@@ -16,6 +16,7 @@ import (
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testdb"
@@ -66,7 +67,7 @@ func TestSessionCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := a.Members.Create(ctx, p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example"), Roles: opt.Of([]string{"stytch_admin"})})
+			m, err := a.Members.Create(ctx, rbac.ProjectPrincipal(), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example"), Roles: opt.Of([]string{"stytch_admin"})})
 			if err != nil {
 				t.Fatal(err)
 			}

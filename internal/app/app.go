@@ -112,6 +112,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
 	}
+	a.Orgs.Policy = policy
 	a.Orgs.Hooks = organizations.Hooks{
 		ConnectionBelongs: a.SSO.ConnectionBelongs,
 		BeforeDelete:      a.SSO.DetachOrganization,

@@ -7,7 +7,6 @@ import (
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
-	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -55,34 +54,11 @@ func (s *Server) memberAndOrg(r *http.Request, org *store.Organization, m *store
 	return v, o, nil
 }
 
-// sessionSubject resolves the member-session headers; nil, nil without them
-// (the project secret is then fully privileged).
-func (s *Server) sessionSubject(r *http.Request) (*sessions.Subject, error) {
-	token, jwt := r.Header.Get(headerSession), r.Header.Get(headerSessionJWT)
-	if token == "" && jwt == "" {
-		return nil, nil
-	}
-	return s.sessions.Subject(r.Context(), projectFrom(r.Context()), token, jwt)
-}
-
-// memberAuthorizer returns the authorization callback of a member write:
-// nil without session headers, else a check of perms for the subject.
-func (s *Server) memberAuthorizer(r *http.Request, org *store.Organization,
-	perms func(sub *sessions.Subject, m *store.Member) ([]members.Permission, error)) (func(m *store.Member) error, error) {
-	sub, err := s.sessionSubject(r)
-	if err != nil || sub == nil {
-		return nil, err
-	}
-	return func(m *store.Member) error {
-		if sub.Org.ID != org.ID {
-			return rbac.TenancyError(sub.Org.ID, org.ID)
-		}
-		ps, err := perms(sub, m)
-		if err != nil {
-			return err
-		}
-		return s.sessions.AuthorizeMember(sub, org, m.ID, ps)
-	}, nil
+// principal resolves the member-session headers to the call's principal:
+// the project secret alone without them (fully privileged), else the
+// session, whose roles the domain services check (rbac.Principal).
+func (s *Server) principal(r *http.Request) (rbac.Principal, error) {
+	return s.sessions.Principal(r.Context(), projectFrom(r.Context()), r.Header.Get(headerSession), r.Header.Get(headerSessionJWT))
 }
 
 type memberCreateBody struct {
@@ -99,25 +75,14 @@ func (s *Server) createMember(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &b); err != nil {
 		return 0, nil, err
 	}
-	sub, err := s.sessionSubject(r)
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
-	}
-	if sub != nil {
-		// As for update: trusted metadata is for the backend alone, and
-		// roles, breakglass and external ID need their own permissions.
-		if b.TrustedMetadata.Set {
-			return 0, nil, apierr.Unauthorized("cannot_update_trusted_metadata",
-				"trusted_metadata cannot be set with a member session; call without session headers.")
-		}
-		if err := s.sessions.AuthorizeMember(sub, org, "", b.Permissions()); err != nil {
-			return 0, nil, err
-		}
 	}
 	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
 		return 0, nil, err
 	}
-	m, err := s.members.Create(r.Context(), projectFrom(r.Context()), org, b.CreateParams)
+	m, err := s.members.Create(r.Context(), pr, projectFrom(r.Context()), org, b.CreateParams)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -164,25 +129,13 @@ func (s *Server) updateMember(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	ref := r.PathValue("member_id")
-	authorize, err := s.memberAuthorizer(r, org, func(sub *sessions.Subject, m *store.Member) ([]members.Permission, error) {
-		if b.TrustedMetadata.Set {
-			return nil, apierr.Unauthorized("cannot_update_trusted_metadata",
-				"trusted_metadata cannot be updated with a member session; call without session headers.")
-		}
-		if b.EmailAddress.Set && sub.Member.ID == m.ID {
-			return nil, rbac.PermissionError() // members cannot change their own email address
-		}
-		return b.Permissions(), nil
-	})
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	m, err := s.members.Update(r.Context(), org, ref, b.UpdateParams, func(m *store.Member) error {
+	m, err := s.members.Update(r.Context(), pr, org, ref, b.UpdateParams, func(m *store.Member) error {
 		if err := matchPathID("member_id", ref, b.MemberID); err != nil && b.MemberID != m.ID {
 			return err
-		}
-		if authorize != nil {
-			return authorize(m)
 		}
 		return nil
 	})
@@ -197,13 +150,11 @@ func (s *Server) deleteMember(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	authorize, err := s.memberAuthorizer(r, org, func(*sessions.Subject, *store.Member) ([]members.Permission, error) {
-		return []members.Permission{{Resource: rbac.ResourceMember, Action: "delete", SelfOK: true}}, nil
-	})
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	id, err := s.members.Delete(r.Context(), org, r.PathValue("member_id"), authorize)
+	id, err := s.members.Delete(r.Context(), pr, org, r.PathValue("member_id"))
 	if err != nil {
 		return 0, nil, err
 	}
@@ -240,18 +191,11 @@ func (s *Server) searchMembers(r *http.Request) (int, any, error) {
 			ids = append(ids, o.ID)
 		}
 	}
-	sub, err := s.sessionSubject(r)
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	if sub != nil {
-		for _, id := range ids {
-			if err := s.sessions.AuthorizeMember(sub, orgs[id], "", []members.Permission{{Resource: rbac.ResourceMember, Action: "search"}}); err != nil {
-				return 0, nil, err
-			}
-		}
-	}
-	res, err := s.members.Search(r.Context(), project.ID, ids, p)
+	res, err := s.members.Search(r.Context(), pr, project.ID, ids, p)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -69,19 +69,13 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	ref := r.PathValue("organization_id")
-	authorize, err := s.orgAuthorizer(r, b.TrustedMetadata.Set, orgUpdateActions(b.Fields))
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	o, err := s.orgs.Update(r.Context(), projectFrom(r.Context()).ID, ref, b.Fields,
-		func(o *store.Organization) error {
-			if authorize != nil {
-				if err := authorize(o); err != nil {
-					return err
-				}
-			}
-			return bodyOrgMatches(ref, o, b.OrganizationID)
-		})
+	o, err := s.orgs.Update(r.Context(), pr, projectFrom(r.Context()).ID, ref, b.Fields, func(o *store.Organization) error {
+		return bodyOrgMatches(ref, o, b.OrganizationID)
+	})
 	if err != nil {
 		return 0, nil, err
 	}
@@ -90,11 +84,11 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) deleteOrganization(r *http.Request) (int, any, error) {
-	authorize, err := s.orgAuthorizer(r, false, []string{"delete"})
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	id, err := s.orgs.Delete(r.Context(), projectFrom(r.Context()).ID, r.PathValue("organization_id"), authorize)
+	id, err := s.orgs.Delete(r.Context(), pr, projectFrom(r.Context()).ID, r.PathValue("organization_id"))
 	if err != nil {
 		return 0, nil, err
 	}

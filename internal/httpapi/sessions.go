@@ -9,7 +9,6 @@ import (
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/sessions"
-	"github.com/seamsso/seam/internal/store"
 )
 
 func (s *Server) sessionRoutes() []route {
@@ -71,22 +70,11 @@ func (s *Server) revokeSession(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &p); err != nil {
 		return 0, nil, err
 	}
-	sub, err := s.sessionSubject(r)
+	pr, err := s.principal(r)
 	if err != nil {
 		return 0, nil, err
 	}
-	var authorize func(m *store.Member) error
-	if sub != nil {
-		authorize = func(m *store.Member) error {
-			if sub.Org.ID != m.OrganizationID {
-				return rbac.TenancyError(sub.Org.ID, m.OrganizationID)
-			}
-			return s.sessions.AuthorizeMember(sub, sub.Org, m.ID, []members.Permission{
-				{Resource: rbac.ResourceMember, Action: "revoke-sessions", SelfOK: true},
-			})
-		}
-	}
-	if err := s.sessions.Revoke(r.Context(), projectFrom(r.Context()), p, authorize); err != nil {
+	if err := s.sessions.Revoke(r.Context(), pr, projectFrom(r.Context()), p); err != nil {
 		return 0, nil, err
 	}
 	return http.StatusOK, emptyResponse{}, nil

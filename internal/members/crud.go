@@ -8,11 +8,20 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/metadata"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
-// Create validates and stores a new member of org.
-func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organization, in CreateParams) (*store.Member, error) {
+// Create validates and stores a new member of org. A member session may
+// create members with the permissions the fields need (Needs), never with
+// trusted_metadata.
+func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Project, org *store.Organization, in CreateParams) (*store.Member, error) {
+	if err := pr.RefuseTrustedMetadata(in.TrustedMetadata.Set); err != nil {
+		return nil, err
+	}
+	if err := pr.Require(s.Policy, org.ID, "", in.Needs()...); err != nil {
+		return nil, err
+	}
 	if !in.EmailAddress.Has() || in.EmailAddress.V == "" {
 		return nil, apierr.BadRequest("invalid_email", "email_address is required.")
 	}
@@ -94,8 +103,8 @@ func found(m *store.Member, err error) (*store.Member, error) {
 // the member's sessions with a factor from that connection unless
 // preserve_existing_sessions is true (Stytch's rule, so that a session
 // cannot keep a role only through a factor the admin meant to demote).
-func (s *Service) Update(ctx context.Context, org *store.Organization, ref string, in UpdateParams,
-	authorize func(m *store.Member) error) (*store.Member, error) {
+func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Organization, ref string, in UpdateParams,
+	check func(m *store.Member) error) (*store.Member, error) {
 	if in.UnlinkEmail.Has() && in.UnlinkEmail.V {
 		// Seam keeps no retired email addresses to unlink; accepting the
 		// flag and doing nothing would mislead the caller.
@@ -107,8 +116,11 @@ func (s *Service) Update(ctx context.Context, org *store.Organization, ref strin
 		if _, err := found(m, err); err != nil {
 			return err
 		}
-		if authorize != nil {
-			if err := authorize(m); err != nil {
+		if err := s.authorizeUpdate(pr, org, m, in); err != nil {
+			return err
+		}
+		if check != nil {
+			if err := check(m); err != nil {
 				return err
 			}
 		}
@@ -241,19 +253,17 @@ func (s *Service) revokeDemotedSSOSessions(ctx context.Context, q store.Queries,
 	return nil
 }
 
-// Delete removes a member of org, with its registrations and sessions.
-// authorize, when set, sees the locked member first.
-func (s *Service) Delete(ctx context.Context, org *store.Organization, ref string, authorize func(m *store.Member) error) (string, error) {
+// Delete removes a member of org, with its registrations and sessions. A
+// member session needs stytch.member delete (stytch.self for itself).
+func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Organization, ref string) (string, error) {
 	var id string
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		m, err := q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, ref)
 		if _, err := found(m, err); err != nil {
 			return err
 		}
-		if authorize != nil {
-			if err := authorize(m); err != nil {
-				return err
-			}
+		if err := pr.Require(s.Policy, org.ID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "delete", SelfOK: true}); err != nil {
+			return err
 		}
 		id = m.ID
 		if err := q.DeleteMember(ctx, m.ProjectID, m.ID); err != nil {
@@ -262,4 +272,21 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, ref strin
 		return nil
 	})
 	return id, err
+}
+
+// authorizeUpdate is what a member session may change on m: the tenancy
+// rule first, never trusted_metadata, never its own email address, and the
+// permissions the fields need (its own name and the like through
+// stytch.self).
+func (s *Service) authorizeUpdate(pr rbac.Principal, org *store.Organization, m *store.Member, in UpdateParams) error {
+	if err := pr.Require(s.Policy, org.ID, m.ID); err != nil {
+		return err
+	}
+	if err := pr.RefuseTrustedMetadata(in.TrustedMetadata.Set); err != nil {
+		return err
+	}
+	if in.EmailAddress.Set && pr.MemberID() == m.ID {
+		return rbac.PermissionError() // members cannot change their own email address
+	}
+	return pr.Require(s.Policy, org.ID, m.ID, in.Needs()...)
 }

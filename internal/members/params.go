@@ -2,6 +2,7 @@ package members
 
 import (
 	"encoding/json"
+	"github.com/seamsso/seam/internal/rbac"
 
 	"github.com/seamsso/seam/internal/opt"
 )
@@ -37,43 +38,34 @@ type UpdateParams struct {
 	UnlinkEmail              opt.Value[bool]            `json:"unlink_email"`
 }
 
-// Permission is a resource/action pair an update needs when the caller acts
-// as a member (session headers). SelfOK means the stytch.self resource with
-// the same action also suffices when the member updates itself.
-type Permission struct {
-	Resource string
-	Action   string
-	SelfOK   bool
-}
-
 // Actions on stytch.member for the parts of an update; see
 // B2BOrganizationsMembersUpdateRequest in the Stytch SDKs. Fields Stytch
 // documents no action for (external_id) need every action of the resource,
 // i.e. a role with "*" on stytch.member.
-// Permissions are the actions creating a member with these fields needs
+// Needs are the actions creating a member with these fields needs
 // when a member session makes the call: create, plus what the equivalent
 // update of roles, breakglass and external ID would need.
-func (p CreateParams) Permissions() []Permission {
+func (p CreateParams) Needs() []rbac.Need {
 	const res = "stytch.member"
-	out := []Permission{{Resource: res, Action: "create"}}
+	out := []rbac.Need{{Resource: res, Action: "create"}}
 	if p.Roles.Set && len(p.Roles.V) > 0 {
-		out = append(out, Permission{Resource: res, Action: "update.settings.roles"})
+		out = append(out, rbac.Need{Resource: res, Action: "update.settings.roles"})
 	}
 	if p.IsBreakglass.Set && p.IsBreakglass.V {
-		out = append(out, Permission{Resource: res, Action: "update.settings.is-breakglass"})
+		out = append(out, rbac.Need{Resource: res, Action: "update.settings.is-breakglass"})
 	}
 	if p.ExternalID.Set {
-		out = append(out, Permission{Resource: res, Action: "*"})
+		out = append(out, rbac.Need{Resource: res, Action: "*"})
 	}
 	return out
 }
 
-func (p UpdateParams) Permissions() []Permission {
+func (p UpdateParams) Needs() []rbac.Need {
 	const res = "stytch.member"
-	var out []Permission
+	var out []rbac.Need
 	add := func(set bool, action string, self bool) {
 		if set {
-			out = append(out, Permission{Resource: res, Action: action, SelfOK: self})
+			out = append(out, rbac.Need{Resource: res, Action: action, SelfOK: self})
 		}
 	}
 	add(p.Name.Set, "update.info.name", true)

@@ -98,7 +98,7 @@ func TestSessionRoles(t *testing.T) {
 
 func TestPermissions(t *testing.T) {
 	var p UpdateParams
-	if len(p.Permissions()) != 0 {
+	if len(p.Needs()) != 0 {
 		t.Error("an empty update needs permissions")
 	}
 	for _, body := range []string{`{"name":"x","roles":[],"external_id":"e","trusted_metadata":{}}`} {
@@ -106,7 +106,7 @@ func TestPermissions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	got := fmt.Sprint(p.Permissions())
+	got := fmt.Sprint(p.Needs())
 	want := "[{stytch.member update.info.name true} {stytch.member update.settings.roles false} {stytch.member * false}]"
 	if got != want {
 		t.Errorf("permissions = %s, want %s", got, want)

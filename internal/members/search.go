@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -64,8 +65,14 @@ func filterSpec(name string) (kind, shape string, ok bool) {
 }
 
 // Search runs a member search over organizations of the project, whose IDs
-// the caller has resolved (orgIDs).
-func (s *Service) Search(ctx context.Context, projectID string, orgIDs []string, p SearchParams) (*SearchResult, error) {
+// the caller has resolved (orgIDs). A member session needs stytch.member
+// search in each of them (so only its own organization).
+func (s *Service) Search(ctx context.Context, pr rbac.Principal, projectID string, orgIDs []string, p SearchParams) (*SearchResult, error) {
+	for _, id := range orgIDs {
+		if err := pr.Require(s.Policy, id, "", rbac.Need{Resource: rbac.ResourceMember, Action: "search"}); err != nil {
+			return nil, err
+		}
+	}
 	limit, err := search.Limit(p.Limit, errPrefix)
 	if err != nil {
 		return nil, err

@@ -112,7 +112,7 @@ func TestLinkSSO(t *testing.T) {
 			}
 
 			// A pending member is matched by email and activated.
-			pending, err := f.svc.Create(ctx, f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bo@acme.example"), CreateMemberAsPending: opt.Of(true)})
+			pending, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bo@acme.example"), CreateMemberAsPending: opt.Of(true)})
 			must(t, err)
 			bo, err := f.svc.LinkSSO(ctx, f.p, f.org, verifiedSAML(members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "bo", Email: "BO@acme.example", Name: "Bo"}), false, nil)
 			if err != nil || bo.Action != linking.Linked || bo.Member.ID != pending.ID || bo.Member.Status != "active" || !bo.Member.EmailVerified || bo.Member.Name != "Bo" {
@@ -165,7 +165,7 @@ func TestLinkSSORule(t *testing.T) {
 			ctx := context.Background()
 			// Ada: an existing member, registered with the connection as "sub-ada",
 			// email not yet verified.
-			ada, err := f.svc.Create(ctx, f.p, f.org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")})
+			ada, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")})
 			must(t, err)
 			first, err := f.svc.LinkSSO(ctx, f.p, f.org, members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "sub-ada",
 				Email: "ada@acme.example", EmailTrust: linking.EmailUnstated, Policy: trusted}, false, nil)
@@ -176,7 +176,7 @@ func TestLinkSSORule(t *testing.T) {
 				t.Fatal("an unstated email marked the member verified")
 			}
 			// Bea: an existing member with no registration.
-			bea, err := f.svc.Create(ctx, f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bea@acme.example")})
+			bea, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bea@acme.example")})
 			must(t, err)
 
 			type want struct {

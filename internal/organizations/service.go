@@ -9,6 +9,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/opt"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -20,6 +21,8 @@ type Service struct {
 	// Hooks connect the organization rules to other domains; wired once,
 	// where the services are built (internal/app).
 	Hooks Hooks
+	// Policy decides what member sessions may do (rbac.Principal).
+	Policy rbac.Policy
 }
 
 // Fields are the settable organization fields shared by create and update.
@@ -106,11 +109,21 @@ func (s *Service) Get(ctx context.Context, q store.Queries, projectID, ref strin
 }
 
 // Update applies a partial update under a row lock; on any error nothing is
-// written. authorize, when set, is called with the locked organization and
-// the parsed fields before anything changes (RBAC per field).
-func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields,
-	authorize func(o *store.Organization) error) (*store.Organization, error) {
+// written. A member session needs the actions the fields need (RBAC per
+// field); check, when set, sees the locked organization after that (the
+// HTTP layer's body/path ID check).
+func (s *Service) Update(ctx context.Context, pr rbac.Principal, projectID, ref string, f Fields,
+	check func(o *store.Organization) error) (*store.Organization, error) {
 	var out *store.Organization
+	authorize := func(o *store.Organization) error {
+		if err := s.authorizeUpdate(pr, o, f); err != nil {
+			return err
+		}
+		if check != nil {
+			return check(o)
+		}
+		return nil
+	}
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		if err := s.apply(ctx, q, o, f, s.Hooks); err != nil {
 			return err
@@ -127,8 +140,11 @@ func (s *Service) Update(ctx context.Context, projectID, ref string, f Fields,
 
 // Delete removes the organization and, through foreign keys, everything it
 // owns; Hooks.BeforeDelete lets other domains clean up references to it first.
-func (s *Service) Delete(ctx context.Context, projectID, ref string, authorize func(o *store.Organization) error) (string, error) {
+func (s *Service) Delete(ctx context.Context, pr rbac.Principal, projectID, ref string) (string, error) {
 	var id string
+	authorize := func(o *store.Organization) error {
+		return pr.Require(s.Policy, o.ID, "", rbac.Need{Resource: rbac.ResourceOrganization, Action: "delete"})
+	}
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		id = o.ID
 		if s.Hooks.BeforeDelete != nil {

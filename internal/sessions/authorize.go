@@ -3,7 +3,6 @@ package sessions
 import (
 	"context"
 
-	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
@@ -27,12 +26,24 @@ func (s *Service) Subject(ctx context.Context, p *store.Project, token, jwt stri
 	return s.subjectOf(ctx, s.Store, p, sess)
 }
 
-// Check is the authorization rule for a subject acting on org: the tenancy
-// check, then one of the session's roles (project roles and the subject
-// organization's custom roles) must grant action on resource.
-func (s *Service) Check(sub *Subject, org *store.Organization, resource, action string) (rbac.Verdict, error) {
-	return rbac.Check(s.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, rbac.AuthorizationCheck{
-		OrganizationID: org.ID, ResourceID: resource, Action: action,
+// Principal resolves member-session headers to the principal of a call:
+// the project secret alone when both are empty, else the live session's
+// member, organization and roles.
+func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt string) (rbac.Principal, error) {
+	if token == "" && jwt == "" {
+		return rbac.ProjectPrincipal(), nil
+	}
+	sub, err := s.Subject(ctx, p, token, jwt)
+	if err != nil {
+		return rbac.Principal{}, err
+	}
+	return sub.Principal(), nil
+}
+
+// Principal is the subject as an RBAC principal.
+func (sub *Subject) Principal() rbac.Principal {
+	return rbac.SessionPrincipal(rbac.SessionRoles{
+		MemberID: sub.Member.ID, OrgID: sub.Org.ID, Roles: sub.Roles, OrgRoles: organizations.CustomRoles(sub.Org),
 	})
 }
 
@@ -40,30 +51,9 @@ func (s *Service) Check(sub *Subject, org *store.Organization, resource, action 
 // headers must be live, belong to org, and hold a role granting action on
 // resource.
 func (s *Service) AuthorizeSession(ctx context.Context, p *store.Project, org *store.Organization, sessionToken, sessionJWT, resource, action string) error {
-	sub, err := s.Subject(ctx, p, sessionToken, sessionJWT)
+	pr, err := s.Principal(ctx, p, sessionToken, sessionJWT)
 	if err != nil {
 		return err
 	}
-	_, err = s.Check(sub, org, resource, action)
-	return err
-}
-
-// AuthorizeMember checks a subject acting on a member of org that needs all
-// of perms. A permission marked SelfOK is also granted by the same action on
-// stytch.self when the subject is the target member itself. With no
-// permissions only the tenancy rule applies.
-func (s *Service) AuthorizeMember(sub *Subject, org *store.Organization, targetMemberID string, perms []members.Permission) error {
-	if sub.Org.ID != org.ID {
-		return rbac.TenancyError(sub.Org.ID, org.ID)
-	}
-	for _, perm := range perms {
-		_, err := s.Check(sub, org, perm.Resource, perm.Action)
-		if err != nil && perm.SelfOK && targetMemberID != "" && sub.Member.ID == targetMemberID {
-			_, err = s.Check(sub, org, rbac.ResourceSelf, perm.Action)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return pr.Require(s.Policy, org.ID, "", rbac.Need{Resource: resource, Action: action})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/members"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -18,10 +19,13 @@ type RevokeParams struct {
 	MemberID        string `json:"member_id"` // every session of the member
 }
 
-// Revoke deletes a session, or every session of a member. authorize, when
-// set, is called with the member whose sessions go before anything is
-// deleted.
-func (s *Service) Revoke(ctx context.Context, p *store.Project, in RevokeParams, authorize func(m *store.Member) error) error {
+// Revoke deletes a session, or every session of a member. A member session
+// needs stytch.member revoke-sessions on the member whose sessions go
+// (stytch.self for its own), checked before anything is deleted.
+func (s *Service) Revoke(ctx context.Context, pr rbac.Principal, p *store.Project, in RevokeParams) error {
+	authorize := func(m *store.Member) error {
+		return pr.Require(s.Policy, m.OrganizationID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "revoke-sessions", SelfOK: true})
+	}
 	n := 0
 	for _, v := range []string{in.MemberSessionID, in.SessionToken, in.SessionJWT, in.MemberID} {
 		if v != "" {
@@ -49,10 +53,8 @@ func (s *Service) Revoke(ctx context.Context, p *store.Project, in RevokeParams,
 			if err != nil {
 				return apierr.Internal(err)
 			}
-			if authorize != nil {
-				if err := authorize(m); err != nil {
-					return err
-				}
+			if err := authorize(m); err != nil {
+				return err
 			}
 			if _, err := q.DeleteMemberSessions(ctx, p.ID, m.ID); err != nil {
 				return apierr.Internal(err)
@@ -71,7 +73,7 @@ func (s *Service) Revoke(ctx context.Context, p *store.Project, in RevokeParams,
 		if err != nil {
 			return err
 		}
-		if authorize != nil {
+		if pr.IsSession() {
 			m, err := q.GetMember(ctx, p.ID, sess.MemberID)
 			if err != nil {
 				return apierr.Internal(err)
