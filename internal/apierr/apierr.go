@@ -100,3 +100,20 @@ func Quote(s string) string {
 	}
 	return strconv.QuoteToASCII(s)
 }
+
+// CheckBodyID is the rule for an ID that a request names both in its path
+// and in its body (Stytch's Go SDK repeats path parameters in the body): an
+// absent body value, or one equal to the path's (or to one of also, other
+// spellings of the same object such as the organization's ID for a slug in
+// the path), is fine; anything else is invalid_request_value.
+func CheckBodyID(field, inPath, inBody string, also ...string) error {
+	if inBody == "" || inBody == inPath {
+		return nil
+	}
+	for _, a := range also {
+		if inBody == a {
+			return nil
+		}
+	}
+	return BadRequest("invalid_request_value", field+" in the request body does not match the URL path.")
+}

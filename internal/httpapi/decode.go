@@ -240,13 +240,4 @@ func jsonKind(k string) string {
 	return k
 }
 
-// matchPathID enforces that an ID repeated in the body (the Go SDK sends
-// path parameters in the body too) agrees with the path.
-func matchPathID(field, inPath, inBody string) error {
-	if inBody != "" && inBody != inPath {
-		return apierr.BadRequest("invalid_request_value", field+" in the request body does not match the URL path.")
-	}
-	return nil
-}
-
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -326,6 +326,8 @@ func (f *sweepFixture) send(t *testing.T, client *http.Client, method, pattern s
 	case strings.HasPrefix(ct, "application/json"):
 		if v, ok := jsonField(t, raw, "error_type").(string); ok {
 			errType = v
+		} else if v, ok := jsonField(t, raw, "error").(string); ok {
+			errType = v // an OAuth error (RFC 6749 5.2) from the test IdP's token endpoint
 		}
 	case strings.HasPrefix(ct, "text/html"):
 		if m := htmlErrorType.FindSubmatch(raw); m != nil {

@@ -79,7 +79,7 @@ func (s *Server) createMember(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
+	if err := apierr.CheckBodyID("organization_id", r.PathValue("organization_id"), b.OrganizationID, org.ID); err != nil {
 		return 0, nil, err
 	}
 	m, err := s.members.Create(r.Context(), pr, projectFrom(r.Context()), org, b.CreateParams)
@@ -125,7 +125,7 @@ func (s *Server) updateMember(r *http.Request) (int, any, error) {
 	if err := decodeJSON(r, &b); err != nil {
 		return 0, nil, err
 	}
-	if err := bodyOrgMatches(r.PathValue("organization_id"), org, b.OrganizationID); err != nil {
+	if err := apierr.CheckBodyID("organization_id", r.PathValue("organization_id"), b.OrganizationID, org.ID); err != nil {
 		return 0, nil, err
 	}
 	ref := r.PathValue("member_id")
@@ -134,10 +134,7 @@ func (s *Server) updateMember(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	m, err := s.members.Update(r.Context(), pr, org, ref, b.UpdateParams, func(m *store.Member) error {
-		if err := matchPathID("member_id", ref, b.MemberID); err != nil && b.MemberID != m.ID {
-			return err
-		}
-		return nil
+		return apierr.CheckBodyID("member_id", ref, b.MemberID, m.ID)
 	})
 	if err != nil {
 		return 0, nil, err

@@ -74,7 +74,7 @@ func (s *Server) updateOrganization(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	o, err := s.orgs.Update(r.Context(), pr, projectFrom(r.Context()).ID, ref, b.Fields, func(o *store.Organization) error {
-		return bodyOrgMatches(ref, o, b.OrganizationID)
+		return apierr.CheckBodyID("organization_id", ref, b.OrganizationID, o.ID)
 	})
 	if err != nil {
 		return 0, nil, err
@@ -128,11 +128,3 @@ func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-// bodyOrgMatches checks an organization_id repeated in the body against the
-// organization the path resolved to (the path may hold a slug).
-func bodyOrgMatches(pathRef string, o *store.Organization, inBody string) error {
-	if inBody == "" || inBody == pathRef || inBody == o.ID {
-		return nil
-	}
-	return apierr.BadRequest("invalid_request_value", "organization_id in the request body does not match the URL path.")
-}

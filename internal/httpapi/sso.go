@@ -40,7 +40,7 @@ func decodeWithOrg[T any](r *http.Request, org *store.Organization) (T, error) {
 	if err := decodeBytes(raw, &body); err != nil {
 		return fields, err
 	}
-	return fields, bodyOrgMatches(r.PathValue("organization_id"), org, body.OrganizationID)
+	return fields, apierr.CheckBodyID("organization_id", r.PathValue("organization_id"), body.OrganizationID, org.ID)
 }
 
 func (s *Server) createSAML(r *http.Request) (int, any, error) {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
-	"github.com/seamsso/seam/internal/metadata"
+	"github.com/seamsso/seam/internal/custommeta"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -43,10 +43,10 @@ func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Projec
 		}
 		m.Name = in.Name.V
 	}
-	if m.TrustedMetadata, err = metadata.New("trusted_metadata", in.TrustedMetadata.V); err != nil {
+	if m.TrustedMetadata, err = custommeta.New("trusted_metadata", in.TrustedMetadata.V); err != nil {
 		return nil, err
 	}
-	if m.UntrustedMetadata, err = metadata.New("untrusted_metadata", in.UntrustedMetadata.V); err != nil {
+	if m.UntrustedMetadata, err = custommeta.New("untrusted_metadata", in.UntrustedMetadata.V); err != nil {
 		return nil, err
 	}
 	m.IsBreakglass, m.MFAEnrolled = in.IsBreakglass.V, in.MFAEnrolled.V
@@ -152,12 +152,12 @@ func (s *Service) apply(org *store.Organization, m *store.Member, in UpdateParam
 		m.Name = in.Name.V
 	}
 	if in.TrustedMetadata.Set {
-		if m.TrustedMetadata, err = metadata.Merge("trusted_metadata", m.TrustedMetadata, in.TrustedMetadata.V); err != nil {
+		if m.TrustedMetadata, err = custommeta.Merge("trusted_metadata", m.TrustedMetadata, in.TrustedMetadata.V); err != nil {
 			return err
 		}
 	}
 	if in.UntrustedMetadata.Set {
-		if m.UntrustedMetadata, err = metadata.Merge("untrusted_metadata", m.UntrustedMetadata, in.UntrustedMetadata.V); err != nil {
+		if m.UntrustedMetadata, err = custommeta.Merge("untrusted_metadata", m.UntrustedMetadata, in.UntrustedMetadata.V); err != nil {
 			return err
 		}
 	}

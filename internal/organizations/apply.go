@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/metadata"
+	"github.com/seamsso/seam/internal/custommeta"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -37,7 +37,7 @@ func (s *Service) apply(ctx context.Context, q store.Queries, o *store.Organizat
 		o.ExternalID = f.OrganizationExternalID.V
 	}
 	if f.TrustedMetadata.Has() {
-		tm, err := metadata.Merge("trusted_metadata", o.TrustedMetadata, f.TrustedMetadata.V)
+		tm, err := custommeta.Merge("trusted_metadata", o.TrustedMetadata, f.TrustedMetadata.V)
 		if err != nil {
 			return err
 		}

@@ -68,7 +68,7 @@ type OIDCUpdate struct {
 // body's values and the returned warning says why discovery did not help.
 // On any error nothing changes.
 func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.Organization, id string, in OIDCUpdate) (*store.Connection, string, error) {
-	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, "", err
 	}
 	patch, err := validateOIDCUpdate(in)

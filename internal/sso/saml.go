@@ -67,7 +67,7 @@ type SAMLUpdate struct {
 // UpdateSAML applies a partial update under a row lock. Every field is
 // validated before anything is written; on error nothing changes.
 func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLUpdate) (*store.Connection, error) {
-	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, err
 	}
 	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {

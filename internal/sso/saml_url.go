@@ -22,7 +22,7 @@ type SAMLMetadataURL struct {
 // transaction so no row lock is held across network I/O; every failure
 // leaves the connection unchanged.
 func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLMetadataURL) (*store.Connection, error) {
-	if err := bodyConnectionID(in.ConnectionID, id); err != nil {
+	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(in.MetadataURL) == "" {

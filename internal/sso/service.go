@@ -121,15 +121,6 @@ func sealAAD(connectionID, keyID string) []byte {
 	return []byte("seam/sso/" + connectionID + "/" + keyID)
 }
 
-// bodyConnectionID checks a connection_id the body may repeat (the Go SDK
-// sends path parameters in the body) against the path.
-func bodyConnectionID(inBody, inPath string) error {
-	if inBody != "" && inBody != inPath {
-		return apierr.BadRequest("invalid_request_value", "connection_id in the request body does not match the URL path.")
-	}
-	return nil
-}
-
 // mutate locks a connection of kind (any kind for "") in org, lets fn
 // change it, and writes it back, all in one transaction; fn's error rolls
 // everything back, so a failed update leaves the row as it was.

@@ -1,7 +1,7 @@
-// Package metadata implements Stytch's update behaviour for metadata objects
+// Package custommeta implements Stytch's update behaviour for metadata objects
 // (trusted_metadata, untrusted_metadata): an update merges at the top level,
 // replaces nested values whole, and deletes a top-level key sent as null.
-package metadata
+package custommeta
 
 import (
 	"bytes"

@@ -1,4 +1,4 @@
-package metadata
+package custommeta
 
 import (
 	"encoding/json"
