@@ -127,4 +127,3 @@ func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
 	}
 	return http.StatusOK, out, nil
 }
-

@@ -6,8 +6,8 @@ import (
 	"slices"
 
 	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/custommeta"
+	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
