@@ -15,20 +15,10 @@ type externalConfig struct {
 }
 
 func decodeExternal(c *store.Connection) (*externalConfig, error) {
-	cfg := &externalConfig{}
-	if err := json.Unmarshal(c.Config, cfg); err != nil {
-		return nil, err
-	}
-	return cfg, nil
+	return decodeConfig[externalConfig](c)
 }
 
-func (cfg *externalConfig) encode() json.RawMessage {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func (cfg *externalConfig) encode() json.RawMessage { return encodeConfig(cfg) }
 
 // ExternalConnection is Stytch's external connection object.
 type ExternalConnection struct {

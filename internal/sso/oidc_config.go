@@ -24,21 +24,9 @@ type oidcConfig struct {
 	IdentityLinking  linking.Policy `json:"identity_linking"`
 }
 
-func decodeOIDC(c *store.Connection) (*oidcConfig, error) {
-	cfg := &oidcConfig{}
-	if err := json.Unmarshal(c.Config, cfg); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
+func decodeOIDC(c *store.Connection) (*oidcConfig, error) { return decodeConfig[oidcConfig](c) }
 
-func (cfg *oidcConfig) encode() json.RawMessage {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
+func (cfg *oidcConfig) encode() json.RawMessage { return encodeConfig(cfg) }
 
 // missing is the OIDC activation rule: the settings still missing, by
 // their API field names.

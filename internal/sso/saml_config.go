@@ -60,21 +60,9 @@ type storedKey struct {
 	CreatedAt   time.Time `json:"created_at"`
 }
 
-func decodeSAML(c *store.Connection) (*samlConfig, error) {
-	cfg := &samlConfig{}
-	if err := json.Unmarshal(c.Config, cfg); err != nil {
-		return nil, err
-	}
-	return cfg, nil
-}
+func decodeSAML(c *store.Connection) (*samlConfig, error) { return decodeConfig[samlConfig](c) }
 
-func (cfg *samlConfig) encode() json.RawMessage {
-	b, err := json.Marshal(cfg)
-	if err != nil {
-		panic(err) // plain struct of strings, slices and times
-	}
-	return b
-}
+func (cfg *samlConfig) encode() json.RawMessage { return encodeConfig(cfg) }
 
 // missing is the activation rule: an IdP to send users to, an entity ID to
 // expect, a mapping for the member's identity, and a key to trust. It names
