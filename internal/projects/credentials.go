@@ -102,12 +102,7 @@ func (s *Service) GetSecret(ctx context.Context, projectID, secretID string) (*M
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range list {
-		if m.SecretID == secretID {
-			return &m, nil
-		}
-	}
-	return nil, errSecretNotFound()
+	return findOne(list, func(m MaskedSecret) bool { return m.SecretID == secretID }, errSecretNotFound)
 }
 
 func errSecretNotFound() *apierr.Error {
@@ -118,32 +113,11 @@ func errSecretNotFound() *apierr.Error {
 // on. The last secret cannot be deleted.
 func (s *Service) DeleteSecret(ctx context.Context, projectID, secretID string) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
-		p, err := lock(ctx, q, projectID)
-		if err != nil {
-			return err
-		}
-		have, err := q.ListProjectSecrets(ctx, p.ID)
-		if err != nil {
-			return apierr.Internal(err)
-		}
-		found := false
-		for _, sec := range have {
-			found = found || sec.ID == secretID
-		}
-		if !found {
-			return errSecretNotFound()
-		}
-		if len(have) == 1 {
-			return apierr.BadRequest("cannot_delete_last_secret",
-				"This is the project's last secret; create a new one first, then delete this one.")
-		}
-		if err := q.DeleteProjectSecret(ctx, p.ID, secretID); err != nil {
-			if errors.Is(err, store.ErrNotFound) {
-				return errSecretNotFound()
-			}
-			return apierr.Internal(err)
-		}
-		return nil
+		return deleteNotLast(ctx, q, projectID, secretID, credential[*store.ProjectSecret]{
+			list: q.ListProjectSecrets, id: func(c *store.ProjectSecret) string { return c.ID }, del: q.DeleteProjectSecret,
+			notFound: errSecretNotFound, lastType: "cannot_delete_last_secret",
+			lastMsg: "This is the project's last secret; create a new one first, then delete this one.",
+		})
 	})
 }
 
@@ -203,12 +177,7 @@ func (s *Service) GetPublicToken(ctx context.Context, projectID, token string) (
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range list {
-		if t.PublicToken == token {
-			return &t, nil
-		}
-	}
-	return nil, errPublicTokenNotFound()
+	return findOne(list, func(t PublicToken) bool { return t.PublicToken == token }, errPublicTokenNotFound)
 }
 
 func errPublicTokenNotFound() *apierr.Error {
@@ -219,30 +188,59 @@ func errPublicTokenNotFound() *apierr.Error {
 // (logins start with it).
 func (s *Service) DeletePublicToken(ctx context.Context, projectID, token string) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
-		p, err := lock(ctx, q, projectID)
-		if err != nil {
-			return err
-		}
-		have, err := q.ListPublicTokens(ctx, p.ID)
-		if err != nil {
-			return apierr.Internal(err)
-		}
-		found := false
-		for _, t := range have {
-			found = found || t.Token == token
-		}
-		if !found {
-			return errPublicTokenNotFound()
-		}
-		if len(have) == 1 {
-			return apierr.BadRequest("cannot_delete_last_public_token",
-				"This is the project's last public token; create a new one first, then delete this one.")
-		}
-		if err := q.DeletePublicToken(ctx, p.ID, token); err != nil {
-			return apierr.Internal(err)
-		}
-		return nil
+		return deleteNotLast(ctx, q, projectID, token, credential[*store.PublicToken]{
+			list: q.ListPublicTokens, id: func(c *store.PublicToken) string { return c.Token }, del: q.DeletePublicToken,
+			notFound: errPublicTokenNotFound, lastType: "cannot_delete_last_public_token",
+			lastMsg: "This is the project's last public token; create a new one first, then delete this one.",
+		})
 	})
+}
+
+// credential is how one kind of project credential (secrets, public
+// tokens) is listed, named and deleted, for the rules they share.
+type credential[T any] struct {
+	list     func(ctx context.Context, projectID string) ([]T, error)
+	id       func(T) string
+	del      func(ctx context.Context, projectID, id string) error
+	notFound func() *apierr.Error
+	lastType string
+	lastMsg  string
+}
+
+// deleteNotLast deletes one credential of the project, locked: unknown ones
+// are not found, and the last one stays (nothing could authenticate).
+func deleteNotLast[T any](ctx context.Context, q store.Queries, projectID, id string, c credential[T]) error {
+	p, err := lock(ctx, q, projectID)
+	if err != nil {
+		return err
+	}
+	have, err := c.list(ctx, p.ID)
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	if _, err := findOne(have, func(v T) bool { return c.id(v) == id }, c.notFound); err != nil {
+		return err
+	}
+	if len(have) == 1 {
+		return apierr.BadRequest(c.lastType, c.lastMsg)
+	}
+	if err := c.del(ctx, p.ID, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			return c.notFound()
+		}
+		return apierr.Internal(err)
+	}
+	return nil
+}
+
+// findOne returns the first element of list that match accepts.
+func findOne[T any](list []T, match func(T) bool, notFound func() *apierr.Error) (*T, error) {
+	for i := range list {
+		if match(list[i]) {
+			return &list[i], nil
+		}
+	}
+	return nil, notFound()
 }
 
 // ByPublicToken finds the project for a browser-facing public token.
