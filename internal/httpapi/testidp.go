@@ -41,14 +41,17 @@ func (s *Server) testIdPRoutes() []route {
 		{pattern: "GET " + p + "/saml/metadata", summary: "Test IdP: SAML IdP metadata" + dev,
 			out: nonJSON{200, "application/samlmetadata+xml", "The IdP's EntityDescriptor: entity ID, SSO URL, signing certificate."}, handler: apiHandler(s.tidpSAMLMetadata)},
 		{pattern: "GET " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-Redirect binding" + dev, out: picker, handler: page(s.tidpSAMLSSO)},
-		{pattern: "POST " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-POST binding" + dev, out: picker, handler: page(s.tidpSAMLSSO)},
+		{pattern: "POST " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-POST binding" + dev,
+			in: formBody{fields: []string{"SAMLRequest", "RelayState"}}, out: picker, handler: page(s.tidpSAMLSSO)},
 		{pattern: "POST " + p + "/saml/login", summary: "Test IdP: the picker's form; answers with the SAML response for the ACS" + dev,
+			in:  formBody{fields: []string{"SAMLRequest", "binding", "RelayState", "user", "response", "csrf_token"}},
 			out: nonJSON{200, "text/html", "A form that posts the SAML response to the ACS (submitted by the page's script)."}, handler: page(s.tidpSAMLLogin)},
 		{pattern: "GET " + p + "/oidc/.well-known/openid-configuration", summary: "Test IdP: OpenID provider discovery" + dev,
 			out: doc("The OpenID provider configuration"), handler: apiHandler(s.tidpDiscovery)},
 		{pattern: "GET " + p + "/oidc/jwks", summary: "Test IdP: OpenID provider key set" + dev, out: doc("The JWK Set"), handler: apiHandler(s.tidpJWKS)},
 		{pattern: "GET " + p + "/oidc/authorize", summary: "Test IdP: OIDC authorization endpoint" + dev, out: picker, handler: page(s.tidpAuthorize)},
 		{pattern: "POST " + p + "/oidc/login", summary: "Test IdP: the picker's form; redirects to the client with a code" + dev,
+			in:  formBody{fields: []string{"client_id", "redirect_uri", "response_type", "scope", "state", "nonce", "code_challenge", "code_challenge_method", "user", "response", "csrf_token"}},
 			out: nonJSON{303, "", "Redirects to redirect_uri with code, state and iss."}, handler: page(s.tidpOIDCLogin)},
 		{pattern: "POST " + p + "/oidc/token", summary: "Test IdP: OIDC token endpoint (form body; client_secret_basic or client_secret_post)" + dev,
 			in:  formBody{fields: []string{"grant_type", "code", "redirect_uri", "code_verifier", "client_id", "client_secret"}},
@@ -366,7 +369,7 @@ func (s *Server) tidpError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "The test IdP failed; the server log has the details (request " + requestID(r.Context()) + ")."
 	}
 	s.tidpRender(w, e.Status, func(b *bytes.Buffer) error {
-		return s.idpPages.Error(b, testidp.ErrorPage{Status: e.Status, Message: msg})
+		return s.idpPages.Error(b, testidp.ErrorPage{Status: e.Status, Message: msg, ErrorType: e.Type, RequestID: requestID(r.Context())})
 	})
 }
 

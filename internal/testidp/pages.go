@@ -59,8 +59,10 @@ type PostPage struct {
 
 // ErrorPage explains a refused request.
 type ErrorPage struct {
-	Status  int
-	Message string
+	Status    int
+	Message   string
+	ErrorType string // the typed error, as Seam's other error pages show it
+	RequestID string
 }
 
 // LandingPage shows the SSO token the login produced.
@@ -131,6 +133,7 @@ const pageTemplates = `
 {{define "error"}}{{template "head" "Seam test IdP: request refused"}}
 <h1>Request refused</h1>
 <p class="banner error">{{.Message}}</p>
+<p>Error: <code>{{.ErrorType}}</code><br>Request ID: <code>{{.RequestID}}</code></p>
 </body></html>
 {{end}}
 
