@@ -8,7 +8,7 @@ import (
 
 const connCols = `project_id, organization_id, id, kind, status, display_name, source_id, config, created_at, updated_at, callback_url`
 
-func scanConn(row interface{ Scan(...any) error }) (*store.Connection, error) {
+func scanConn(row rowScanner) (*store.Connection, error) {
 	c := &store.Connection{}
 	err := row.Scan(&c.ProjectID, &c.OrganizationID, &c.ID, &c.Kind, &c.Status, &c.DisplayName,
 		strCol{&c.SourceID}, jsonCol{&c.Config, "{}"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt}, &c.CallbackURL)
@@ -69,20 +69,7 @@ func (q *queries) DeleteConnection(ctx context.Context, projectID, id string) er
 }
 
 func (q *queries) listConns(ctx context.Context, where string, args ...any) ([]*store.Connection, error) {
-	rows, err := q.ex.QueryContext(ctx, `SELECT `+connCols+` FROM sso_connections WHERE `+where+` ORDER BY created_at, id`, args...)
-	if err != nil {
-		return nil, q.mapErr(err)
-	}
-	defer rows.Close()
-	var out []*store.Connection
-	for rows.Next() {
-		c, err := scanConn(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, q.mapErr(rows.Err())
+	return queryAll(ctx, q, `SELECT `+connCols+` FROM sso_connections WHERE `+where+` ORDER BY created_at, id`, args, scanConn)
 }
 
 func (q *queries) ListConnections(ctx context.Context, projectID, organizationID string) ([]*store.Connection, error) {

@@ -70,22 +70,14 @@ func (q *queries) CreateLoginAttempt(ctx context.Context, a *store.LoginAttempt)
 }
 
 func (q *queries) ListLoginAttempts(ctx context.Context, projectID, connectionID string, limit int) ([]*store.LoginAttempt, error) {
-	rows, err := q.ex.QueryContext(ctx, `SELECT `+attemptCols+` FROM sso_login_attempts
-		WHERE project_id = $1 AND connection_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, projectID, connectionID, limit)
-	if err != nil {
-		return nil, q.mapErr(err)
-	}
-	defer rows.Close()
-	var out []*store.LoginAttempt
-	for rows.Next() {
-		a := &store.LoginAttempt{}
-		if err := rows.Scan(&a.ID, &a.ProjectID, &a.OrganizationID, &a.ConnectionID, &a.RequestID, &a.Outcome,
-			&a.ErrorType, &a.Detail, jsonCol{&a.Facts, "{}"}, timeCol{&a.CreatedAt}); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, q.mapErr(rows.Err())
+	return queryAll(ctx, q, `SELECT `+attemptCols+` FROM sso_login_attempts
+		WHERE project_id = $1 AND connection_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, []any{projectID, connectionID, limit},
+		func(rows rowScanner) (*store.LoginAttempt, error) {
+			a := &store.LoginAttempt{}
+			err := rows.Scan(&a.ID, &a.ProjectID, &a.OrganizationID, &a.ConnectionID, &a.RequestID, &a.Outcome,
+				&a.ErrorType, &a.Detail, jsonCol{&a.Facts, "{}"}, timeCol{&a.CreatedAt})
+			return a, err
+		})
 }
 
 func (q *queries) PurgeExpiredLoginState(ctx context.Context, now, attemptsBefore time.Time) error {

@@ -13,7 +13,7 @@ const memberCols = `project_id, organization_id, id, email, external_id, name, s
 	untrusted_metadata, is_breakglass, mfa_enrolled, mfa_phone_number, default_mfa_method, email_verified,
 	created_at, updated_at`
 
-func scanMember(row interface{ Scan(...any) error }) (*store.Member, error) {
+func scanMember(row rowScanner) (*store.Member, error) {
 	m := &store.Member{}
 	err := row.Scan(&m.ProjectID, &m.OrganizationID, &m.ID, &m.Email, strCol{&m.ExternalID}, &m.Name, &m.Status,
 		listCol{&m.Roles}, jsonCol{&m.TrustedMetadata, "{}"}, jsonCol{&m.UntrustedMetadata, "{}"}, &m.IsBreakglass,
@@ -190,7 +190,7 @@ func (q *queries) SearchMembers(ctx context.Context, f store.MemberFilter) ([]*s
 
 const regCols = `project_id, member_id, id, connection_id, external_id, sso_attributes, created_at, updated_at`
 
-func scanReg(row interface{ Scan(...any) error }) (*store.SSORegistration, error) {
+func scanReg(row rowScanner) (*store.SSORegistration, error) {
 	r := &store.SSORegistration{}
 	err := row.Scan(&r.ProjectID, &r.MemberID, &r.ID, &r.ConnectionID, &r.ExternalID, jsonCol{&r.Attributes, "{}"},
 		timeCol{&r.CreatedAt}, timeCol{&r.UpdatedAt})

@@ -10,7 +10,7 @@ import (
 const orgCols = `project_id, id, name, slug, external_id, logo_url, sso_jit_provisioning,
 	sso_default_connection_id, trusted_metadata, settings, custom_roles, created_at, updated_at`
 
-func scanOrg(row interface{ Scan(...any) error }) (*store.Organization, error) {
+func scanOrg(row rowScanner) (*store.Organization, error) {
 	o := &store.Organization{}
 	err := row.Scan(&o.ProjectID, &o.ID, &o.Name, &o.Slug, strCol{&o.ExternalID}, &o.LogoURL,
 		&o.SSOJITProvisioning, &o.SSODefaultConnectionID, jsonCol{&o.TrustedMetadata, "{}"},

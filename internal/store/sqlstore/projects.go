@@ -17,24 +17,6 @@ func scanProject(row rowScanner) (*store.Project, error) {
 	return p, err
 }
 
-// queryAll runs a query and scans every row.
-func queryAll[T any](ctx context.Context, q *queries, query string, args []any, scan func(rowScanner) (T, error)) ([]T, error) {
-	rows, err := q.ex.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, q.mapErr(err)
-	}
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, q.mapErr(rows.Err())
-}
-
 // CreateProject inserts the project row. The legacy public_token column
 // (see migration 0005) receives the project ID.
 func (q *queries) CreateProject(ctx context.Context, p *store.Project) error {

@@ -10,7 +10,7 @@ import (
 const sessCols = `project_id, organization_id, member_id, id, token_hash, authentication_factors, custom_claims,
 	attributes, started_at, last_accessed_at, expires_at`
 
-func scanSession(row interface{ Scan(...any) error }) (*store.MemberSession, error) {
+func scanSession(row rowScanner) (*store.MemberSession, error) {
 	s := &store.MemberSession{}
 	err := row.Scan(&s.ProjectID, &s.OrganizationID, &s.MemberID, &s.ID, &s.TokenHash,
 		jsonCol{&s.AuthenticationFactors, "[]"}, jsonCol{&s.CustomClaims, "{}"}, jsonCol{&s.Attributes, "{}"},
@@ -98,7 +98,7 @@ func rowsAffected(res interface{ RowsAffected() (int64, error) }, err error) (in
 
 const keyCols = `project_id, kid, generation, private_key, created_at`
 
-func scanKey(row interface{ Scan(...any) error }) (*store.SessionSigningKey, error) {
+func scanKey(row rowScanner) (*store.SessionSigningKey, error) {
 	k := &store.SessionSigningKey{}
 	err := row.Scan(&k.ProjectID, &k.KID, &k.Generation, &k.SealedPrivateKey, timeCol{&k.CreatedAt})
 	return k, err

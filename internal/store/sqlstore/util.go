@@ -34,6 +34,25 @@ func (q *queries) affectedOne(res sql.Result, err error) error {
 
 type rowScanner interface{ Scan(...any) error }
 
+// queryAll runs a query and scans every row (keysetPage below is its
+// paginated sibling).
+func queryAll[T any](ctx context.Context, q *queries, query string, args []any, scan func(rowScanner) (T, error)) ([]T, error) {
+	rows, err := q.ex.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, q.mapErr(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, q.mapErr(rows.Err())
+}
+
 // keysetPage counts the rows of table matching cond, then reads the page of
 // at most limit rows after the (created_at, id) position, in that order.
 // cond's placeholders are $1..$len(args).
