@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/members"
@@ -201,18 +202,23 @@ func (s *Server) searchMembers(r *http.Request) (int, any, error) {
 	if res.NextCursor != "" {
 		out.ResultsMetadata.NextCursor = &res.NextCursor
 	}
+	views, err := s.members.ViewPage(r.Context(), s.store, orgs, res.Members)
+	if err != nil {
+		return 0, nil, apierr.As(err)
+	}
+	out.Members = append(out.Members, views...)
+	var pageOrgs []*store.Organization
 	for _, m := range res.Members {
-		org := orgs[m.OrganizationID]
-		v, err := s.members.View(r.Context(), s.store, org, m)
-		if err != nil {
-			return 0, nil, apierr.As(err)
+		if o := orgs[m.OrganizationID]; !slices.Contains(pageOrgs, o) {
+			pageOrgs = append(pageOrgs, o)
 		}
-		out.Members = append(out.Members, v)
-		if out.Organizations[org.ID] == nil {
-			if out.Organizations[org.ID], err = s.orgView(r, org); err != nil {
-				return 0, nil, err
-			}
-		}
+	}
+	orgViews, err := s.orgViews(r, pageOrgs)
+	if err != nil {
+		return 0, nil, err
+	}
+	for _, v := range orgViews {
+		out.Organizations[v.OrganizationID] = v
 	}
 	return http.StatusOK, out, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -34,11 +35,15 @@ func (s *Server) activeConnections(r *http.Request, o *store.Organization) ([]or
 	if err != nil {
 		return nil, err
 	}
+	return toActive(cs), nil
+}
+
+func toActive(cs []sso.ActiveConnection) []organizations.ActiveConnection {
 	out := make([]organizations.ActiveConnection, 0, len(cs))
 	for _, c := range cs {
 		out = append(out, organizations.ActiveConnection{ConnectionID: c.ConnectionID, DisplayName: c.DisplayName, IdentityProvider: c.IdentityProvider})
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) createOrganization(r *http.Request) (int, any, error) {
@@ -118,12 +123,31 @@ func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
 	if res.NextCursor != "" {
 		out.ResultsMetadata.NextCursor = &res.NextCursor
 	}
-	for _, o := range res.Organizations {
-		v, err := s.orgView(r, o)
-		if err != nil {
-			return 0, nil, err
-		}
-		out.Organizations = append(out.Organizations, v)
+	views, err := s.orgViews(r, res.Organizations)
+	if err != nil {
+		return 0, nil, err
 	}
+	out.Organizations = append(out.Organizations, views...)
 	return http.StatusOK, out, nil
+}
+
+// orgViews is orgView for organizations of the request's project, with one
+// query for all their connections.
+func (s *Server) orgViews(r *http.Request, orgs []*store.Organization) ([]*organizations.Organization, error) {
+	if len(orgs) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(orgs))
+	for i, o := range orgs {
+		ids[i] = o.ID
+	}
+	active, err := s.sso.ActiveOfOrganizations(r.Context(), orgs[0].ProjectID, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*organizations.Organization, 0, len(orgs))
+	for _, o := range orgs {
+		out = append(out, organizations.View(o, toActive(active[o.ID])))
+	}
+	return out, nil
 }

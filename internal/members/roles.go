@@ -2,7 +2,6 @@ package members
 
 import (
 	"context"
-	"errors"
 	"slices"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -125,14 +124,42 @@ func (s *Service) Roles(ctx context.Context, q store.Queries, org *store.Organiz
 			return nil, apierr.Internal(err)
 		}
 	}
+	conns, err := connectionsOf(ctx, q, m.ProjectID, regs)
+	if err != nil {
+		return nil, err
+	}
+	return s.rolesFrom(org, m, regs, conns)
+}
+
+// connectionsOf loads the connections of regs in one query, keyed by ID.
+func connectionsOf(ctx context.Context, q store.Queries, projectID string, regs []*store.SSORegistration) (map[string]*store.Connection, error) {
+	var ids []string
+	seen := map[string]bool{}
+	for _, r := range regs {
+		if !seen[r.ConnectionID] {
+			seen[r.ConnectionID] = true
+			ids = append(ids, r.ConnectionID)
+		}
+	}
+	cs, err := q.GetConnections(ctx, projectID, ids...)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	out := make(map[string]*store.Connection, len(cs))
+	for _, c := range cs {
+		out[c.ID] = c
+	}
+	return out, nil
+}
+
+// rolesFrom computes the member's roles from its registrations and their
+// connections, without queries.
+func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*store.SSORegistration, conns map[string]*store.Connection) ([]MemberRole, error) {
 	inputs := make([]RegistrationRoles, 0, len(regs))
 	for _, r := range regs {
-		c, err := q.GetConnection(ctx, m.ProjectID, r.ConnectionID)
-		if errors.Is(err, store.ErrNotFound) {
+		c, ok := conns[r.ConnectionID]
+		if !ok {
 			continue // deleted concurrently; its registrations go with it
-		}
-		if err != nil {
-			return nil, apierr.Internal(err)
 		}
 		connRoles, groupRoles, err := sso.ImplicitRoles(c)
 		if err != nil {

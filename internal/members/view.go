@@ -3,9 +3,11 @@ package members
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"time"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -66,6 +68,48 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 		return nil, err
 	}
 	return Render(m, regs, roles), nil
+}
+
+// ViewPage is View for a page of members of the given organizations (keyed
+// by ID): one query for all their registrations and one for the
+// connections those name, whatever the page size.
+func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string]*store.Organization, ms []*store.Member) ([]*Member, error) {
+	if len(ms) == 0 {
+		return nil, nil
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	all, err := q.ListSSORegistrations(ctx, ms[0].ProjectID, ids...)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	conns, err := connectionsOf(ctx, q, ms[0].ProjectID, all)
+	if err != nil {
+		return nil, err
+	}
+	byMember := map[string][]*store.SSORegistration{}
+	for _, r := range all {
+		byMember[r.MemberID] = append(byMember[r.MemberID], r)
+	}
+	out := make([]*Member, 0, len(ms))
+	for _, m := range ms {
+		org := orgs[m.OrganizationID]
+		if org == nil || m.ProjectID != ms[0].ProjectID {
+			return nil, apierr.Internal(fmt.Errorf("member %s: organization %s not loaded", m.ID, m.OrganizationID))
+		}
+		regs := byMember[m.ID]
+		if regs == nil {
+			regs = []*store.SSORegistration{}
+		}
+		roles, err := s.rolesFrom(org, m, regs, conns)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Render(m, regs, roles))
+	}
+	return out, nil
 }
 
 // Render is View with the registrations and roles already known.

@@ -89,14 +89,32 @@ func (s *Service) Active(ctx context.Context, org *store.Organization) ([]Active
 	if err != nil {
 		return nil, err
 	}
-	var out []ActiveConnection
+	return activeOf(cs)[org.ID], nil
+}
+
+// ActiveOfOrganizations is Active for every organization of one project in
+// a single query, keyed by organization ID (a search page builds its
+// organization objects from it).
+func (s *Service) ActiveOfOrganizations(ctx context.Context, projectID string, orgIDs []string) (map[string][]ActiveConnection, error) {
+	cs, err := s.Store.ListConnectionsOfOrganizations(ctx, projectID, orgIDs...)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return activeOf(cs), nil
+}
+
+// activeOf groups the active connections among cs by organization, keeping
+// their order.
+func activeOf(cs []*store.Connection) map[string][]ActiveConnection {
+	out := map[string][]ActiveConnection{}
 	for _, c := range cs {
 		if c.Status != "active" {
 			continue
 		}
-		out = append(out, ActiveConnection{ConnectionID: c.ID, DisplayName: c.DisplayName, IdentityProvider: identityProviderOf(c)})
+		out[c.OrganizationID] = append(out[c.OrganizationID],
+			ActiveConnection{ConnectionID: c.ID, DisplayName: c.DisplayName, IdentityProvider: identityProviderOf(c)})
 	}
-	return out, nil
+	return out
 }
 
 // DetachOrganization is the organizations hook run before an organization is

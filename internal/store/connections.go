@@ -49,6 +49,13 @@ type ConnectionQueries interface {
 	DeleteConnection(ctx context.Context, projectID, id string) error
 	// ListConnections returns an organization's connections, oldest first.
 	ListConnections(ctx context.Context, projectID, organizationID string) ([]*Connection, error)
+	// ListConnectionsOfOrganizations returns the connections of all the
+	// given organizations in one query, oldest first (searches build a page
+	// of organization objects from it without a query per result).
+	ListConnectionsOfOrganizations(ctx context.Context, projectID string, organizationIDs ...string) ([]*Connection, error)
+	// GetConnections returns the connections with the given IDs that exist
+	// in the project, in one query, oldest first; missing IDs are skipped.
+	GetConnections(ctx context.Context, projectID string, ids ...string) ([]*Connection, error)
 	// CountConnections counts an organization's connections of every kind.
 	// Inside Tx, after GetOrganizationForUpdate, the count holds until commit
 	// for every transaction that locks the organization the same way.

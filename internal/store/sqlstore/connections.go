@@ -76,6 +76,22 @@ func (q *queries) ListConnections(ctx context.Context, projectID, organizationID
 	return q.listConns(ctx, `project_id = $1 AND organization_id = $2`, projectID, organizationID)
 }
 
+func (q *queries) ListConnectionsOfOrganizations(ctx context.Context, projectID string, organizationIDs ...string) ([]*store.Connection, error) {
+	if len(organizationIDs) == 0 {
+		return nil, nil
+	}
+	set, args := q.d.inSet("organization_id", 2, organizationIDs)
+	return q.listConns(ctx, `project_id = $1 AND `+set, append([]any{projectID}, args...)...)
+}
+
+func (q *queries) GetConnections(ctx context.Context, projectID string, ids ...string) ([]*store.Connection, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	set, args := q.d.inSet("id", 2, ids)
+	return q.listConns(ctx, `project_id = $1 AND `+set, append([]any{projectID}, args...)...)
+}
+
 func (q *queries) CountConnections(ctx context.Context, projectID, organizationID string) (int, error) {
 	var n int
 	err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM sso_connections WHERE project_id = $1 AND organization_id = $2`,

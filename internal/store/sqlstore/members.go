@@ -231,13 +231,9 @@ func (q *queries) ListSSORegistrations(ctx context.Context, projectID string, me
 	if len(memberIDs) == 0 {
 		return nil, nil
 	}
-	ph, _ := placeholders(2, len(memberIDs))
-	args := []any{projectID}
-	for _, id := range memberIDs {
-		args = append(args, id)
-	}
+	set, args := q.d.inSet("member_id", 2, memberIDs)
 	rows, err := q.ex.QueryContext(ctx, `SELECT `+regCols+` FROM sso_registrations
-		WHERE project_id = $1 AND member_id IN (`+ph+`) ORDER BY created_at, id`, args...)
+		WHERE project_id = $1 AND `+set+` ORDER BY created_at, id`, append([]any{projectID}, args...)...)
 	if err != nil {
 		return nil, q.mapErr(err)
 	}

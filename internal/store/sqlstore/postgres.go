@@ -15,6 +15,12 @@ type postgresDialect struct{}
 func (postgresDialect) name() string      { return "postgres" }
 func (postgresDialect) forUpdate() string { return " FOR UPDATE" }
 
+// inSet binds the whole set as one text[] parameter, so the statement text
+// is the same whatever the number of values.
+func (postgresDialect) inSet(col string, n int, vals []string) (string, []any) {
+	return col + " = ANY($" + itoa(n) + ")", []any{vals}
+}
+
 func (postgresDialect) uniqueViolation(err error) (string, bool) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {

@@ -17,6 +17,16 @@ type sqliteDialect struct{}
 func (sqliteDialect) name() string      { return "sqlite" }
 func (sqliteDialect) forUpdate() string { return "" } // IMMEDIATE transactions already serialize writers
 
+// inSet spells the set out as an IN list (SQLite has no array type).
+func (sqliteDialect) inSet(col string, n int, vals []string) (string, []any) {
+	ph, _ := placeholders(n, len(vals))
+	args := make([]any, len(vals))
+	for i, v := range vals {
+		args[i] = v
+	}
+	return col + " IN (" + ph + ")", args
+}
+
 func (sqliteDialect) uniqueViolation(err error) (string, bool) {
 	var se *sqlite.Error
 	if errors.As(err, &se) {

@@ -21,6 +21,9 @@ type dialect interface {
 	// uniqueViolation reports whether err is a unique-constraint violation and
 	// returns text naming the constraint or its columns.
 	uniqueViolation(err error) (string, bool)
+	// inSet is the condition "col is one of vals" with its placeholders
+	// numbered from $n, and its arguments. vals is not empty.
+	inSet(col string, n int, vals []string) (string, []any)
 }
 
 // execer is satisfied by *sql.DB and *sql.Tx.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -116,6 +117,60 @@ func connectionCases() []testCase {
 			}
 			if err := s.UpdateConnection(ctx(), again); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("update deleted: %v", err)
+			}
+		}},
+		{"connections/batch_by_organizations_and_ids", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p1, p2 := f.project(), f.project()
+			a, b, empty := f.org(p1.ID, "a"), f.org(p1.ID, "b"), f.org(p1.ID, "empty")
+			other := f.org(p2.ID, "other")
+			b1 := f.conn(b, store.KindSAML, "")
+			a1 := f.conn(a, store.KindOIDC, "")
+			a2 := f.conn(a, store.KindSAML, "")
+			o1 := f.conn(other, store.KindSAML, "")
+			ids := func(cs []*store.Connection) []string {
+				var out []string
+				for _, c := range cs {
+					out = append(out, c.ID)
+				}
+				return out
+			}
+			// A set far larger than any page, so placeholder limits show up.
+			many := []string{a.ID, b.ID, empty.ID, other.ID}
+			for i := 0; i < 1200; i++ {
+				many = append(many, fmt.Sprintf("organization-test-00000000-0000-4000-9000-%012d", i))
+			}
+			cases := []struct {
+				name string
+				get  func() ([]*store.Connection, error)
+				want []string
+			}{
+				{"orgs", func() ([]*store.Connection, error) {
+					return s.ListConnectionsOfOrganizations(ctx(), p1.ID, a.ID, b.ID, empty.ID)
+				}, []string{b1.ID, a1.ID, a2.ID}},
+				{"orgs, other project's org skipped", func() ([]*store.Connection, error) {
+					return s.ListConnectionsOfOrganizations(ctx(), p1.ID, many...)
+				}, []string{b1.ID, a1.ID, a2.ID}},
+				{"orgs, none", func() ([]*store.Connection, error) { return s.ListConnectionsOfOrganizations(ctx(), p1.ID) }, nil},
+				{"orgs, wrong project", func() ([]*store.Connection, error) {
+					return s.ListConnectionsOfOrganizations(ctx(), p2.ID, a.ID, b.ID)
+				}, nil},
+				{"ids", func() ([]*store.Connection, error) {
+					return s.GetConnections(ctx(), p1.ID, a2.ID, b1.ID, o1.ID, "saml-connection-test-missing")
+				}, []string{b1.ID, a2.ID}},
+				{"ids, none", func() ([]*store.Connection, error) { return s.GetConnections(ctx(), p1.ID) }, nil},
+			}
+			for _, tc := range cases {
+				got, err := tc.get()
+				if err != nil {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if fmt.Sprint(ids(got)) != fmt.Sprint(tc.want) {
+					t.Errorf("%s = %v, want %v", tc.name, ids(got), tc.want)
+				}
+			}
+			if got, _ := s.ListConnectionsOfOrganizations(ctx(), p1.ID, a.ID); len(got) == 2 && string(got[1].Config) == "" {
+				t.Errorf("batched rows lack their config")
 			}
 		}},
 		{"connections/scoping_and_listing", func(t *testing.T, s store.Store) {
