@@ -48,6 +48,7 @@ type config struct {
 	label        string
 	asJSON       bool
 	serverPID    int
+	pageSize     int
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -68,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.label, "label", "", "free text copied into the report (e.g. the backend)")
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as one JSON object")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "PID of the Seam process on this machine: report its CPU time per request (Linux /proc)")
+	fs.IntVar(&c.pageSize, "page-size", 100, "limit of each search request (org-search, member-search), 1 to 1000")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -91,6 +93,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("-warmup must not be negative")
 	case c.timeout <= 0:
 		return nil, errors.New("-timeout must be positive")
+	case c.pageSize < 1 || c.pageSize > 1000:
+		return nil, errors.New("-page-size must be between 1 and 1000")
 	}
 	c.url = strings.TrimRight(c.url, "/")
 	return &c, nil

@@ -41,6 +41,14 @@ func scenarioDefs() map[string]scenarioDef {
 			describe: "POST /v1/b2b/sessions/authenticate with a session JWT",
 			prepare:  prepareSessionJWT,
 		},
+		"org-search": {
+			describe: "POST /v1/b2b/organizations/search, first page of -page-size organizations",
+			prepare:  prepareOrgSearch,
+		},
+		"member-search": {
+			describe: "POST /v1/b2b/organizations/members/search in -organization, first page of -page-size members",
+			prepare:  prepareMemberSearch,
+		},
 		"jwks": {
 			describe: "GET /v1/b2b/sessions/jwks/{project_id} (no authentication)",
 			prepare:  prepareJWKS,
@@ -214,8 +222,38 @@ func prepareJWKS(_ context.Context, _ *http.Client, c *config) (requestFunc, err
 	}, nil
 }
 
-// maxBody bounds what is read of an answer.
-const maxBody = 1 << 20
+func prepareOrgSearch(_ context.Context, _ *http.Client, c *config) (requestFunc, error) {
+	if err := requireSecret(c); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(map[string]any{"limit": c.pageSize})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, _ uint64) (*http.Request, error) {
+		return newRequest(ctx, c, http.MethodPost, "/v1/b2b/organizations/search", body, true)
+	}, nil
+}
+
+func prepareMemberSearch(_ context.Context, _ *http.Client, c *config) (requestFunc, error) {
+	if err := requireSecret(c); err != nil {
+		return nil, err
+	}
+	if c.organization == "" {
+		return nil, errors.New("-organization is required")
+	}
+	body, err := json.Marshal(map[string]any{"organization_ids": []string{c.organization}, "limit": c.pageSize})
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, _ uint64) (*http.Request, error) {
+		return newRequest(ctx, c, http.MethodPost, "/v1/b2b/organizations/members/search", body, true)
+	}, nil
+}
+
+// maxBody bounds what is read of an answer (a page of 1,000 organizations
+// is about 1.5 MB).
+const maxBody = 16 << 20
 
 // send performs a setup or first request and returns its body; anything but
 // 2xx is an error naming the status and Stytch error_type (never the body:
