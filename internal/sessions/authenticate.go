@@ -25,14 +25,19 @@ type AuthenticateParams struct {
 // Authenticated is a session that passed authentication.
 type Authenticated struct {
 	Subject
-	Token   string // the token presented, or "" when authenticated by JWT
-	JWT     string // a fresh session JWT
+	Token string // the token presented, or "" when authenticated by JWT
+	// JWT is a session JWT for the session's current state: the one signed
+	// for it at most ReuseWindow ago when that one says what a new one would
+	// (apart from iat, exp and last_accessed_at), otherwise a new one.
+	JWT     string
 	Verdict *rbac.Verdict
 }
 
 // Authenticate checks a session token or JWT (not both). An authentic JWT
 // past its exp is accepted while its session lives, and answered with a
-// fresh JWT. The authorization check, when given, runs before anything is
+// JWT that is at most ReuseWindow old (see Authenticated.JWT). Without an
+// extension or custom claims, last_accessed_at is written at most once per
+// second per session. The authorization check, when given, runs before anything is
 // written, so a refused check neither extends the session nor records the
 // access.
 func (s *Service) Authenticate(ctx context.Context, p *store.Project, in AuthenticateParams) (*Authenticated, error) {
@@ -64,6 +69,23 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err != nil {
 		return nil, err
 	}
+	// Without an extension or new claims, an authentication changes only
+	// last_accessed_at. When the stored JWT still says everything a new one
+	// would (reusable) and last_accessed_at is already this second, nothing
+	// is written and nothing is signed.
+	plain := in.SessionDurationMinutes == 0 && in.SessionCustomClaims == nil
+	if plain {
+		digest, err := s.jwtDigest(ks[0], p, sub.Org, sub.Member, sess, sub.Roles)
+		if err != nil {
+			return nil, err
+		}
+		now := s.Now()
+		if reusable(sess, digest, now) && sess.LastAccessedAt.Unix() == now.Unix() {
+			out.Subject = *sub
+			out.JWT = sess.SignedJWT.Token
+			return out, nil
+		}
+	}
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
 		locked, err := q.GetSessionForUpdate(ctx, p.ID, sess.ID)
 		if locked, err = s.live(locked, err); err != nil {
@@ -79,6 +101,20 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 				return err
 			}
 		}
+		// The locked row decides: another request may have changed it since
+		// it was read. Roles were computed outside and are part of the
+		// digest, so a role change also means a new JWT.
+		digest, err := s.jwtDigest(ks[0], p, sub.Org, sub.Member, locked, sub.Roles)
+		if err != nil {
+			return err
+		}
+		if !reusable(locked, digest, now) {
+			tok, err := s.mint(ks[0], p, sub.Org, sub.Member, locked, sub.Roles)
+			if err != nil {
+				return err
+			}
+			locked.SignedJWT = store.SignedJWT{Token: tok, Digest: digest, IssuedAt: now.Unix()}
+		}
 		if err := q.UpdateSession(ctx, locked); err != nil {
 			return apierr.Internal(err)
 		}
@@ -89,8 +125,6 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 		return nil, err
 	}
 	out.Subject = *sub
-	if out.JWT, err = s.mint(ks[0], p, sub.Org, sub.Member, sub.Session, sub.Roles); err != nil {
-		return nil, err
-	}
+	out.JWT = sub.Session.SignedJWT.Token
 	return out, nil
 }

@@ -2,6 +2,8 @@ package sessions
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"time"
@@ -149,21 +151,62 @@ func (s *Service) mint(key sessionjwt.SigningKey, p *store.Project, org *store.O
 	if sess.ExpiresAt.Unix() <= now.Unix() {
 		return "", NotFound()
 	}
-	var attrs sessionjwt.SessionAttributes
-	_ = json.Unmarshal(sess.Attributes, &attrs) // written by Grant
-	tok, err := sessionjwt.Sign(key, sessionjwt.Claims{
-		Issuer: s.Issuer, ProjectID: p.ID, MemberID: m.ID, IssuedAt: now,
-		Session: sessionjwt.SessionClaims{
-			ID: sess.ID, StartedAt: sess.StartedAt, LastAccessedAt: sess.LastAccessedAt, ExpiresAt: sess.ExpiresAt,
-			Attributes: attrs, AuthenticationFactors: factorList(sess.AuthenticationFactors), Roles: roles,
-		},
-		Organization: sessionjwt.OrganizationClaims{OrganizationID: org.ID, Slug: org.Slug},
-		Custom:       claimsMap(sess.CustomClaims),
-	})
+	c := s.claims(p, org, m, sess, roles)
+	c.IssuedAt, c.Session.LastAccessedAt = now, sess.LastAccessedAt
+	tok, err := sessionjwt.Sign(key, c)
 	if err != nil {
 		return "", apierr.Internal(err)
 	}
 	return tok, nil
+}
+
+// claims are the claims of a session JWT for the session's current state,
+// without the times that change on every authentication (iat, and with it
+// nbf and exp; last_accessed_at).
+func (s *Service) claims(p *store.Project, org *store.Organization, m *store.Member, sess *store.MemberSession, roles []string) sessionjwt.Claims {
+	var attrs sessionjwt.SessionAttributes
+	_ = json.Unmarshal(sess.Attributes, &attrs) // written by Grant
+	return sessionjwt.Claims{
+		Issuer: s.Issuer, ProjectID: p.ID, MemberID: m.ID,
+		Session: sessionjwt.SessionClaims{
+			// Whole seconds, as the JWT carries them: the digest must not
+			// depend on the sub-second part a store may drop.
+			ID: sess.ID, StartedAt: sess.StartedAt.Truncate(time.Second), ExpiresAt: sess.ExpiresAt.Truncate(time.Second),
+			Attributes: attrs, AuthenticationFactors: factorList(sess.AuthenticationFactors), Roles: roles,
+		},
+		Organization: sessionjwt.OrganizationClaims{OrganizationID: org.ID, Slug: org.Slug},
+		Custom:       claimsMap(sess.CustomClaims),
+	}
+}
+
+// ReuseWindow is how long after its iat a stored session JWT may be given
+// again by sessions.authenticate instead of a newly signed one: it then
+// has at least Lifetime - ReuseWindow (four minutes) left, as much as a
+// fresh one would when the session ends sooner.
+const ReuseWindow = time.Minute
+
+// jwtDigest identifies what a session JWT signed now by key would say,
+// apart from iat, nbf, exp and last_accessed_at: two states with the same
+// digest get JWTs that differ only in those.
+func (s *Service) jwtDigest(key sessionjwt.SigningKey, p *store.Project, org *store.Organization, m *store.Member, sess *store.MemberSession, roles []string) (string, error) {
+	b, err := json.Marshal(struct {
+		KID    string
+		Claims sessionjwt.Claims
+	}{key.KID, s.claims(p, org, m, sess, roles)})
+	if err != nil {
+		return "", apierr.Internal(err)
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// reusable reports whether the session's stored JWT may answer an
+// authentication at now: it was signed from a state with this digest (same
+// claims, same signing key), at most ReuseWindow ago and not in the future.
+func reusable(sess *store.MemberSession, digest string, now time.Time) bool {
+	j := sess.SignedJWT
+	age := now.Unix() - j.IssuedAt
+	return j.Token != "" && j.Digest == digest && age >= 0 && age < int64(ReuseWindow/time.Second)
 }
 
 // CheckGrant validates what Grant would refuse before any state changes, so

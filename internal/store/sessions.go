@@ -20,6 +20,17 @@ type MemberSession struct {
 	StartedAt             time.Time
 	LastAccessedAt        time.Time
 	ExpiresAt             time.Time
+	// SignedJWT is the session JWT last signed for this session, kept so
+	// that any replica can answer with it again instead of signing anew.
+	SignedJWT SignedJWT
+}
+
+// SignedJWT is a session JWT with what decides whether it may be reused:
+// the digest of the claims it was signed from and its iat.
+type SignedJWT struct {
+	Token    string
+	Digest   string
+	IssuedAt int64 // Unix seconds
 }
 
 // SessionSigningKey is one RS256 key of a project's session-JWT key set.
@@ -45,8 +56,8 @@ type SessionQueries interface {
 	GetSessionForUpdate(ctx context.Context, projectID, id string) (*MemberSession, error)
 	// GetSessionByTokenHash finds a session of the project by token hash.
 	GetSessionByTokenHash(ctx context.Context, projectID string, hash []byte) (*MemberSession, error)
-	// UpdateSession changes factors, custom claims, attributes, last access
-	// and expiry.
+	// UpdateSession changes factors, custom claims, attributes, last access,
+	// expiry and the stored signed JWT.
 	UpdateSession(ctx context.Context, s *MemberSession) error
 	DeleteSession(ctx context.Context, projectID, id string) error
 	// DeleteMemberSessions revokes every session of a member and reports how

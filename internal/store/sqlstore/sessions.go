@@ -8,21 +8,23 @@ import (
 )
 
 const sessCols = `project_id, organization_id, member_id, id, token_hash, authentication_factors, custom_claims,
-	attributes, started_at, last_accessed_at, expires_at`
+	attributes, started_at, last_accessed_at, expires_at, jwt, jwt_digest, jwt_issued_at`
 
 func scanSession(row rowScanner) (*store.MemberSession, error) {
 	s := &store.MemberSession{}
 	err := row.Scan(&s.ProjectID, &s.OrganizationID, &s.MemberID, &s.ID, &s.TokenHash,
 		jsonCol{&s.AuthenticationFactors, "[]"}, jsonCol{&s.CustomClaims, "{}"}, jsonCol{&s.Attributes, "{}"},
-		timeCol{&s.StartedAt}, timeCol{&s.LastAccessedAt}, timeCol{&s.ExpiresAt})
+		timeCol{&s.StartedAt}, timeCol{&s.LastAccessedAt}, timeCol{&s.ExpiresAt},
+		&s.SignedJWT.Token, &s.SignedJWT.Digest, &s.SignedJWT.IssuedAt)
 	return s, err
 }
 
 func (q *queries) CreateSession(ctx context.Context, s *store.MemberSession) error {
 	_, err := q.ex.ExecContext(ctx, `INSERT INTO member_sessions (`+sessCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		s.ProjectID, s.OrganizationID, s.MemberID, s.ID, s.TokenHash, js(s.AuthenticationFactors, "[]"),
-		js(s.CustomClaims, "{}"), js(s.Attributes, "{}"), ts(s.StartedAt), ts(s.LastAccessedAt), ts(s.ExpiresAt))
+		js(s.CustomClaims, "{}"), js(s.Attributes, "{}"), ts(s.StartedAt), ts(s.LastAccessedAt), ts(s.ExpiresAt),
+		s.SignedJWT.Token, s.SignedJWT.Digest, s.SignedJWT.IssuedAt)
 	return q.mapErr(err)
 }
 
@@ -43,9 +45,10 @@ func (q *queries) GetSessionByTokenHash(ctx context.Context, projectID string, h
 
 func (q *queries) UpdateSession(ctx context.Context, s *store.MemberSession) error {
 	res, err := q.ex.ExecContext(ctx, `UPDATE member_sessions SET authentication_factors = $3, custom_claims = $4,
-		attributes = $5, last_accessed_at = $6, expires_at = $7 WHERE project_id = $1 AND id = $2`,
+		attributes = $5, last_accessed_at = $6, expires_at = $7, jwt = $8, jwt_digest = $9, jwt_issued_at = $10
+		WHERE project_id = $1 AND id = $2`,
 		s.ProjectID, s.ID, js(s.AuthenticationFactors, "[]"), js(s.CustomClaims, "{}"), js(s.Attributes, "{}"),
-		ts(s.LastAccessedAt), ts(s.ExpiresAt))
+		ts(s.LastAccessedAt), ts(s.ExpiresAt), s.SignedJWT.Token, s.SignedJWT.Digest, s.SignedJWT.IssuedAt)
 	return q.affectedOne(res, err)
 }
 

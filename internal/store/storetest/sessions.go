@@ -66,10 +66,20 @@ func sessionCases() []testCase {
 			got.AuthenticationFactors = json.RawMessage(`[{"type":"sso"},{"type":"impersonated"}]`)
 			got.CustomClaims = json.RawMessage(`{}`)
 			got.LastAccessedAt, got.ExpiresAt = base.Add(time.Minute), base.Add(2*time.Hour)
+			if got.SignedJWT != (store.SignedJWT{}) {
+				t.Errorf("new session has a signed JWT: %+v", got.SignedJWT)
+			}
+			got.SignedJWT = store.SignedJWT{Token: "eyJ.header.sig", Digest: "d1", IssuedAt: base.Unix()}
 			if err := s.UpdateSession(ctx(), got); err != nil {
 				t.Fatal(err)
 			}
 			again, _ := s.GetSession(ctx(), p.ID, sess.ID)
+			if again.SignedJWT != got.SignedJWT {
+				t.Errorf("signed JWT after update = %+v, want %+v", again.SignedJWT, got.SignedJWT)
+			}
+			if byHash, _ := s.GetSessionByTokenHash(ctx(), p.ID, sess.TokenHash); byHash.SignedJWT != got.SignedJWT {
+				t.Errorf("signed JWT by token hash = %+v", byHash.SignedJWT)
+			}
 			sameJSON(t, "factors after update", again.AuthenticationFactors, got.AuthenticationFactors)
 			wantTime(t, "expires after update", again.ExpiresAt, base.Add(2*time.Hour))
 			wantTime(t, "last access after update", again.LastAccessedAt, base.Add(time.Minute))
