@@ -45,7 +45,7 @@ func TestScenariosAgainstSeam(t *testing.T) {
 			if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 				t.Fatalf("report: %v\n%s", err, out.String())
 			}
-			if rep.Requests == 0 || rep.Errors != 0 || rep.RPS <= 0 || rep.P50MS <= 0 || rep.P99MS < rep.P50MS || rep.ServerCores <= 0 {
+			if rep.Requests == 0 || rep.Errors != 0 || rep.RPS <= 0 || rep.P50MS <= 0 || rep.P99MS < rep.P50MS || rep.ServerCores <= 0 || rep.ServerPeakRSSMiB <= 0 {
 				t.Errorf("report = %+v", rep)
 			}
 		})

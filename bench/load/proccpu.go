@@ -44,3 +44,41 @@ func parseStat(line string) (time.Duration, error) {
 	}
 	return time.Duration(ut+st) * time.Second / clockTicks, nil
 }
+
+// resetPeakRSS asks Linux to restart the process's peak-RSS count (VmHWM)
+// from its current RSS (writing 5 to /proc/<pid>/clear_refs, Linux 4.0+;
+// the same user may do it). It reports whether that worked: if not, VmHWM
+// is the peak since the process started.
+func resetPeakRSS(pid int) bool {
+	return os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0) == nil
+}
+
+// peakRSS reads VmHWM (peak resident set size) from /proc/<pid>/status, in
+// bytes.
+func peakRSS(pid int) (int64, error) {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseVmHWM(string(raw))
+}
+
+// parseVmHWM takes the "VmHWM:   12345 kB" line of a status file.
+func parseVmHWM(status string) (int64, error) {
+	for _, line := range strings.Split(status, "\n") {
+		rest, ok := strings.CutPrefix(line, "VmHWM:")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) != 2 || f[1] != "kB" {
+			return 0, errors.New("malformed VmHWM line")
+		}
+		kb, err := strconv.ParseInt(f[0], 10, 64)
+		if err != nil || kb < 0 {
+			return 0, errors.New("malformed VmHWM value")
+		}
+		return kb * 1024, nil
+	}
+	return 0, errors.New("no VmHWM in /proc status")
+}

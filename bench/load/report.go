@@ -30,6 +30,11 @@ type report struct {
 	// phase, per request (all requests, successful or not) and as cores busy.
 	ServerCPUMSPerRequest float64 `json:"server_cpu_ms_per_request,omitempty"`
 	ServerCores           float64 `json:"server_cores,omitempty"`
+	// ServerPeakRSSMiB is the server's VmHWM at the end of the measured
+	// phase: its peak RSS since the warm-up ended (the peak is reset then),
+	// or since it started when ServerPeakRSSSinceStart says the reset failed.
+	ServerPeakRSSMiB        float64 `json:"server_peak_rss_mib,omitempty"`
+	ServerPeakRSSSinceStart bool    `json:"server_peak_rss_since_start,omitempty"`
 }
 
 func (r *report) addServerCPU(cpu, elapsed time.Duration) {
@@ -100,6 +105,13 @@ func (r *report) String() string {
 		r.RPS, r.MeanMS, r.P50MS, r.P95MS, r.P99MS, r.MaxMS)
 	if r.ServerCores > 0 {
 		fmt.Fprintf(&b, "  server CPU %.3fms per request, %.2f cores busy\n", r.ServerCPUMSPerRequest, r.ServerCores)
+	}
+	if r.ServerPeakRSSMiB > 0 {
+		since := "the warm-up"
+		if r.ServerPeakRSSSinceStart {
+			since = "the server started"
+		}
+		fmt.Fprintf(&b, "  server peak RSS %.1f MiB since %s\n", r.ServerPeakRSSMiB, since)
 	}
 	var keys []string
 	for k := range r.Statuses {

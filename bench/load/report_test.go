@@ -113,3 +113,26 @@ func TestParseStat(t *testing.T) {
 		})
 	}
 }
+
+func TestParseVmHWM(t *testing.T) {
+	tests := []struct {
+		name   string
+		status string
+		want   int64
+		ok     bool
+	}{
+		{"plain", "Name:\tseam\nVmPeak:\t  900 kB\nVmHWM:\t   41234 kB\nVmRSS:\t 40000 kB\n", 41234 * 1024, true},
+		{"missing", "Name:\tseam\nVmRSS:\t 40000 kB\n", 0, false},
+		{"other unit", "VmHWM:\t 12 MB\n", 0, false},
+		{"not a number", "VmHWM:\t x kB\n", 0, false},
+		{"negative", "VmHWM:\t -5 kB\n", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parseVmHWM(tt.status)
+			if (err == nil) != tt.ok || got != tt.want {
+				t.Errorf("parseVmHWM = %v, %v; want %v, ok=%v", got, err, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -6,7 +6,10 @@
 # Environment: CONCURRENCY (8), DURATION (10s), WARMUP (2s), PORT (18080),
 # SCENARIOS ("jwks org-get sessions-authenticate sessions-authenticate-jwt
 # org-create"), OUT (a file for the JSON reports, one per line; default none),
-# PGURL (postgres://postgres@127.0.0.1:5432, trust auth).
+# PGURL (postgres://postgres@127.0.0.1:5432, trust auth), SEAM_BIN (a seam
+# binary to run instead of building ./cmd/seam, e.g. an older commit's, to
+# compare two builds in one session; the load generator is always built
+# from this tree).
 #
 # For each backend it builds seam and the load generator, starts a fresh
 # database (a new SQLite file; a new PostgreSQL database, dropped afterwards),
@@ -37,10 +40,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$work/seam" ./cmd/seam && go build -o "$work/load" ./bench/load)
+if [ -n "${SEAM_BIN:-}" ]; then
+	cp "$SEAM_BIN" "$work/seam"
+else
+	(cd "$root" && go build -o "$work/seam" ./cmd/seam)
+fi
+(cd "$root" && go build -o "$work/load" ./bench/load)
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "# commit $(cd "$root" && git rev-parse --short HEAD); uncommitted changes in the server's packages: $(cd "$root" && git status --short cmd internal ':(exclude)*_test.go' | grep -v '^??' | wc -l) files"
+echo "# seam: ${SEAM_BIN:-built from this tree}; commit $(cd "$root" && git rev-parse --short HEAD); uncommitted changes in the server's packages: $(cd "$root" && git status --short cmd internal ':(exclude)*_test.go' | grep -v '^??' | wc -l) files"
 echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP"
 
 for backend in "${backends[@]}"; do
@@ -92,7 +100,7 @@ for backend in "${backends[@]}"; do
 		json=$("$work/load" -url "$base" -project "$project" -organization "$org" -scenario "$scenario" \
 			-concurrency "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -json)
 		[ -n "$OUT" ] && echo "$json" >>"$OUT"
-		jq -r '"\(.scenario) [\(.label)]: \(.requests) requests, \(.errors) errors, \(.requests_per_second|floor) req/s, p50 \(.p50_ms) ms, p95 \(.p95_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms, server CPU \(.server_cpu_ms_per_request) ms/req (\(.server_cores) cores)"' <<<"$json"
+		jq -r '"\(.scenario) [\(.label)]: \(.requests) requests, \(.errors) errors, \(.requests_per_second|floor) req/s, p50 \(.p50_ms) ms, p95 \(.p95_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms, server CPU \(.server_cpu_ms_per_request) ms/req (\(.server_cores) cores), peak RSS \(.server_peak_rss_mib) MiB"' <<<"$json"
 	done
 
 	kill "$server_pid"

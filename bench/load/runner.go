@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -30,7 +31,9 @@ func runLoad(ctx context.Context, client *http.Client, c *config, req requestFun
 		return nil, errors.New("interrupted")
 	}
 	var cpu0 time.Duration
+	var peakReset bool
 	if c.serverPID > 0 {
+		peakReset = resetPeakRSS(c.serverPID)
 		var err error
 		if cpu0, err = processCPU(c.serverPID); err != nil {
 			return nil, fmt.Errorf("server CPU time: %w", err)
@@ -48,6 +51,12 @@ func runLoad(ctx context.Context, client *http.Client, c *config, req requestFun
 			return nil, fmt.Errorf("server CPU time: %w", err)
 		}
 		rep.addServerCPU(cpu1-cpu0, elapsed)
+		hwm, err := peakRSS(c.serverPID)
+		if err != nil {
+			return nil, fmt.Errorf("server peak RSS: %w", err)
+		}
+		rep.ServerPeakRSSMiB = math.Round(float64(hwm)/(1<<20)*10) / 10
+		rep.ServerPeakRSSSinceStart = !peakReset
 	}
 	return rep, nil
 }
