@@ -49,6 +49,9 @@ type config struct {
 	asJSON       bool
 	serverPID    int
 	pageSize     int
+	// connection is set by the sso-update preparation: the SAML connection
+	// it updates, which its after-run check reads back.
+	connection string
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -119,6 +122,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stderr, "load:", err)
 		return 1
+	}
+	if check := scenarioDefs()[c.scenario].check; check != nil {
+		if err := check(ctx, client, c); err != nil {
+			fmt.Fprintln(stderr, "load:", c.scenario, "check after the run:", err)
+			return 1
+		}
+		rep.Check = "passed"
 	}
 	if c.asJSON {
 		err = json.NewEncoder(stdout).Encode(rep)

@@ -35,6 +35,10 @@ type report struct {
 	// or since it started when ServerPeakRSSSinceStart says the reset failed.
 	ServerPeakRSSMiB        float64 `json:"server_peak_rss_mib,omitempty"`
 	ServerPeakRSSSinceStart bool    `json:"server_peak_rss_since_start,omitempty"`
+	// Check is "passed" when the scenario has a correctness check after the
+	// run (sso-update: no lost update) and it passed; a failed check fails
+	// the run.
+	Check string `json:"check,omitempty"`
 }
 
 func (r *report) addServerCPU(cpu, elapsed time.Duration) {

@@ -136,3 +136,23 @@ func TestParseVmHWM(t *testing.T) {
 		})
 	}
 }
+
+func TestLastWrites(t *testing.T) {
+	tests := []struct {
+		name, display, entity string
+		ok                    bool
+	}{
+		{"both last", "bench w4-9", "https://idp.bench.example/w7-9", true},
+		{"display stale", "bench w4-8", "https://idp.bench.example/w7-9", false},
+		{"entity from the load phase", "bench w4-9", "https://idp.bench.example/s123", false},
+		{"display written by an entity writer", "bench w5-9", "https://idp.bench.example/w7-9", false},
+		{"writer out of range", "bench w40-9", "https://idp.bench.example/w7-9", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := lastWrites(tt.display, tt.entity); (err == nil) != tt.ok {
+				t.Errorf("lastWrites(%q, %q) = %v, want ok=%v", tt.display, tt.entity, err, tt.ok)
+			}
+		})
+	}
+}

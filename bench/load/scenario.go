@@ -21,6 +21,8 @@ type requestFunc func(ctx context.Context, seq uint64) (*http.Request, error)
 type scenarioDef struct {
 	describe string
 	prepare  func(ctx context.Context, client *http.Client, c *config) (requestFunc, error)
+	// check, when set, runs after the measured phase; its error fails the run.
+	check func(ctx context.Context, client *http.Client, c *config) error
 }
 
 func scenarioDefs() map[string]scenarioDef {
@@ -48,6 +50,15 @@ func scenarioDefs() map[string]scenarioDef {
 		"member-search": {
 			describe: "POST /v1/b2b/organizations/members/search in -organization, first page of -page-size members",
 			prepare:  prepareMemberSearch,
+		},
+		"sso-update": {
+			describe: "PUT /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}, display_name or idp_entity_id by turns; then a lost-update check",
+			prepare:  prepareSSOUpdate,
+			check:    checkNoLostUpdate,
+		},
+		"sso-get": {
+			describe: "GET /v1/b2b/sso/{organization_id} (the organization's connections)",
+			prepare:  prepareSSOGet,
 		},
 		"jwks": {
 			describe: "GET /v1/b2b/sessions/jwks/{project_id} (no authentication)",
