@@ -8,6 +8,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -44,12 +45,22 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if in.SessionToken != "" && in.SessionJWT != "" {
 		return nil, tooManyArguments("Pass either session_token or session_jwt, not both.")
 	}
+	var err error
 	if in.SessionDurationMinutes != 0 {
-		if err := validateDuration(in.SessionDurationMinutes); err != nil {
+		if err = validateDuration(in.SessionDurationMinutes); err != nil {
 			return nil, err
 		}
 	}
-	sess, err := s.resolve(ctx, s.Store, p, in.SessionToken, in.SessionJWT)
+	// A JWT is verified with the published keys; the same read then serves
+	// for signing unless the newest key is due for rotation (one query
+	// instead of two).
+	var ks []sessionjwt.SigningKey
+	if in.SessionJWT != "" {
+		if ks, err = s.verificationKeys(ctx, s.Store, p); err != nil {
+			return nil, err
+		}
+	}
+	sess, err := s.resolveWith(ctx, s.Store, p, in.SessionToken, in.SessionJWT, ks)
 	if err != nil {
 		return nil, err
 	}
@@ -65,9 +76,10 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 		}
 		out.Verdict = &v
 	}
-	ks, err := s.signingKeys(ctx, p)
-	if err != nil {
-		return nil, err
+	if len(ks) == 0 || s.Now().Sub(ks[0].CreatedAt) >= s.rotation() {
+		if ks, err = s.signingKeys(ctx, p); err != nil {
+			return nil, err
+		}
 	}
 	// Without an extension or new claims, an authentication changes only
 	// last_accessed_at. When the stored JWT still says everything a new one

@@ -21,11 +21,14 @@ func (s *Service) byToken(ctx context.Context, q store.Queries, p *store.Project
 
 // byJWT verifies a session JWT and finds its live session. As in Stytch, an
 // authentic JWT past its exp still names its session: the session record
-// decides whether it is alive.
-func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, jwt string) (*store.MemberSession, error) {
-	ks, err := s.verificationKeys(ctx, q, p)
-	if err != nil {
-		return nil, err
+// decides whether it is alive. ks are the project's published keys, loaded
+// through q when nil.
+func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, jwt string, ks []sessionjwt.SigningKey) (*store.MemberSession, error) {
+	if ks == nil {
+		var err error
+		if ks, err = s.verificationKeys(ctx, q, p); err != nil {
+			return nil, err
+		}
 	}
 	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
 	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable && s.foreignKID(ctx, q, p, jwt) {
@@ -67,19 +70,25 @@ func (s *Service) live(sess *store.MemberSession, err error) (*store.MemberSessi
 // resolve finds the session named by a token, a JWT or both. Both must then
 // name the same session.
 func (s *Service) resolve(ctx context.Context, q store.Queries, p *store.Project, token, jwt string) (*store.MemberSession, error) {
+	return s.resolveWith(ctx, q, p, token, jwt, nil)
+}
+
+// resolveWith is resolve with the project's published keys already loaded
+// (nil: load them when a JWT is given).
+func (s *Service) resolveWith(ctx context.Context, q store.Queries, p *store.Project, token, jwt string, ks []sessionjwt.SigningKey) (*store.MemberSession, error) {
 	switch {
 	case token == "" && jwt == "":
 		return nil, apierr.BadRequest("invalid_argument", "A session_token or a session_jwt is required.")
 	case jwt == "":
 		return s.byToken(ctx, q, p, token)
 	case token == "":
-		return s.byJWT(ctx, q, p, jwt)
+		return s.byJWT(ctx, q, p, jwt, ks)
 	}
 	a, err := s.byToken(ctx, q, p, token)
 	if err != nil {
 		return nil, err
 	}
-	b, err := s.byJWT(ctx, q, p, jwt)
+	b, err := s.byJWT(ctx, q, p, jwt, ks)
 	if err != nil {
 		return nil, err
 	}

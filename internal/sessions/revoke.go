@@ -68,7 +68,7 @@ func (s *Service) Revoke(ctx context.Context, pr rbac.Principal, p *store.Projec
 		case in.SessionToken != "":
 			sess, err = s.byToken(ctx, q, p, in.SessionToken)
 		default:
-			sess, err = s.byJWT(ctx, q, p, in.SessionJWT)
+			sess, err = s.byJWT(ctx, q, p, in.SessionJWT, nil)
 		}
 		if err != nil {
 			return err
