@@ -60,14 +60,11 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 			return nil, err
 		}
 	}
-	sess, err := s.resolveWith(ctx, s.Store, p, in.SessionToken, in.SessionJWT, ks)
+	sub, err := s.subjectByCredential(ctx, p, in.SessionToken, in.SessionJWT, ks)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.subjectOf(ctx, s.Store, p, sess)
-	if err != nil {
-		return nil, err
-	}
+	sess := sub.Session
 	out := &Authenticated{Token: in.SessionToken}
 	if in.AuthorizationCheck != nil {
 		v, err := rbac.Check(s.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)

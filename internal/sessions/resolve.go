@@ -30,13 +30,7 @@ func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, 
 			return nil, err
 		}
 	}
-	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
-	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable && s.foreignKID(ctx, q, p, jwt) {
-		// Named a key of another project: reported as that project's token
-		// (wrong audience). Only the error type depends on this; the token is
-		// refused either way.
-		return nil, sessionjwt.AudienceError()
-	}
+	claims, err := s.verifyJWT(ctx, q, p, jwt, ks)
 	if err != nil {
 		return nil, err
 	}
@@ -49,6 +43,66 @@ func (s *Service) byJWT(ctx context.Context, q store.Queries, p *store.Project, 
 		return nil, NotFound()
 	}
 	return sess, nil
+}
+
+// verifyJWT checks a session JWT's signature and claims against ks,
+// ignoring its expiry (the session record decides).
+func (s *Service) verifyJWT(ctx context.Context, q store.Queries, p *store.Project, jwt string, ks []sessionjwt.SigningKey) (*sessionjwt.Claims, error) {
+	claims, err := sessionjwt.VerifyIgnoringExpiry(jwt, ks, p.ID, s.Issuer, s.Now())
+	if apierr.TypeOf(err) == sessionjwt.TypeUnparsable && s.foreignKID(ctx, q, p, jwt) {
+		// Named a key of another project: reported as that project's token
+		// (wrong audience). Only the error type depends on this; the token is
+		// refused either way.
+		return nil, sessionjwt.AudienceError()
+	}
+	return claims, err
+}
+
+// subjectByCredential is resolveWith followed by subjectOf, with the
+// session, its member and its organization read in one query when one
+// credential is given. ks are the published keys (loaded when nil).
+func (s *Service) subjectByCredential(ctx context.Context, p *store.Project, token, jwt string, ks []sessionjwt.SigningKey) (*Subject, error) {
+	if token != "" && jwt != "" || token == "" && jwt == "" {
+		sess, err := s.resolveWith(ctx, s.Store, p, token, jwt, ks)
+		if err != nil {
+			return nil, err
+		}
+		return s.subjectOf(ctx, s.Store, p, sess)
+	}
+	var ss *store.SessionSubject
+	var err error
+	if jwt == "" {
+		if len(token) > bearer.MaxLength {
+			return nil, NotFound()
+		}
+		ss, err = s.Store.GetSessionSubject(ctx, p.ID, "", bearer.Hash(token))
+	} else {
+		if ks == nil {
+			if ks, err = s.verificationKeys(ctx, s.Store, p); err != nil {
+				return nil, err
+			}
+		}
+		claims, verr := s.verifyJWT(ctx, s.Store, p, jwt, ks)
+		if verr != nil {
+			return nil, verr
+		}
+		if ss, err = s.Store.GetSessionSubject(ctx, p.ID, claims.Session.ID, nil); err == nil &&
+			(ss.Session.MemberID != claims.MemberID || ss.Session.OrganizationID != claims.Organization.OrganizationID) {
+			return nil, NotFound()
+		}
+	}
+	var sess *store.MemberSession
+	if ss != nil {
+		sess = ss.Session
+	}
+	if sess, err = s.live(sess, err); err != nil {
+		return nil, err
+	}
+	roles, err := s.sessionRoles(ctx, s.Store, ss.Organization, ss.Member, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &Subject{Session: sess, Member: ss.Member, Org: ss.Organization, Roles: roles}, nil
 }
 
 // live maps a lookup to the session if it exists and has not expired.

@@ -47,8 +47,20 @@ type SessionSigningKey struct {
 	CreatedAt        time.Time
 }
 
+// SessionSubject is a session read together with its member and
+// organization.
+type SessionSubject struct {
+	Session      *MemberSession
+	Member       *Member
+	Organization *Organization
+}
+
 // SessionQueries persist member sessions and session-JWT signing keys.
 type SessionQueries interface {
+	// GetSessionSubject finds a session of the project, expired or not, by
+	// ID, or by token hash when id is "", together with its member and
+	// organization, in one query.
+	GetSessionSubject(ctx context.Context, projectID, id string, tokenHash []byte) (*SessionSubject, error)
 	CreateSession(ctx context.Context, s *MemberSession) error
 	// GetSession finds a session of the project by ID, expired or not.
 	GetSession(ctx context.Context, projectID, id string) (*MemberSession, error)

@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"strings"
 	"time"
 
 	"github.com/seamsso/seam/internal/store"
@@ -41,6 +43,47 @@ func (q *queries) GetSessionForUpdate(ctx context.Context, projectID, id string)
 func (q *queries) GetSessionByTokenHash(ctx context.Context, projectID string, hash []byte) (*store.MemberSession, error) {
 	s, err := scanSession(q.ex.QueryRowContext(ctx, `SELECT `+sessCols+` FROM member_sessions WHERE token_hash = $1 AND project_id = $2`, hash, projectID))
 	return s, q.mapErr(err)
+}
+
+// prefixed qualifies every column of a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// collector records the destinations a scan function passes, so that
+// several record scanners can share one row.
+type collector struct{ dest []any }
+
+func (c *collector) Scan(dest ...any) error {
+	c.dest = append(c.dest, dest...)
+	return nil
+}
+
+var subjectSelect = `SELECT ` + prefixed("s", sessCols) + `, ` + prefixed("m", memberCols) + `, ` + prefixed("o", orgCols) + `
+	FROM member_sessions s
+	JOIN members m ON m.id = s.member_id AND m.project_id = s.project_id
+	JOIN organizations o ON o.id = s.organization_id AND o.project_id = s.project_id
+	WHERE s.project_id = $1 AND `
+
+func (q *queries) GetSessionSubject(ctx context.Context, projectID, id string, tokenHash []byte) (*store.SessionSubject, error) {
+	var row *sql.Row
+	if id != "" {
+		row = q.ex.QueryRowContext(ctx, subjectSelect+`s.id = $2`, projectID, id)
+	} else {
+		row = q.ex.QueryRowContext(ctx, subjectSelect+`s.token_hash = $2`, projectID, tokenHash)
+	}
+	var c collector
+	sess, _ := scanSession(&c)
+	m, _ := scanMember(&c)
+	o, _ := scanOrg(&c)
+	if err := row.Scan(c.dest...); err != nil {
+		return nil, q.mapErr(err)
+	}
+	return &store.SessionSubject{Session: sess, Member: m, Organization: o}, nil
 }
 
 func (q *queries) UpdateSession(ctx context.Context, s *store.MemberSession) error {

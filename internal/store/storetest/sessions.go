@@ -101,6 +101,51 @@ func sessionCases() []testCase {
 				t.Errorf("update of revoked session: %v", err)
 			}
 		}},
+		{"sessions/subject_in_one_read", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p, other := f.project(), f.project()
+			o := f.org(p.ID, "a")
+			m := f.member(o, "m@example.com")
+			sess := f.session(m, base.Add(time.Hour))
+			expired := f.session(m, base.Add(-time.Hour))
+			cases := []struct {
+				name      string
+				projectID string
+				id        string
+				hash      []byte
+				want      string // session ID, "" for not found
+			}{
+				{"by id", p.ID, sess.ID, nil, sess.ID},
+				{"by token hash", p.ID, "", sess.TokenHash, sess.ID},
+				{"expired, by id", p.ID, expired.ID, nil, expired.ID},
+				{"other project, by id", other.ID, sess.ID, nil, ""},
+				{"other project, by hash", other.ID, "", sess.TokenHash, ""},
+				{"unknown id", p.ID, "member-session-test-missing", nil, ""},
+				{"unknown hash", p.ID, "", []byte("nope"), ""},
+			}
+			for _, tc := range cases {
+				got, err := s.GetSessionSubject(ctx(), tc.projectID, tc.id, tc.hash)
+				if tc.want == "" {
+					if !errors.Is(err, store.ErrNotFound) {
+						t.Errorf("%s: %v, want not found", tc.name, err)
+					}
+					continue
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", tc.name, err)
+				}
+				if got.Session.ID != tc.want || got.Member.ID != m.ID || got.Member.Email != m.Email ||
+					got.Organization.ID != o.ID || got.Organization.Slug != o.Slug {
+					t.Errorf("%s = %+v / %+v / %+v", tc.name, got.Session, got.Member, got.Organization)
+				}
+				sameJSON(t, tc.name+" org metadata", got.Organization.TrustedMetadata, o.TrustedMetadata)
+				wantTime(t, tc.name+" member created_at", got.Member.CreatedAt, m.CreatedAt)
+				one, _ := s.GetSession(ctx(), tc.projectID, tc.want)
+				if !bytes.Equal(one.TokenHash, got.Session.TokenHash) || !one.ExpiresAt.Equal(got.Session.ExpiresAt) {
+					t.Errorf("%s: session differs from GetSession's", tc.name)
+				}
+			}
+		}},
 		{"sessions/list_revoke_all_and_expiry", func(t *testing.T, s store.Store) {
 			f := newFixtures(t, s)
 			p := f.project()
