@@ -8,7 +8,6 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
-	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -51,11 +50,15 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 			return nil, err
 		}
 	}
-	// A JWT is verified with the published keys; the same read then serves
-	// for signing unless the newest key is due for rotation (one query
-	// instead of two).
-	var ks []sessionjwt.SigningKey
-	if in.SessionJWT != "" {
+	// A JWT is verified with the published keys; the same set then serves
+	// for signing unless the newest key is due for rotation.
+	// The set may be remembered from up to keySetTTL ago (see keySetTTL);
+	// a JWT naming a key it lacks makes the set be read again.
+	ks, err := s.recentKeys(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	if in.SessionJWT != "" && !hasKID(in.SessionJWT, ks) {
 		if ks, err = s.verificationKeys(ctx, s.Store, p); err != nil {
 			return nil, err
 		}

@@ -70,6 +70,46 @@ func (s *Service) verificationKeys(ctx context.Context, q store.Queries, p *stor
 	return s.unsealAll(s.published(rows))
 }
 
+// recentKeys is verificationKeys through the key-set memo: a set read at
+// most keySetTTL ago, or a fresh read (remembered when not empty).
+func (s *Service) recentKeys(ctx context.Context, p *store.Project) ([]sessionjwt.SigningKey, error) {
+	now := s.Now()
+	if ks, ok := s.sets.get(p.ID, now); ok {
+		return ks, nil
+	}
+	ks, err := s.verificationKeys(ctx, s.Store, p)
+	if err == nil && len(ks) > 0 {
+		s.sets.put(p.ID, ks, now)
+	}
+	return ks, err
+}
+
+// hasKID reports whether the JWT's header names a key of ks. Only the
+// header is decoded: it decides whether a remembered set may be too old
+// for this token, not whether the token is genuine.
+func hasKID(jwt string, ks []sessionjwt.SigningKey) bool {
+	dot := strings.IndexByte(jwt, '.')
+	if dot < 0 {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(jwt[:dot])
+	if err != nil {
+		return false
+	}
+	var h struct {
+		KID string `json:"kid"`
+	}
+	if json.Unmarshal(raw, &h) != nil {
+		return false
+	}
+	for _, k := range ks {
+		if k.KID == h.KID {
+			return true
+		}
+	}
+	return false
+}
+
 func (s *Service) unsealAll(rows []*store.SessionSigningKey) ([]sessionjwt.SigningKey, error) {
 	out := make([]sessionjwt.SigningKey, 0, len(rows))
 	for _, r := range rows {

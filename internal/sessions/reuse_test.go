@@ -143,3 +143,38 @@ func splitJWT(tok string) []string {
 	}
 	return append(parts, tok[start:])
 }
+
+// TestRememberedKeySetYieldsToNewerKeys: one replica remembers the key set
+// for up to a second; a JWT that another replica signed in that second with
+// a key it just created still authenticates on the first.
+func TestRememberedKeySetYieldsToNewerKeys(t *testing.T) {
+	ctx := context.Background()
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			w := newWorld(t, backend)
+			a := w.svc // a second replica: same store and clock, its own memos
+			b := &sessions.Service{Store: a.Store, Members: a.Members, Sealer: a.Sealer, Policy: a.Policy, Now: a.Now, Rand: a.Rand,
+				IDs: a.IDs, Issuer: a.Issuer, KeyRotation: a.KeyRotation, KeyGrace: a.KeyGrace, GenerateKey: a.GenerateKey}
+			_, tok, _, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), sessions.MaxDurationMinutes, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.clock.advance(24*time.Hour - 500*time.Millisecond) // just before the rotation (KeyRotation is 24 h)
+			if _, err := w.svc.Authenticate(ctx, w.p, sessions.AuthenticateParams{SessionToken: tok}); err != nil {
+				t.Fatal(err)
+			}
+			old := w.kids(t)
+			w.clock.advance(500 * time.Millisecond)
+			rotated, err := b.Authenticate(ctx, w.p, sessions.AuthenticateParams{SessionToken: tok})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kid := kidOf(t, rotated.JWT); kid == old[0] {
+				t.Fatalf("no rotation: still %s", kid)
+			}
+			if _, err := w.svc.Authenticate(ctx, w.p, sessions.AuthenticateParams{SessionJWT: rotated.JWT}); err != nil {
+				t.Errorf("a JWT signed with the new key is refused by the replica that remembers the old set: %v", err)
+			}
+		})
+	}
+}

@@ -53,6 +53,7 @@ type Service struct {
 	GenerateKey func(random io.Reader, env ids.Environment, now time.Time) (sessionjwt.SigningKey, error)
 
 	parsed keyMemo
+	sets   keySetMemo
 }
 
 func (s *Service) rotation() time.Duration {
@@ -94,6 +95,44 @@ func (m *keyMemo) put(k sessionjwt.SigningKey) {
 		m.keys = make(map[string]sessionjwt.SigningKey)
 	}
 	m.keys[k.KID] = k
+}
+
+// keySetTTL is how long sessions.authenticate trusts a project's key set
+// as read from the database. A key stays published for at least
+// minKeyGrace (an hour) after its successor appears, so a set at most this
+// old names only published keys; a JWT signed by a newer key than the
+// remembered set holds makes authenticate read the set again.
+const keySetTTL = time.Second
+
+// keySetMemo remembers each project's published keys for keySetTTL. It is
+// bounded and reset when full.
+type keySetMemo struct {
+	mu   sync.Mutex
+	sets map[string]keySet
+}
+
+type keySet struct {
+	keys []sessionjwt.SigningKey
+	read time.Time
+}
+
+func (m *keySetMemo) get(projectID string, now time.Time) ([]sessionjwt.SigningKey, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	e, ok := m.sets[projectID]
+	if !ok || now.Before(e.read) || now.Sub(e.read) >= keySetTTL {
+		return nil, false
+	}
+	return e.keys, true
+}
+
+func (m *keySetMemo) put(projectID string, ks []sessionjwt.SigningKey, now time.Time) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sets == nil || len(m.sets) >= maxMemoKeys {
+		m.sets = make(map[string]keySet)
+	}
+	m.sets[projectID] = keySet{keys: ks, read: now}
 }
 
 // NotFound is Stytch's error for an unknown, expired or revoked session.
