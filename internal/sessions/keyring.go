@@ -88,22 +88,9 @@ func (s *Service) recentKeys(ctx context.Context, p *store.Project) ([]sessionjw
 // header is decoded: it decides whether a remembered set may be too old
 // for this token, not whether the token is genuine.
 func hasKID(jwt string, ks []sessionjwt.SigningKey) bool {
-	dot := strings.IndexByte(jwt, '.')
-	if dot < 0 {
-		return false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(jwt[:dot])
-	if err != nil {
-		return false
-	}
-	var h struct {
-		KID string `json:"kid"`
-	}
-	if json.Unmarshal(raw, &h) != nil {
-		return false
-	}
+	kid, ok := headerKID(jwt)
 	for _, k := range ks {
-		if k.KID == h.KID {
+		if ok && k.KID == kid {
 			return true
 		}
 	}

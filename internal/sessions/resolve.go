@@ -82,9 +82,17 @@ func (s *Service) subjectByCredential(ctx context.Context, p *store.Project, tok
 				return nil, err
 			}
 		}
-		claims, verr := s.verifyJWT(ctx, s.Store, p, jwt, ks)
-		if verr != nil {
-			return nil, verr
+		// The same token verified within the last second against a key
+		// still in the set is not verified again (verifiedMemo).
+		key, now := verifiedKey(p.ID, jwt), s.Now()
+		claims, ok := s.verified.get(key, ks, now)
+		if !ok {
+			var verr error
+			if claims, verr = s.verifyJWT(ctx, s.Store, p, jwt, ks); verr != nil {
+				return nil, verr
+			}
+			kid, _ := headerKID(jwt) // it verified, so it named a key
+			s.verified.put(key, verifiedJWT{claims: claims, kid: kid, at: now})
 		}
 		if ss, err = s.Store.GetSessionSubject(ctx, p.ID, claims.Session.ID, nil); err == nil &&
 			(ss.Session.MemberID != claims.MemberID || ss.Session.OrganizationID != claims.Organization.OrganizationID) {

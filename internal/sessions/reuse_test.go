@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testdb"
 )
 
@@ -174,6 +176,51 @@ func TestRememberedKeySetYieldsToNewerKeys(t *testing.T) {
 			}
 			if _, err := w.svc.Authenticate(ctx, w.p, sessions.AuthenticateParams{SessionJWT: rotated.JWT}); err != nil {
 				t.Errorf("a JWT signed with the new key is refused by the replica that remembers the old set: %v", err)
+			}
+		})
+	}
+}
+
+// TestRepeatedJWTWithinASecond: a JWT verified a moment ago is not verified
+// again, but everything else still is: another project, a changed byte, a
+// revoked session.
+func TestRepeatedJWTWithinASecond(t *testing.T) {
+	ctx := context.Background()
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			w := newWorld(t, backend)
+			sess, _, jwt, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			other := *w.p
+			other.ID = w.svc.IDs.New("project", "test")
+			tampered := jwt[:len(jwt)-2] + map[bool]string{true: "AA", false: "AB"}[jwt[len(jwt)-2:] != "AA"]
+			steps := []struct {
+				name    string
+				project *store.Project
+				jwt     string
+				before  func()
+				want    string // error type, "" for success
+			}{
+				{"first", w.p, jwt, nil, ""},
+				{"again, remembered", w.p, jwt, nil, ""},
+				{"another project", &other, jwt, nil, "jwt_invalid_audience"},
+				{"a changed signature", w.p, tampered, nil, "unable_to_parse_session_jwt"},
+				{"revoked meanwhile", w.p, jwt, func() {
+					if err := w.st.DeleteSession(ctx, w.p.ID, sess.ID); err != nil {
+						t.Fatal(err)
+					}
+				}, "session_not_found"},
+			}
+			for _, s := range steps {
+				if s.before != nil {
+					s.before()
+				}
+				_, err := w.svc.Authenticate(ctx, s.project, sessions.AuthenticateParams{SessionJWT: s.jwt})
+				if got := apierr.TypeOf(err); got != s.want {
+					t.Errorf("%s: error type %q (%v), want %q", s.name, got, err, s.want)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package sessions
 
 import (
+	"crypto/sha256"
 	"io"
 	"sync"
 	"time"
@@ -52,8 +53,9 @@ type Service struct {
 	// GenerateKey creates signing keys; sessionjwt.GenerateSigningKey when nil.
 	GenerateKey func(random io.Reader, env ids.Environment, now time.Time) (sessionjwt.SigningKey, error)
 
-	parsed keyMemo
-	sets   keySetMemo
+	parsed   keyMemo
+	sets     keySetMemo
+	verified verifiedMemo
 }
 
 func (s *Service) rotation() time.Duration {
@@ -133,6 +135,50 @@ func (m *keySetMemo) put(projectID string, ks []sessionjwt.SigningKey, now time.
 		m.sets = make(map[string]keySet)
 	}
 	m.sets[projectID] = keySet{keys: ks, read: now}
+}
+
+// verifiedMemo remembers, for keySetTTL, the claims of session JWTs that
+// passed VerifyIgnoringExpiry, keyed by the SHA-256 of project ID and token,
+// with the kid that verified them: a token presented again within that
+// second skips the signature check while its key is still in the set. It
+// is bounded and reset when full.
+type verifiedMemo struct {
+	mu sync.Mutex
+	m  map[[32]byte]verifiedJWT
+}
+
+type verifiedJWT struct {
+	claims *sessionjwt.Claims
+	kid    string
+	at     time.Time
+}
+
+func verifiedKey(projectID, jwt string) [32]byte {
+	return sha256.Sum256([]byte(projectID + "\x00" + jwt))
+}
+
+func (m *verifiedMemo) get(key [32]byte, ks []sessionjwt.SigningKey, now time.Time) (*sessionjwt.Claims, bool) {
+	m.mu.Lock()
+	v, ok := m.m[key]
+	m.mu.Unlock()
+	if !ok || now.Before(v.at) || now.Sub(v.at) >= keySetTTL {
+		return nil, false
+	}
+	for _, k := range ks {
+		if k.KID == v.kid {
+			return v.claims, true
+		}
+	}
+	return nil, false
+}
+
+func (m *verifiedMemo) put(key [32]byte, v verifiedJWT) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil || len(m.m) >= maxMemoKeys {
+		m.m = make(map[[32]byte]verifiedJWT)
+	}
+	m.m[key] = v
 }
 
 // NotFound is Stytch's error for an unknown, expired or revoked session.
