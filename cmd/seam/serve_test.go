@@ -53,7 +53,7 @@ func (s *syncBuffer) String() string {
 func serveInBackground(t *testing.T, env map[string]string) (addr string, stdout, stderr *syncBuffer, stop func() int) {
 	t.Helper()
 	addr = freeAddr(t)
-	vars := map[string]string{"SEAM_ADDR": addr, "SEAM_LOG_LEVEL": "info"}
+	vars := map[string]string{"SEAM_ADDR": addr, "SEAM_LOG_LEVEL": "info", "SEAM_DRAIN_PERIOD": "0s"}
 	for k, v := range env {
 		vars[k] = v
 	}
@@ -176,6 +176,94 @@ func TestServeDrainsInFlightRequests(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "draining in-flight requests") {
 		t.Errorf("no drain log line:\n%s", stderr.String())
+	}
+}
+
+// getStatus answers a GET with its status and error_type ("" on success).
+func getStatus(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		return 0, err.Error()
+	}
+	defer resp.Body.Close()
+	var body struct {
+		ErrorType string `json:"error_type"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&body)
+	return resp.StatusCode, body.ErrorType
+}
+
+// On SIGTERM, /readyz turns 503 at once while requests are still served for
+// the drain period; only then does the listener close.
+func TestServeDrainPeriodReportsNotReadyAndKeepsServing(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			env := map[string]string{"SEAM_DATABASE_URL": testdb.URL(t, backend), "SEAM_DRAIN_PERIOD": "1500ms",
+				"SEAM_SECRET_KEY": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE="}
+			addr, _, stderr, stop := serveInBackground(t, env)
+			if code, typ := getStatus(t, "http://"+addr+"/readyz"); code != 200 {
+				t.Fatalf("/readyz before SIGTERM: %d %s", code, typ)
+			}
+			stopped := make(chan int, 1)
+			begun := time.Now()
+			go func() { stopped <- stop() }()
+			deadline := time.Now().Add(time.Second)
+			for {
+				code, typ := getStatus(t, "http://"+addr+"/readyz")
+				if code == 503 && typ == "draining" {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("/readyz did not turn 503 draining: %d %s", code, typ)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			// Still serving: liveness and the API answer during the drain.
+			if code, _ := getStatus(t, "http://"+addr+"/healthz"); code != 200 {
+				t.Fatalf("/healthz during the drain period: %d", code)
+			}
+			if code, typ := getStatus(t, "http://"+addr+"/v1/b2b/organizations/organization-test-00000000-0000-4000-8000-000000000000"); code != 401 {
+				t.Fatalf("API during the drain period: %d %s", code, typ)
+			}
+			if code := <-stopped; code != 0 {
+				t.Fatalf("serve exited with %d: %s", code, stderr.String())
+			}
+			if took := time.Since(begun); took < 1500*time.Millisecond {
+				t.Fatalf("serve stopped after %s, before the drain period", took)
+			}
+			if code, _ := getStatus(t, "http://"+addr+"/healthz"); code != 0 {
+				t.Fatalf("still listening after shutdown: %d", code)
+			}
+			if !strings.Contains(stderr.String(), `"drain_period_ms":1500`) {
+				t.Errorf("no drain log line with the period in ms:\n%s", stderr.String())
+			}
+		})
+	}
+}
+
+// A replica given another master key than the one the database was written
+// with refuses to start, naming SEAM_SECRET_KEY.
+func TestServeRefusesWrongMasterKey(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			vars := map[string]string{"SEAM_DATABASE_URL": testdb.URL(t, backend), "SEAM_LOG_LEVEL": "error",
+				"SEAM_SECRET_KEY": "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=", "SEAM_ADDR": freeAddr(t)}
+			env := func(k string) string { return vars[k] }
+			var out, errOut bytes.Buffer
+			if code := run(context.Background(), []string{"migrate"}, env, &out, &errOut); code != 0 {
+				t.Fatalf("migrate: %d %s", code, errOut.String())
+			}
+			vars["SEAM_SECRET_KEY"] = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI="
+			for _, args := range [][]string{{"serve"}, {"migrate"}, {"project", "create", "--name", "x"}} {
+				out.Reset()
+				errOut.Reset()
+				code := run(context.Background(), args, env, &out, &errOut)
+				if code == 0 || !strings.Contains(errOut.String(), "SEAM_SECRET_KEY: the master key does not open the values sealed in this database") {
+					t.Fatalf("%v with another key: %d %s", args, code, errOut.String())
+				}
+			}
+		})
 	}
 }
 

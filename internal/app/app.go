@@ -20,6 +20,7 @@ import (
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/health"
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
@@ -57,6 +58,7 @@ type App struct {
 	Sessions *sessions.Service
 	TestIdP  *testidp.Service
 	Server   *httpapi.Server
+	Health   *health.Checker
 	Clock    func() time.Time
 	IDs      ids.Generator
 	Rand     io.Reader
@@ -135,12 +137,28 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL,
 		Organizations: a.Orgs, SSO: a.SSO, Policy: policy,
 	}
+	a.Health = &health.Checker{Store: st, Sealer: a.Sealer, Now: a.Clock, Existing: func(ctx context.Context) error {
+		k, err := st.OldestSessionSigningKey(ctx)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return a.Sessions.CanUnseal(k)
+	}}
+	// A replica with another master key must not start: it would answer
+	// every login with a 500, or seal new values no other replica can open.
+	if err := a.Health.VerifyMasterKey(ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
-		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP,
+		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
 	})
 	return a, nil
 }
@@ -243,7 +261,22 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	case <-ctx.Done():
 	}
-	a.Log.Info("shutting down: draining in-flight requests", slog.Duration("timeout", a.Config.ShutdownTimeout))
+	// Readiness turns 503 at once; the load balancer needs a few probe
+	// intervals to notice, and until then requests keep arriving and are
+	// served. Only then does the listener close.
+	a.Health.Drain()
+	a.Log.Info("shutting down: /readyz answers 503, still serving during the drain period",
+		slog.Float64("drain_period_ms", ms(a.Config.DrainPeriod)))
+	if a.Config.DrainPeriod > 0 {
+		t := time.NewTimer(a.Config.DrainPeriod)
+		select {
+		case <-t.C:
+		case err := <-errc:
+			t.Stop()
+			return err
+		}
+	}
+	a.Log.Info("shutting down: listener closed, draining in-flight requests", slog.Float64("timeout_ms", ms(a.Config.ShutdownTimeout)))
 	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
@@ -254,6 +287,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return nil
 }
+
+// ms is d in milliseconds, the unit of every duration Seam logs.
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // NewLogger builds the slog logger from the config, writing to w.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {

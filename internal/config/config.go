@@ -26,6 +26,7 @@ type Config struct {
 	LogFormat             string
 	ClockSkew             time.Duration
 	ShutdownTimeout       time.Duration
+	DrainPeriod           time.Duration
 	SessionJWTKeyRotation time.Duration
 }
 
@@ -63,6 +64,7 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 	str(&c.LogFormat, "log-format", "SEAM_LOG_FORMAT", "json", "json or text")
 	dur(&c.ClockSkew, "clock-skew", "SEAM_CLOCK_SKEW", 60*time.Second, "allowed clock skew for SAML and OIDC time checks")
 	dur(&c.ShutdownTimeout, "shutdown-timeout", "SEAM_SHUTDOWN_TIMEOUT", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
+	dur(&c.DrainPeriod, "drain-period", "SEAM_DRAIN_PERIOD", 5*time.Second, "after SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes")
 	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, "age after which a project's session-JWT signing key is replaced")
 }
 

@@ -17,6 +17,12 @@ func (s *Server) healthz(r *http.Request) (int, any, error) {
 func (s *Server) readyz(r *http.Request) (int, any, error) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
+	if s.ready != nil {
+		if err := s.ready.Ready(ctx); err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, statusResponse{Status: "ready"}, nil
+	}
 	if err := s.store.Ping(ctx); err != nil {
 		return 0, nil, apierr.Wrap(err, http.StatusServiceUnavailable, "database_unavailable", "The database is not reachable.")
 	}

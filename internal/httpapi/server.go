@@ -41,17 +41,25 @@ type Deps struct {
 	TestIdP       *testidp.Service // the built-in test IdP; nil disables it
 	// Authorizer checks member sessions; nil until sessions are configured.
 	Authorizer Authorizer
-	Logger     *slog.Logger
-	Clock      func() time.Time
-	IDs        ids.Generator
-	Registry   *prometheus.Registry
-	BaseURL    string
-	Version    string
+	// Readiness decides GET /readyz; nil means a database ping only.
+	Readiness Readiness
+	Logger    *slog.Logger
+	Clock     func() time.Time
+	IDs       ids.Generator
+	Registry  *prometheus.Registry
+	BaseURL   string
+	Version   string
 }
 
 // Authorizer enforces RBAC for a member session presented in headers.
 type Authorizer interface {
 	AuthorizeSession(ctx context.Context, p *store.Project, org *store.Organization, sessionToken, sessionJWT, resource, action string) error
+}
+
+// Readiness reports whether this replica may receive traffic; its error is
+// the 503 answer of GET /readyz.
+type Readiness interface {
+	Ready(ctx context.Context) error
 }
 
 // Server is the HTTP API.
@@ -63,6 +71,7 @@ type Server struct {
 	sso      *sso.Service
 	policy   rbac.Policy
 	authz    Authorizer
+	ready    Readiness
 	login    *login.Service
 	members  *members.Service
 	sessions *sessions.Service
@@ -93,7 +102,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, login: d.Login, log: d.Logger, clock: d.Clock,
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, ready: d.Readiness, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),

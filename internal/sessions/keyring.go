@@ -150,6 +150,14 @@ func (s *Service) createKey(ctx context.Context, p *store.Project, generation in
 	return err
 }
 
+// CanUnseal reports whether the master key opens the stored signing key r;
+// the start-up master key check uses it on databases that predate the check
+// value.
+func (s *Service) CanUnseal(r *store.SessionSigningKey) error {
+	_, err := s.unseal(r)
+	return err
+}
+
 func (s *Service) unseal(r *store.SessionSigningKey) (sessionjwt.SigningKey, error) {
 	if k, ok := s.parsed.get(r.KID); ok {
 		return k, nil
