@@ -13,14 +13,19 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/seamsso/seam/internal/app"
+	"github.com/seamsso/seam/internal/config"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	warnUnknownVariables(os.Environ(), os.Getenv, os.Stderr)
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -83,4 +88,17 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		return 1
 	}
 	return 0
+}
+
+// warnUnknownVariables logs one warning naming the SEAM_* variables in
+// environ that no setting reads: a misspelt name would otherwise leave the
+// default in force without a word.
+func warnUnknownVariables(environ []string, env func(string) string, stderr io.Writer) {
+	unknown := config.UnknownVariables(environ)
+	if len(unknown) == 0 {
+		return
+	}
+	log := app.NewLogger(config.Config{LogLevel: env("SEAM_LOG_LEVEL"), LogFormat: env("SEAM_LOG_FORMAT")}, stderr)
+	log.Warn("unknown SEAM_* environment variables are ignored; check their spelling (seam serve -h lists every setting)",
+		slog.Any("variables", unknown))
 }

@@ -333,3 +333,58 @@ func TestFlagsOverrideEnvironment(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestUnknownVariablesAreWarnedAbout(t *testing.T) {
+	for _, tc := range []struct {
+		environ []string
+		want    []string
+	}{
+		{[]string{"SEAM_ADDR=:8080", "PATH=/bin"}, nil},
+		{[]string{"SEAM_LOG_LEVEL=warn", "SEAM_CLOCKSKEW=90s"}, []string{"SEAM_CLOCKSKEW (did you mean SEAM_CLOCK_SKEW?)"}},
+	} {
+		env := func(k string) string {
+			for _, kv := range tc.environ {
+				if n, v, _ := strings.Cut(kv, "="); n == k {
+					return v
+				}
+			}
+			return ""
+		}
+		var buf bytes.Buffer
+		warnUnknownVariables(tc.environ, env, &buf)
+		if tc.want == nil {
+			if buf.Len() != 0 {
+				t.Errorf("%v: warned %s", tc.environ, buf.String())
+			}
+			continue
+		}
+		var line struct {
+			Level     string   `json:"level"`
+			Variables []string `json:"variables"`
+		}
+		if err := json.Unmarshal(buf.Bytes(), &line); err != nil || line.Level != "WARN" || strings.Join(line.Variables, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%v: %v %s", tc.environ, err, buf.String())
+		}
+	}
+}
+
+// A misconfigured variable stops every command before it touches the
+// database, naming the variable.
+func TestServeRefusesBadSettings(t *testing.T) {
+	for _, tc := range []struct{ name, value, want string }{
+		{"SEAM_CLOCK_SKEW", "90", `SEAM_CLOCK_SKEW="90" (--clock-skew) is not a duration`},
+		{"SEAM_JWT_KEY_ROTATION", "30d", `SEAM_JWT_KEY_ROTATION="30d"`},
+		{"SEAM_LOG_LEVEL", "verbose", `SEAM_LOG_LEVEL="verbose"`},
+	} {
+		db := filepath.Join(t.TempDir(), "seam.db")
+		vars := map[string]string{"SEAM_DATABASE_URL": "sqlite:" + db, "SEAM_ADDR": freeAddr(t), tc.name: tc.value}
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), []string{"serve"}, func(k string) string { return vars[k] }, &out, &errOut)
+		if code == 0 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("%s=%s: %d %s", tc.name, tc.value, code, errOut.String())
+		}
+		if _, err := os.Stat(db); err == nil {
+			t.Errorf("%s=%s: the database was created before the settings were checked", tc.name, tc.value)
+		}
+	}
+}

@@ -4,13 +4,18 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"net"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"time"
+
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/outbound"
 )
 
 // Config is everything `seam serve` needs.
@@ -28,28 +33,108 @@ type Config struct {
 	ShutdownTimeout       time.Duration
 	DrainPeriod           time.Duration
 	SessionJWTKeyRotation time.Duration
+
+	// settings are the registered variables, whose environment values
+	// Finish reports when they did not parse.
+	settings []*setting
 }
 
 // Getenv is os.Getenv, injectable for tests.
 type Getenv func(string) string
 
+// setting is one flag with its environment variable. A value from the
+// environment that does not parse is kept as envErr (reported by Finish),
+// unless the flag is given on the command line: the flag wins.
+type setting struct {
+	env    string
+	parse  func(string) error
+	show   func() string
+	envErr error
+}
+
+func (s *setting) String() string {
+	if s == nil || s.show == nil {
+		return ""
+	}
+	return s.show()
+}
+
+func (s *setting) Set(v string) error {
+	s.envErr = nil
+	return s.parse(v)
+}
+
+// durationRule bounds a duration setting and gives an example.
+type durationRule struct {
+	min, max time.Duration
+	example  string
+}
+
+// parseDuration is time.ParseDuration with errors that say how to fix the
+// value: a bare number has no unit, and Go durations have no d unit.
+func parseDuration(v string, r durationRule) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		switch {
+		case strings.HasSuffix(v, "d"):
+			return 0, fmt.Errorf("is not a duration: there is no d unit, write hours (30d is 720h), e.g. %s", r.example)
+		case strings.Trim(v, "0123456789.") == "":
+			return 0, fmt.Errorf("is not a duration: a number needs a unit (ms, s, m or h), e.g. %s", r.example)
+		}
+		return 0, fmt.Errorf("is not a duration (a number with a unit ms, s, m or h), e.g. %s", r.example)
+	}
+	if d < r.min || d > r.max {
+		return 0, fmt.Errorf("must be between %s and %s, e.g. %s", fmtDuration(r.min), fmtDuration(r.max), r.example)
+	}
+	return d, nil
+}
+
+func fmtDuration(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	return d.String()
+}
+
 // Register adds the shared flags to fs with defaults from the environment.
 func Register(fs *flag.FlagSet, env Getenv, c *Config) {
-	str := func(p *string, name, envName, def, usage string) {
-		v := env(envName)
-		if v == "" {
-			v = def
-		}
-		fs.StringVar(p, name, v, usage+" ("+envName+")")
-	}
-	dur := func(p *time.Duration, name, envName string, def time.Duration, usage string) {
-		v := def
-		if s := env(envName); s != "" {
-			if d, err := time.ParseDuration(s); err == nil {
-				v = d
+	add := func(p *string, name, envName, def, usage string, check func(string) error) {
+		*p = def
+		st := &setting{env: envName, show: func() string { return *p }, parse: func(v string) error {
+			if check != nil {
+				if err := check(v); err != nil {
+					return err
+				}
+			}
+			*p = v
+			return nil
+		}}
+		if v := env(envName); v != "" {
+			if err := st.parse(v); err != nil {
+				st.envErr = fmt.Errorf("%s=%q (--%s) %w", envName, v, name, err)
 			}
 		}
-		fs.DurationVar(p, name, v, usage+" ("+envName+")")
+		c.settings = append(c.settings, st)
+		fs.Var(st, name, usage+" ("+envName+")")
+	}
+	str := func(p *string, name, envName, def, usage string) { add(p, name, envName, def, usage, nil) }
+	dur := func(p *time.Duration, name, envName string, def time.Duration, r durationRule, usage string) {
+		*p = def
+		st := &setting{env: envName, show: func() string { return p.String() }, parse: func(v string) error {
+			d, err := parseDuration(v, r)
+			if err != nil {
+				return err
+			}
+			*p = d
+			return nil
+		}}
+		if v := env(envName); v != "" {
+			if err := st.parse(v); err != nil {
+				st.envErr = fmt.Errorf("%s=%q (--%s) %s", envName, v, name, strings.Replace(err.Error(), "e.g. ", "e.g. "+envName+"=", 1))
+			}
+		}
+		c.settings = append(c.settings, st)
+		fs.Var(st, name, usage+" ("+envName+")")
 	}
 	str(&c.Addr, "addr", "SEAM_ADDR", "127.0.0.1:8080", "listen address")
 	str(&c.DatabaseURL, "database-url", "SEAM_DATABASE_URL", "sqlite:seam.db", "sqlite:PATH or postgres:// URL")
@@ -62,20 +147,39 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 	str(&c.RBACPolicyFile, "rbac-policy", "SEAM_RBAC_POLICY", "", "JSON file with custom RBAC roles and resources")
 	str(&c.LogLevel, "log-level", "SEAM_LOG_LEVEL", "info", "debug, info, warn or error")
 	str(&c.LogFormat, "log-format", "SEAM_LOG_FORMAT", "json", "json or text")
-	dur(&c.ClockSkew, "clock-skew", "SEAM_CLOCK_SKEW", 60*time.Second, "allowed clock skew for SAML and OIDC time checks")
-	dur(&c.ShutdownTimeout, "shutdown-timeout", "SEAM_SHUTDOWN_TIMEOUT", 20*time.Second, "how long to drain in-flight requests on SIGTERM")
-	dur(&c.DrainPeriod, "drain-period", "SEAM_DRAIN_PERIOD", 5*time.Second, "after SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes")
-	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, "age after which a project's session-JWT signing key is replaced")
+	dur(&c.ClockSkew, "clock-skew", "SEAM_CLOCK_SKEW", 60*time.Second, durationRule{0, 10 * time.Minute, "90s"},
+		"allowed clock skew for SAML and OIDC time checks")
+	dur(&c.ShutdownTimeout, "shutdown-timeout", "SEAM_SHUTDOWN_TIMEOUT", 20*time.Second, durationRule{0, time.Hour, "20s"},
+		"after the drain period, how long to wait for in-flight requests")
+	dur(&c.DrainPeriod, "drain-period", "SEAM_DRAIN_PERIOD", 5*time.Second, durationRule{0, 10 * time.Minute, "5s"},
+		"after SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes")
+	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, durationRule{time.Hour, 5 * 365 * 24 * time.Hour, "720h"},
+		"age after which a project's session-JWT signing key is replaced")
 }
 
-// Finish fills derived defaults and validates.
+// Finish fills derived defaults and validates. Every error names the
+// variable (and flag) and gives an example of a valid value; the master key
+// is never quoted.
 func (c *Config) Finish() error {
+	var errs []error
+	for _, st := range c.settings {
+		if st.envErr != nil {
+			errs = append(errs, st.envErr)
+		}
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	// Addr is empty only in configs built in code (tests, tools) that never listen.
+	if _, _, err := net.SplitHostPort(c.Addr); c.Addr != "" && err != nil {
+		return fmt.Errorf("SEAM_ADDR=%q (--addr) is not a host:port listen address, e.g. SEAM_ADDR=127.0.0.1:8080 or SEAM_ADDR=:8080", c.Addr)
+	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr
 	}
 	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
 	if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
-		return fmt.Errorf("base URL %q must start with http:// or https://", c.BaseURL)
+		return fmt.Errorf("SEAM_BASE_URL=%q (--base-url) must start with http:// or https://, e.g. SEAM_BASE_URL=https://sso.example.com", c.BaseURL)
 	}
 	if err := checkBaseHost(c.BaseURL); err != nil {
 		return err
@@ -83,15 +187,72 @@ func (c *Config) Finish() error {
 	if _, _, err := c.Database(); err != nil {
 		return err
 	}
+	if c.SecretKey != "" {
+		if _, err := keys.ParseMasterKey(c.SecretKey); err != nil {
+			return fmt.Errorf("SEAM_SECRET_KEY is not a master key (%v): it must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`", err)
+		}
+	}
+	if _, _, err := outbound.ParseAllow(c.OutboundAllow); err != nil {
+		return fmt.Errorf("SEAM_OUTBOUND_ALLOW=%q (--outbound-allow) %v; give comma-separated CIDRs and host:port pairs, e.g. SEAM_OUTBOUND_ALLOW=10.0.0.0/8,idp.internal:8443", c.OutboundAllow, err)
+	}
+	switch strings.ToLower(c.LogLevel) {
+	case "":
+		c.LogLevel = "info"
+	case "debug", "info", "warn", "error":
+		c.LogLevel = strings.ToLower(c.LogLevel)
+	default:
+		return fmt.Errorf("SEAM_LOG_LEVEL=%q (--log-level) must be debug, info, warn or error, e.g. SEAM_LOG_LEVEL=debug", c.LogLevel)
+	}
 	switch c.LogFormat {
 	case "json", "text":
 	default:
-		return fmt.Errorf("log format %q must be json or text", c.LogFormat)
+		return fmt.Errorf("SEAM_LOG_FORMAT=%q (--log-format) must be json or text, e.g. SEAM_LOG_FORMAT=text", c.LogFormat)
 	}
 	if c.ClockSkew < 0 || c.ClockSkew > 10*time.Minute {
-		return fmt.Errorf("clock skew %s must be between 0 and 10m", c.ClockSkew)
+		return fmt.Errorf("SEAM_CLOCK_SKEW (--clock-skew) %s must be between 0s and 10m, e.g. SEAM_CLOCK_SKEW=90s", c.ClockSkew)
 	}
 	return nil
+}
+
+// ignoredPrefixes are SEAM_* variables read by tests and benchmarks, not by
+// the server.
+var ignoredPrefixes = [...]string{"SEAM_TEST_", "SEAM_BENCH_"}
+
+// UnknownVariables returns the SEAM_* names in environ (KEY=VALUE entries,
+// as os.Environ) that no setting reads, each with a hint when it looks like
+// a known one ("SEAM_LOGLEVEL (did you mean SEAM_LOG_LEVEL?)"). A typo in a
+// variable name would otherwise leave the default in force silently.
+func UnknownVariables(environ []string) []string {
+	known := map[string]bool{}
+	var c Config
+	Register(flag.NewFlagSet("known", flag.ContinueOnError), func(name string) string {
+		known[name] = true
+		return ""
+	}, &c)
+	squash := func(s string) string { return strings.ReplaceAll(strings.ToUpper(s), "_", "") }
+	var out []string
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, "SEAM_") || known[name] {
+			continue
+		}
+		ignored := false
+		for _, p := range ignoredPrefixes {
+			ignored = ignored || strings.HasPrefix(name, p)
+		}
+		if ignored {
+			continue
+		}
+		hint := ""
+		for k := range known {
+			if squash(k) == squash(name) {
+				hint = " (did you mean " + k + "?)"
+			}
+		}
+		out = append(out, name+hint)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // checkBaseHost refuses a base URL whose host a browser or an IdP cannot
@@ -151,11 +312,11 @@ func (c *Config) Database() (backend, addr string, err error) {
 	case strings.HasPrefix(u, "sqlite:"):
 		p := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite:"), "//")
 		if p == "" {
-			return "", "", fmt.Errorf("database URL %q has no file path", u)
+			return "", "", fmt.Errorf("SEAM_DATABASE_URL (--database-url) %q has no file path, e.g. SEAM_DATABASE_URL=sqlite:/var/lib/seam/seam.db", u)
 		}
 		return "sqlite", p, nil
 	}
-	return "", "", fmt.Errorf("database URL must start with sqlite: or postgres://")
+	return "", "", errors.New("SEAM_DATABASE_URL (--database-url) must start with sqlite: or postgres://, e.g. SEAM_DATABASE_URL=sqlite:seam.db or postgres://seam@db.internal:5432/seam")
 }
 
 // OSEnv is the process environment.
