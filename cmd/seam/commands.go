@@ -18,7 +18,12 @@ var errUsage = errors.New("usage")
 // errHelp is returned after -h/--help printed a command's usage: exit 0.
 var errHelp = errors.New("help")
 
-func versionString() string { return app.Version }
+// versionString is the version, the commit and the Go version the binary
+// was built from (what seam_build_info exports).
+func versionString() string {
+	b := app.ReadBuildInfo()
+	return b.Version + " (commit " + b.Commit + ", " + b.GoVersion + ")"
+}
 
 // commandFlags names the shared config flags each command takes; a command
 // not listed takes all of them. The settings a command does not list still

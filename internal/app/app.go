@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
@@ -24,6 +23,7 @@ import (
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
@@ -154,11 +154,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Login.Metrics = a.registerMetrics(reg)
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
+		MetricsOnAdminOnly: cfg.AdminAddr != "",
 	})
 	return a, nil
 }
@@ -251,6 +252,19 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	if err := a.StartupChecks(ctx); err != nil {
 		return err
 	}
+	if a.Config.AdminAddr != "" {
+		// Metrics and probes on their own address: it stays up through the
+		// drain period (so /readyz reports draining) and closes last.
+		aln, err := net.Listen("tcp", a.Config.AdminAddr)
+		if err != nil {
+			return fmt.Errorf("SEAM_ADMIN_ADDR: %w", err)
+		}
+		admin := &http.Server{Handler: a.Server.AdminHandler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 30 * time.Second, MaxHeaderBytes: 64 << 10, ErrorLog: srv.ErrorLog}
+		go func() { _ = admin.Serve(aln) }()
+		defer admin.Close()
+		a.Log.Info("listening for metrics and probes", slog.String("admin_addr", aln.Addr().String()))
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	go a.janitor(ctx)
@@ -291,6 +305,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 // ms is d in milliseconds, the unit of every duration Seam logs.
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
+// ErrorLogWindow is how long an ERROR line identical to one just written is
+// suppressed.
+const ErrorLogWindow = 10 * time.Second
+
 // NewLogger builds the slog logger from the config, writing to w.
 func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var lvl slog.Level
@@ -298,10 +316,14 @@ func NewLogger(cfg config.Config, w io.Writer) *slog.Logger {
 		lvl = slog.LevelInfo
 	}
 	opts := &slog.HandlerOptions{Level: lvl}
+	var h slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		h = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	// Lines logged with a request's context carry its request_id; an ERROR
+	// line identical to one of the last ErrorLogWindow is dropped and
+	// counted, so an outage logs a line per window, not per request.
+	return slog.New(logctx.NewHandler(h, logctx.HandlerOptions{Window: ErrorLogWindow, Now: time.Now}))
 }
 
 // now is the production clock: UTC at the database's microsecond precision,

@@ -21,6 +21,7 @@ import (
 // Config is everything `seam serve` needs.
 type Config struct {
 	Addr                  string
+	AdminAddr             string
 	DatabaseURL           string
 	BaseURL               string
 	SecretKey             string // base64 master key; empty means key file (SQLite only)
@@ -137,6 +138,12 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 		fs.Var(st, name, usage+" ("+envName+")")
 	}
 	str(&c.Addr, "addr", "SEAM_ADDR", "127.0.0.1:8080", "listen address")
+	add(&c.AdminAddr, "admin-addr", "SEAM_ADMIN_ADDR", "", "optional listen address for /metrics, /healthz and /readyz; when set, /metrics is not served on the public address", func(v string) error {
+		if _, _, err := net.SplitHostPort(v); err != nil {
+			return errors.New("is not a host:port listen address, e.g. SEAM_ADMIN_ADDR=127.0.0.1:9090")
+		}
+		return nil
+	})
 	str(&c.DatabaseURL, "database-url", "SEAM_DATABASE_URL", "sqlite:seam.db", "sqlite:PATH or postgres:// URL")
 	str(&c.BaseURL, "base-url", "SEAM_BASE_URL", "", "public origin for ACS, audience, redirect URLs and JWT issuer (default http://ADDR)")
 	// The master key is read from the environment only: a command-line flag
@@ -173,6 +180,9 @@ func (c *Config) Finish() error {
 	// Addr is empty only in configs built in code (tests, tools) that never listen.
 	if _, _, err := net.SplitHostPort(c.Addr); c.Addr != "" && err != nil {
 		return fmt.Errorf("SEAM_ADDR=%q (--addr) is not a host:port listen address, e.g. SEAM_ADDR=127.0.0.1:8080 or SEAM_ADDR=:8080", c.Addr)
+	}
+	if c.AdminAddr != "" && c.AdminAddr == c.Addr {
+		return fmt.Errorf("SEAM_ADMIN_ADDR (--admin-addr) must differ from SEAM_ADDR (%s), e.g. SEAM_ADMIN_ADDR=127.0.0.1:9090", c.Addr)
 	}
 	if c.BaseURL == "" {
 		c.BaseURL = "http://" + c.Addr

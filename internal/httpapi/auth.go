@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/projects"
 )
 
@@ -22,6 +23,7 @@ func (s *Server) requireProject(next http.Handler) http.Handler {
 			writeError(w, r, err)
 			return
 		}
+		logctx.Note(r.Context(), logctx.What{ProjectID: p.ID})
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyProject, p)))
 	})
 }

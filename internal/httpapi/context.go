@@ -16,6 +16,7 @@ const (
 	keyProject
 	keyRoute
 	keyOrg
+	keyAdmin // set by AdminHandler
 )
 
 // routeInfo lets the matched route report its pattern to the outer

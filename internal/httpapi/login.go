@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/store"
@@ -123,6 +124,11 @@ var failurePage = template.Must(template.New("failure").Parse(`<!doctype html>
 // loginFailure renders the browser-facing error page: the typed error and
 // request ID, never internals.
 func (s *Server) loginFailure(w http.ResponseWriter, r *http.Request, f *login.Failure) {
+	reason := f.Reason
+	if reason == f.ErrorType {
+		reason = ""
+	}
+	logctx.Note(r.Context(), logctx.What{ErrorType: f.ErrorType, Reason: reason})
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")

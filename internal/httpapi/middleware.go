@@ -11,6 +11,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/logctx"
 )
 
 // statusWriter records the status code for logs and metrics.
@@ -51,7 +52,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		start := s.now()
 		rid := s.ids.New(ids.RequestID, envOfRequest(r))
 		log := s.log.With(slog.String("request_id", rid))
-		ctx := context.WithValue(r.Context(), keyRequestID, rid)
+		ctx, fields := logctx.Start(r.Context(), rid)
+		ctx = context.WithValue(ctx, keyRequestID, rid)
 		ctx = context.WithValue(ctx, keyLogger, log)
 		ri := &routeInfo{}
 		ctx = context.WithValue(ctx, keyRoute, ri)
@@ -71,9 +73,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			}
 			elapsed := s.now().Sub(start)
 			s.metrics.observe(route, r.Method, sw.status, elapsed)
-			log.LogAttrs(ctx, slog.LevelInfo, "http",
-				slog.String("method", r.Method), slog.String("route", route),
-				slog.Int("status", sw.status), slog.Duration("duration", elapsed))
+			attrs := append([]slog.Attr{slog.String("method", r.Method), slog.String("route", route),
+				slog.Int("status", sw.status), slog.Float64("duration_ms", float64(elapsed)/float64(time.Millisecond))},
+				fields.Attrs()...)
+			log.LogAttrs(ctx, slog.LevelInfo, "http", attrs...)
 		}()
 		next.ServeHTTP(sw, r)
 	})

@@ -30,7 +30,14 @@ func (s *Server) readyz(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) metricsHandler() http.Handler {
-	return promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	h := promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if admin, _ := r.Context().Value(keyAdmin).(bool); s.metricsAdminOnly && !admin {
+			writeError(w, r, apierr.NotFound("route_not_found", "No route matches GET \"/metrics\" on this address; metrics are served on SEAM_ADMIN_ADDR."))
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // openapi serves the OpenAPI 3.1 document built from the route table, as

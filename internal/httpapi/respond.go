@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/logctx"
 )
 
 // errorBody is Stytch's error envelope.
@@ -48,6 +49,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, body any) {
 // with the request ID and never sent to the client.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := apierr.As(err)
+	logctx.Note(r.Context(), logctx.What{ErrorType: e.Type})
 	if e.Status >= 500 {
 		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("error_type", e.Type), slog.String("error", errString(e.Cause)))

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/rbac"
 )
 
@@ -172,6 +173,7 @@ func (s *Server) authorizeRoute(a access, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		org, err := s.resolveOrg(r)
 		if err == nil {
+			logctx.Note(r.Context(), logctx.What{OrganizationID: org.ID})
 			err = s.authorize(r, org, a.resource, a.action)
 		}
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
@@ -43,12 +44,15 @@ type Deps struct {
 	Authorizer Authorizer
 	// Readiness decides GET /readyz; nil means a database ping only.
 	Readiness Readiness
-	Logger    *slog.Logger
-	Clock     func() time.Time
-	IDs       ids.Generator
-	Registry  *prometheus.Registry
-	BaseURL   string
-	Version   string
+	// MetricsOnAdminOnly hides GET /metrics from the public handler (404);
+	// AdminHandler serves it (SEAM_ADMIN_ADDR).
+	MetricsOnAdminOnly bool
+	Logger             *slog.Logger
+	Clock              func() time.Time
+	IDs                ids.Generator
+	Registry           *prometheus.Registry
+	BaseURL            string
+	Version            string
 }
 
 // Authorizer enforces RBAC for a member session presented in headers.
@@ -72,20 +76,22 @@ type Server struct {
 	policy   rbac.Policy
 	authz    Authorizer
 	ready    Readiness
-	login    *login.Service
-	members  *members.Service
-	sessions *sessions.Service
-	testIdP  *testidp.Service
-	idpPages *testidp.Pages
-	log      *slog.Logger
-	clock    func() time.Time
-	ids      ids.Generator
-	metrics  *metrics
-	registry *prometheus.Registry
-	baseURL  string
-	version  string
-	routes   []route
-	handler  http.Handler
+	// metricsAdminOnly: /metrics answers only through AdminHandler.
+	metricsAdminOnly bool
+	login            *login.Service
+	members          *members.Service
+	sessions         *sessions.Service
+	testIdP          *testidp.Service
+	idpPages         *testidp.Pages
+	log              *slog.Logger
+	clock            func() time.Time
+	ids              ids.Generator
+	metrics          *metrics
+	registry         *prometheus.Registry
+	baseURL          string
+	version          string
+	routes           []route
+	handler          http.Handler
 	// openapiJSON is GET /openapi.json, built from the route table at start.
 	openapiJSON []byte
 }
@@ -102,7 +108,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, ready: d.Readiness, login: d.Login, log: d.Logger, clock: d.Clock,
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, ready: d.Readiness, metricsAdminOnly: d.MetricsOnAdminOnly, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
@@ -122,6 +128,19 @@ func New(d Deps) *Server {
 	return s
 }
 
+// AdminHandler serves GET /metrics, /healthz and /readyz only, for a
+// separate listen address that the public load balancer does not reach.
+func (s *Server) AdminHandler() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/metrics", "/healthz", "/readyz":
+			s.handler.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyAdmin, true)))
+		default:
+			http.NotFound(w, r)
+		}
+	})
+}
+
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
@@ -131,6 +150,7 @@ func (s *Server) named(h http.Handler) http.Handler {
 		if ri, ok := r.Context().Value(keyRoute).(*routeInfo); ok {
 			ri.pattern = r.Pattern
 		}
+		logctx.Note(r.Context(), logctx.What{ConnectionID: r.PathValue("connection_id")})
 		h.ServeHTTP(w, r)
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"log/slog"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
@@ -64,6 +65,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
+	s.step(ctx, "login authenticate: sso token consumed", tok.OrganizationID, tok.ConnectionID)
 	if err := checkPKCE(tok.PKCECodeChallenge, in.PKCECodeVerifier); err != nil {
 		return nil, err
 	}
@@ -106,11 +108,14 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if id.Kind == "oidc" {
 		kind = store.KindOIDC
 	}
+	s.step(ctx, "login authenticate: member linked", org.ID, conn.ID,
+		slog.String("member_id", link.Member.ID), slog.Bool("created", link.Created()))
 	grant.Factor = sessions.SSOFactor(kind, link.Registration, s.Now())
 	issued, err := s.Sessions.Grant(ctx, p, org, link.Member, grant)
 	if err != nil {
 		return nil, err
 	}
+	s.step(ctx, "login authenticate: session issued", org.ID, conn.ID, slog.String("member_id", link.Member.ID))
 	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), Session: issued}, nil
 }
 

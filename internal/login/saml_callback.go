@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -244,8 +245,13 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 	if facts != nil {
 		a.Facts = boundedFacts(facts)
 	}
-	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil {
-		s.Log.Error("recording a login attempt failed", "connection_id", conn.ID, "error", err)
+	if s.Metrics != nil {
+		s.Metrics.LoginOutcome(conn.Kind, a.Outcome)
+	}
+	s.step(ctx, "login callback: outcome recorded", conn.OrganizationID, conn.ID,
+		slog.String("kind", conn.Kind), slog.String("outcome", a.Outcome), slog.String("error_type", a.ErrorType))
+	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil && s.Log != nil {
+		s.Log.ErrorContext(ctx, "recording a login attempt failed", "connection_id", conn.ID, "error", err)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/projects"
@@ -41,8 +42,10 @@ type Service struct {
 	ClockSkew time.Duration
 	// Secure marks browser cookies Secure with SameSite=None: the base URL
 	// is a secure context for browsers (config.SecureContext).
-	Secure   bool
-	Log      *slog.Logger
+	Secure bool
+	Log    *slog.Logger
+	// Metrics counts login outcomes; nil counts nothing.
+	Metrics  Metrics
 	Members  *members.Service
 	Sessions *sessions.Service
 	// HTTPClient is the guarded outbound client for provider endpoints.
@@ -55,4 +58,23 @@ type Service struct {
 // may run it; it is idempotent.
 func (s *Service) Purge(ctx context.Context) error {
 	return s.Store.PurgeExpiredLoginState(ctx, s.Now(), s.Now().Add(-attemptRetention))
+}
+
+// step logs one step of a login at debug level with the request's context
+// (so it carries the request_id), and notes the organization and connection
+// for the request's access line. It logs IDs, kinds and outcomes only:
+// never SAML or token payloads, tokens, secrets or personal attributes.
+func (s *Service) step(ctx context.Context, msg string, orgID, connID string, attrs ...slog.Attr) {
+	logctx.Note(ctx, logctx.What{OrganizationID: orgID, ConnectionID: connID})
+	if s.Log == nil || !s.Log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs = append(attrs, slog.String("organization_id", orgID), slog.String("connection_id", connID))
+	s.Log.LogAttrs(ctx, slog.LevelDebug, msg, attrs...)
+}
+
+// Metrics receives the outcome of every login callback: the connection kind
+// and "success" or the typed rejection reason.
+type Metrics interface {
+	LoginOutcome(kind, outcome string)
 }

@@ -3,6 +3,7 @@ package login
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"regexp"
 	"strings"
@@ -51,6 +52,8 @@ func (s *Service) Start(ctx context.Context, p StartParams) (*StartResult, error
 	if err != nil {
 		return nil, err
 	}
+	s.step(ctx, "login start: connection located", rt.conn.OrganizationID, rt.conn.ID,
+		slog.String("project_id", project.ID), slog.String("kind", rt.idp.Kind), slog.String("idp_connection_id", rt.idp.ID))
 	login, signup, err := s.redirectTargets(ctx, project, p.LoginRedirectURL, p.SignupRedirectURL)
 	if err != nil {
 		return nil, err
@@ -63,13 +66,19 @@ func (s *Service) Start(ctx context.Context, p StartParams) (*StartResult, error
 		LoginRedirectURL: login, SignupRedirectURL: signup, PKCECodeChallenge: p.PKCECodeChallenge,
 		CreatedAt: s.Now(), ExpiresAt: s.Now().Add(requestTTL),
 	}
+	var res *StartResult
 	switch rt.idp.Kind {
 	case store.KindSAML:
-		return s.startSAML(ctx, rt, req)
+		res, err = s.startSAML(ctx, rt, req)
 	case store.KindOIDC:
-		return s.startOIDC(ctx, rt, req, p.CustomScopes)
+		res, err = s.startOIDC(ctx, rt, req, p.CustomScopes)
+	default:
+		return nil, apierr.Internal(errors.New("login: connection of unknown kind " + rt.idp.Kind))
 	}
-	return nil, apierr.Internal(errors.New("login: connection of unknown kind " + rt.idp.Kind))
+	if err == nil {
+		s.step(ctx, "login start: request stored, redirecting to the IdP", rt.conn.OrganizationID, rt.conn.ID)
+	}
+	return res, err
 }
 
 // locate finds the connection from exactly one locator, following an
