@@ -6,7 +6,8 @@
 //	seam workspace-key ...     create, list and revoke workspace management keys
 //	seam session create ...    mint a member session (operators and tests)
 //	seam demo --project P      connect a test project to the built-in test IdP
-//	seam version               print the version
+//	seam healthcheck           probe the local server's /readyz (container health checks)
+//	seam version               print the version, commit and Go version
 package main
 
 import (
@@ -42,7 +43,8 @@ commands:
   workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
   demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
-  version           print the version
+  healthcheck       exit 0 when the local server's /readyz answers 200 (container health checks): [--live] [--url URL]
+  version           print the version, commit and Go version
 
 Every flag has a SEAM_* environment variable; run "seam serve -h" for the list.
 `
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = session(ctx, rest, env, stdout, stderr)
 	case "demo":
 		err = demo(ctx, rest, env, stdout, stderr)
+	case "healthcheck":
+		err = healthcheck(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":
 		fmt.Fprintln(stdout, "seam", versionString())
 		return 0

@@ -388,3 +388,45 @@ func TestServeRefusesBadSettings(t *testing.T) {
 		}
 	}
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	admin := freeAddr(t)
+	addr, _, _, stop := serveInBackground(t, map[string]string{"SEAM_DATABASE_URL": "sqlite:" + filepath.Join(t.TempDir(), "seam.db"),
+		"SEAM_DRAIN_PERIOD": "2s"})
+	check := func(env map[string]string, args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), append([]string{"healthcheck"}, args...), func(k string) string { return env[k] }, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		code int
+	}{
+		{map[string]string{"SEAM_ADDR": addr}, nil, 0},
+		{map[string]string{"SEAM_ADDR": addr}, []string{"--live"}, 0},
+		{nil, []string{"--url", "http://" + addr + "/readyz"}, 0},
+		{map[string]string{"SEAM_ADDR": admin}, nil, 1}, // nothing listens there
+		{map[string]string{"SEAM_ADDR": addr, "SEAM_ADMIN_ADDR": admin}, nil, 1},
+	} {
+		if code, out := check(tc.env, tc.args...); code != tc.code {
+			t.Errorf("%v %v: exit %d, want %d: %s", tc.env, tc.args, code, tc.code, out)
+		}
+	}
+	// Draining: the readiness check fails, the liveness check passes.
+	go stop()
+	deadline := time.Now().Add(time.Second)
+	for {
+		code, out := check(map[string]string{"SEAM_ADDR": addr})
+		if code == 1 && strings.Contains(out, "503 draining") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("healthcheck while draining: %d %s", code, out)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if code, out := check(map[string]string{"SEAM_ADDR": addr}, "--live"); code != 0 {
+		t.Fatalf("liveness while draining: %d %s", code, out)
+	}
+}
