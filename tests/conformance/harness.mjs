@@ -235,7 +235,8 @@ class SeamHandle {
 
   async start(extraEnv, projectName, redirectURLs) {
     this.tmpDir = mkdtempSync(path.join(os.tmpdir(), 'seam-conf-'));
-    const base = { SEAM_LOG_FORMAT: 'text', SEAM_LOG_LEVEL: 'debug' };
+    // No drain period: the harness stops servers with SIGTERM and waits for the exit.
+    const base = { SEAM_LOG_FORMAT: 'text', SEAM_LOG_LEVEL: 'debug', SEAM_DRAIN_PERIOD: '0s' };
     if (this.backend === 'sqlite') {
       // No SEAM_SECRET_KEY: exercise the zero-setup key file beside the database.
       this.databaseURL = 'sqlite:' + path.join(this.tmpDir, 'seam.db');

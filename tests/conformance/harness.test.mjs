@@ -145,7 +145,7 @@ for (const backend of backends) {
     }
 
     it('a server that cannot start rejects with its stderr', async () => {
-      await assert.rejects(startSeam({ backend, env: { SEAM_LOG_FORMAT: 'xml' } }), /log format "xml"/);
+      await assert.rejects(startSeam({ backend, env: { SEAM_LOG_FORMAT: 'xml' } }), /SEAM_LOG_FORMAT="xml" \(--log-format\) must be json or text/);
     });
   });
 }
