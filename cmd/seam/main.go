@@ -43,6 +43,7 @@ commands:
   workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
   demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
+  keys rotate-jwt   replace a project's session-JWT signing key now: --project P [--json]
   healthcheck       exit 0 when the local server's /readyz answers 200 (container health checks): [--live] [--url URL]
   version           print the version, commit and Go version
 
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 		err = session(ctx, rest, env, stdout, stderr)
 	case "demo":
 		err = demo(ctx, rest, env, stdout, stderr)
+	case "keys":
+		err = keysCommand(ctx, rest, env, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, rest, env, stdout, stderr)
 	case "version", "--version", "-v":

@@ -235,3 +235,45 @@ func headerKID(token string) (string, bool) {
 	}
 	return h.KID, true
 }
+
+// RotatedKey is the result of RotateSigningKey.
+type RotatedKey struct {
+	KID        string `json:"kid"`
+	Generation int    `json:"generation"`
+	// Published lists the kids in the JWKS after the rotation, newest
+	// first: the new key signs, the replaced ones keep verifying for the
+	// grace period.
+	Published []string `json:"published_kids"`
+}
+
+// RotateSigningKey replaces the project's signing key now, as the schedule
+// (KeyRotation) would: the new key signs every session JWT issued from now
+// on, on every replica (they read the key set from the database), and the
+// replaced key stays in the JWKS and verifies for the grace period, so
+// JWTs issued before remain valid until they expire.
+func (s *Service) RotateSigningKey(ctx context.Context, p *store.Project) (*RotatedKey, error) {
+	rows, err := s.Store.ListSessionSigningKeys(ctx, p.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	next := 1
+	if len(rows) > 0 {
+		next = rows[0].Generation + 1
+	}
+	if err := s.createKey(ctx, p, next); err != nil {
+		var conflict *store.ErrConflict
+		if errors.As(err, &conflict) {
+			return nil, fmt.Errorf("another replica created signing key generation %d at the same moment; run the rotation again if that was a scheduled rotation", next)
+		}
+		return nil, err
+	}
+	rows, err = s.Store.ListSessionSigningKeys(ctx, p.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	out := &RotatedKey{KID: rows[0].KID, Generation: rows[0].Generation}
+	for _, r := range s.published(rows) {
+		out.Published = append(out.Published, r.KID)
+	}
+	return out, nil
+}
