@@ -64,7 +64,7 @@ func TestReadiness(t *testing.T) {
 					return c
 				}, health.TypeDatabaseUnavailable},
 				{"migration missing", func(t *testing.T, st *sqlstore.Store, c *health.Checker) *health.Checker {
-					if _, err := st.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE name = '0008_master_key_check.sql'`); err != nil {
+					if _, err := st.DB().ExecContext(ctx, `DELETE FROM schema_migrations WHERE name = '0009_master_key_check.sql'`); err != nil {
 						t.Fatal(err)
 					}
 					return c
