@@ -34,6 +34,12 @@ type Config struct {
 	ShutdownTimeout       time.Duration
 	DrainPeriod           time.Duration
 	SessionJWTKeyRotation time.Duration
+	// Abuse limits, per minute (limits.go); 0 disables one.
+	TrustedProxies           string
+	LimitAddress             int
+	LimitTarget              int
+	LimitAuthFailures        int
+	LimitProjectAuthFailures int
 
 	// settings are the registered variables, whose environment values
 	// Finish reports when they did not parse.
@@ -162,6 +168,7 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 		"after SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes")
 	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, durationRule{time.Hour, 5 * 365 * 24 * time.Hour, "720h"},
 		"age after which a project's session-JWT signing key is replaced")
+	registerLimits(fs, env, c)
 }
 
 // Finish fills derived defaults and validates. Every error names the
@@ -217,6 +224,9 @@ func (c *Config) Finish() error {
 	case "json", "text":
 	default:
 		return fmt.Errorf("SEAM_LOG_FORMAT=%q (--log-format) must be json or text, e.g. SEAM_LOG_FORMAT=text", c.LogFormat)
+	}
+	if err := c.checkLimits(); err != nil {
+		return err
 	}
 	if c.ClockSkew < 0 || c.ClockSkew > 10*time.Minute {
 		return fmt.Errorf("SEAM_CLOCK_SKEW (--clock-skew) %s must be between 0s and 10m, e.g. SEAM_CLOCK_SKEW=90s", c.ClockSkew)

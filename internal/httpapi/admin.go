@@ -104,7 +104,12 @@ func (s *Server) requireWorkspaceKey(next http.Handler) http.Handler {
 			writeError(w, r, admin.ErrUnauthorized())
 			return
 		}
+		if err := s.authGate(r, "workspace_key", user); err != nil {
+			writeLimited(w, r, err)
+			return
+		}
 		if err := s.admin.Authenticate(r.Context(), user, pass); err != nil {
+			s.authFailed(r, "workspace_key", user, err)
 			writeError(w, r, err)
 			return
 		}

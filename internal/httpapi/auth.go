@@ -18,8 +18,13 @@ func (s *Server) requireProject(next http.Handler) http.Handler {
 			writeError(w, r, projects.ErrUnauthorized())
 			return
 		}
+		if err := s.authGate(r, "project", user); err != nil {
+			writeLimited(w, r, err)
+			return
+		}
 		p, err := s.projects.Authenticate(r.Context(), user, pass)
 		if err != nil {
+			s.authFailed(r, "project", user, err)
 			writeError(w, r, err)
 			return
 		}

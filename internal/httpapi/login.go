@@ -22,13 +22,13 @@ func (s *Server) loginRoutes() []route {
 	}
 	return []route{
 		{pattern: "GET /v1/public/sso/start", summary: "Start an SSO login: redirects the browser to the IdP (302, body {redirect_url}).",
-			out: redirect, handler: http.HandlerFunc(s.ssoStart)},
-		{pattern: "GET /b2b/public/sso/start", summary: "Start an SSO login (path used by Stytch's mobile SDKs).", out: redirect, handler: http.HandlerFunc(s.ssoStart)},
+			out: redirect, limit: limitStart(), handler: http.HandlerFunc(s.ssoStart)},
+		{pattern: "GET /b2b/public/sso/start", summary: "Start an SSO login (path used by Stytch's mobile SDKs).", out: redirect, limit: limitStart(), handler: http.HandlerFunc(s.ssoStart)},
 		{pattern: "POST /v1/b2b/sso/callback/{connection_id}", summary: "SAML assertion consumer service (HTTP-POST binding).",
-			in: formBody{fields: []string{"SAMLResponse"}}, out: page, handler: http.HandlerFunc(s.samlACS)},
-		{pattern: "GET /v1/b2b/sso/callback/{connection_id}", summary: "OIDC redirect URL.", out: page, handler: http.HandlerFunc(s.oidcCallback)},
+			in: formBody{fields: []string{"SAMLResponse"}}, out: page, limit: limitCallback(), handler: http.HandlerFunc(s.samlACS)},
+		{pattern: "GET /v1/b2b/sso/callback/{connection_id}", summary: "OIDC redirect URL.", out: page, limit: limitCallback(), handler: http.HandlerFunc(s.oidcCallback)},
 		{pattern: "POST /v1/b2b/sso/authenticate", auth: authProject, access: ignoresSessions(), summary: "Exchange an SSO token for a member and a session.",
-			in: login.AuthenticateParams{}, out: ssoAuthenticateResponse{}, handler: apiFunc(s.ssoAuthenticate)},
+			in: login.AuthenticateParams{}, out: ssoAuthenticateResponse{}, limit: limitAuthenticate(), handler: apiFunc(s.ssoAuthenticate)},
 		logins(store.KindSAML, "Recent login attempts of a SAML connection with their outcomes (Seam extension)."),
 		logins(store.KindOIDC, "Recent login attempts of an OIDC connection with their outcomes (Seam extension)."),
 		logins(store.KindExternal, "Identity-linking records of an External connection: relinks of its members (Seam extension)."),

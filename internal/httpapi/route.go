@@ -23,6 +23,9 @@ type route struct {
 	// response: a JSON body type, or a nonJSON description for redirects,
 	// pages and documents.
 	in, out any
+	// limit is the route's abuse-limit class (limits.go); every public
+	// route declares one.
+	limit   limitClass
 	handler http.Handler
 }
 
@@ -136,7 +139,7 @@ type redirectJSON struct {
 // guard wraps a route's handler in what its declaration asks for: project
 // authentication, and the member-session rule.
 func (s *Server) guard(rt route) http.Handler {
-	h := rt.handler
+	h := s.limitedProject(rt, rt.handler)
 	if rt.auth == authWorkspace {
 		return s.requireWorkspaceKey(h)
 	}

@@ -27,10 +27,10 @@ func (s *Server) routeTable() []route {
 
 func (s *Server) opsRoutes() []route {
 	return []route{
-		{pattern: "GET /healthz", summary: "Liveness: the process is up.", out: statusResponse{}, handler: apiFunc(s.healthz)},
-		{pattern: "GET /readyz", summary: "Readiness: the database answers, has every migration, the master key opens its sealed values, and the replica is not draining; 503 with the failing check as error_type otherwise.", out: statusResponse{}, handler: apiFunc(s.readyz)},
-		{pattern: "GET /metrics", summary: "Prometheus metrics.", out: nonJSON{200, "text/plain", "Prometheus text exposition format."}, handler: s.metricsHandler()},
-		{pattern: "GET /openapi.json", summary: "This API description (OpenAPI 3.1).", out: nonJSON{200, "application/json", "The OpenAPI document."}, handler: http.HandlerFunc(s.openapi)},
+		{pattern: "GET /healthz", limit: limitExempt(), summary: "Liveness: the process is up.", out: statusResponse{}, handler: apiFunc(s.healthz)},
+		{pattern: "GET /readyz", limit: limitExempt(), summary: "Readiness: the database answers, has every migration, the master key opens its sealed values, and the replica is not draining; 503 with the failing check as error_type otherwise.", out: statusResponse{}, handler: apiFunc(s.readyz)},
+		{pattern: "GET /metrics", limit: limitExempt(), summary: "Prometheus metrics.", out: nonJSON{200, "text/plain", "Prometheus text exposition format."}, handler: s.metricsHandler()},
+		{pattern: "GET /openapi.json", limit: limitExempt(), summary: "This API description (OpenAPI 3.1).", out: nonJSON{200, "application/json", "The OpenAPI document."}, handler: http.HandlerFunc(s.openapi)},
 	}
 }
 

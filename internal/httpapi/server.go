@@ -21,6 +21,7 @@ import (
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/ratelimit"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
@@ -53,6 +54,8 @@ type Deps struct {
 	Registry           *prometheus.Registry
 	BaseURL            string
 	Version            string
+	// Limits are the abuse limits; the zero value disables them.
+	Limits Limits
 }
 
 // Authorizer enforces RBAC for a member session presented in headers.
@@ -91,6 +94,8 @@ type Server struct {
 	baseURL          string
 	version          string
 	routes           []route
+	limits           Limits
+	limiter          *ratelimit.Memory
 	handler          http.Handler
 	// openapiJSON is GET /openapi.json, built from the route table at start.
 	openapiJSON []byte
@@ -112,12 +117,13 @@ func New(d Deps) *Server {
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
+		limits: d.Limits, limiter: ratelimit.NewMemory(d.Clock, 0),
 	}
 	s.metrics = newMetrics(d.Registry)
 	mux := http.NewServeMux()
 	for _, rt := range s.routeTable() {
 		s.routes = append(s.routes, rt)
-		mux.Handle(rt.pattern, s.named(boundary(rt, s.guard(rt))))
+		mux.Handle(rt.pattern, s.named(s.limitedBefore(rt, boundary(rt, s.guard(rt)))))
 	}
 	doc, err := json.Marshal(buildOpenAPI(s.routes, s.baseURL, s.version))
 	if err != nil {

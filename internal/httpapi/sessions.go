@@ -14,7 +14,7 @@ import (
 func (s *Server) sessionRoutes() []route {
 	return []route{
 		{pattern: "GET /v1/b2b/sessions/jwks/{project_id}", summary: "The project's session-JWT verification keys (JWK Set).",
-			out: jwksResponse{}, handler: apiFunc(s.sessionJWKS)},
+			out: jwksResponse{}, limit: limitByProjectPath("jwks"), handler: apiFunc(s.sessionJWKS)},
 		{pattern: "POST /v1/b2b/sessions/authenticate", auth: authProject, access: ignoresSessions(),
 			summary: "Authenticate a member session (token or JWT); optionally extend it and check a permission.",
 			in:      sessions.AuthenticateParams{}, out: authenticateResponse{}, handler: apiFunc(s.authenticateSession)},

@@ -37,7 +37,7 @@ func (s *Server) testIdPRoutes() []route {
 		return nonJSON{200, "application/json", what + " (plain JSON, not Stytch's envelope)."}
 	}
 	const dev = " (Seam extension, development tool; test projects only)."
-	return []route{
+	routes := []route{
 		{pattern: "GET " + p + "/saml/metadata", summary: "Test IdP: SAML IdP metadata" + dev,
 			out: nonJSON{200, "application/samlmetadata+xml", "The IdP's EntityDescriptor: entity ID, SSO URL, signing certificate."}, handler: apiHandler(s.tidpSAMLMetadata)},
 		{pattern: "GET " + p + "/saml/sso", summary: "Test IdP: SAML SSO URL, HTTP-Redirect binding" + dev, out: picker, handler: page(s.tidpSAMLSSO)},
@@ -65,6 +65,10 @@ func (s *Server) testIdPRoutes() []route {
 		{pattern: "GET " + testidp.AssetsPath + "/testidp.css", summary: "Test IdP: page style" + dev,
 			out: nonJSON{200, "text/css", "Stylesheet."}, handler: tidpAsset("text/css; charset=utf-8", testidp.Style)},
 	}
+	for i := range routes {
+		routes[i].limit = limitByProjectPath("test_idp") // every test IdP route is public
+	}
+	return routes
 }
 
 // apiHandler adapts a JSON-or-raw handler that may fail with an API error.
