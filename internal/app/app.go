@@ -160,7 +160,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
 		MetricsOnAdminOnly: cfg.AdminAddr != "",
-		Limits: limitsFrom(cfg),
+		Limits:             limitsFrom(cfg),
 	})
 	return a, nil
 }

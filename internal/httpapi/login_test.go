@@ -246,17 +246,26 @@ func TestSAMLCallbackRejections(t *testing.T) {
 			reqID, _ := f.start(t, f.e.Browser(), "")
 			return f.post(t, b, f.response(t, respOpts{inResponseTo: reqID}))
 		}, 400, "missing_request_cookie"},
-		{"not base64", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "%%%") }, 400, "malformed"},
-		{"no SAMLResponse", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "") }, 400, "missing_response"},
+		// Posts that are not SAML responses are refused without a record
+		// (outcome ""): TestACSCheapRefusalsWriteNothing.
+		{"not base64", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "%%%") }, 400, ""},
+		{"no SAMLResponse", func(b *http.Client) (*http.Response, string) { return f.post(t, b, "") }, 400, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			before := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins?limit=500", nil)).Body["logins"].([]any)
 			resp, body := tc.run(f.e.Browser())
 			if resp.StatusCode != tc.status || !strings.Contains(resp.Header.Get("Content-Type"), "text/html") ||
 				!strings.Contains(body, "request-id-") {
 				t.Fatalf("%d %s: %s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 			}
-			logins := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins?limit=1", nil)).Body["logins"].([]any)
+			logins := f.e.MustOK(f.e.Call("GET", samlPath("acme", f.connID)+"/logins?limit=500", nil)).Body["logins"].([]any)
+			if tc.outcome == "" {
+				if len(logins) != len(before) {
+					t.Fatalf("a post that is not a SAML response was recorded: %d -> %d attempts", len(before), len(logins))
+				}
+				return
+			}
 			if got := logins[0].(map[string]any)["outcome"]; got != tc.outcome {
 				t.Fatalf("recorded outcome %v, want %s", got, tc.outcome)
 			}

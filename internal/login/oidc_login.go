@@ -72,7 +72,8 @@ type OIDCCallback struct {
 }
 
 // HandleOIDC finishes an OIDC login: state, code exchange, ID token and
-// userinfo checks. Every outcome is recorded as a login attempt.
+// userinfo checks. Every outcome past the cheap refusals is recorded as a
+// login attempt.
 func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackResult, error) {
 	var conn *store.Connection
 	err := store.ErrNotFound
@@ -85,6 +86,15 @@ func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackRes
 	}
 	if err != nil {
 		return nil, apierr.Internal(err)
+	}
+	// Cheap refusals write nothing: a pending connection, and a callback
+	// without a usable state and code (a provider's error answer is kept:
+	// it is what an IT admin needs to see).
+	if f := s.refuseInactive(conn); f != nil {
+		return nil, s.unrecorded(conn, f)
+	}
+	if _, err := oidc.ParseCallback(cb.Query); err != nil && oidc.ReasonOf(err) != oidc.ReasonAuthorizationError {
+		return nil, s.unrecorded(conn, oidcFailure(err))
 	}
 	res, facts, ferr := s.verifyOIDC(ctx, conn, cb)
 	s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts)

@@ -52,7 +52,22 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 	if err != nil {
 		return nil, err
 	}
+	// Cheap refusals are answered without writing anything: a connection
+	// that cannot log anyone in yet, and a form value that is not an
+	// encoded XML document (no diagnostics to keep for an IT admin).
+	if f := s.refuseInactive(conn); f != nil {
+		return nil, s.unrecorded(conn, f)
+	}
+	if err := saml.CheckEncoding([]byte(cb.SAMLResponse)); err != nil {
+		if r, ok := saml.AsRejection(err); ok {
+			return nil, s.unrecorded(conn, reject(r))
+		}
+		return nil, s.unrecorded(conn, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be decoded."})
+	}
 	res, facts, link, ferr := s.verifySAML(ctx, conn, cb)
+	if ferr != nil && shapeRefusal(ferr.Reason) {
+		return nil, s.unrecorded(conn, ferr) // not a SAML response at all: nothing to show an IT admin
+	}
 	var view any
 	if facts != nil {
 		v := factsView(facts)
@@ -82,6 +97,31 @@ func (s *Service) findSAMLConnection(ctx context.Context, id string) (*store.Con
 		return nil, apierr.Internal(err)
 	}
 	return c, nil
+}
+
+// shapeRefusal reports whether a verifier refusal means the post is not a
+// SAML response (it does not decode, parse, or hold a Response element);
+// such posts are answered without being recorded as login attempts.
+func shapeRefusal(reason string) bool {
+	switch saml.Reason(reason) {
+	case saml.ReasonMissingResponse, saml.ReasonMalformed, saml.ReasonTooLarge, saml.ReasonDoctypeForbidden,
+		saml.ReasonUnstableXML, saml.ReasonNotAResponse:
+		return true
+	}
+	return false
+}
+
+// refuseInactive is the refusal of a login through a pending connection.
+func (s *Service) refuseInactive(conn *store.Connection) *Failure {
+	if conn.Status == "active" {
+		return nil
+	}
+	kind := "SAML"
+	if conn.Kind == store.KindOIDC {
+		kind = "OIDC"
+	}
+	return &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
+		Detail: "The " + kind + " connection is not active yet: " + s.missingText(conn)}
 }
 
 func reject(r *saml.Rejection) *Failure {
@@ -250,8 +290,16 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 	}
 	s.step(ctx, "login callback: outcome recorded", conn.OrganizationID, conn.ID,
 		slog.String("kind", conn.Kind), slog.String("outcome", a.Outcome), slog.String("error_type", a.ErrorType))
-	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil && s.Log != nil {
-		s.Log.ErrorContext(ctx, "recording a login attempt failed", "connection_id", conn.ID, "error", err)
+	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil {
+		if s.Log != nil {
+			s.Log.ErrorContext(ctx, "recording a login attempt failed", "connection_id", conn.ID, "error", err)
+		}
+		return
+	}
+	// Keep the newest attempts only: a flood of refused posts to one
+	// connection replaces its oldest records instead of growing the table.
+	if err := s.Store.TrimLoginAttempts(ctx, conn.ProjectID, conn.ID, s.attemptsKept()); err != nil && s.Log != nil {
+		s.Log.ErrorContext(ctx, "trimming login attempts failed", "connection_id", conn.ID, "error", err)
 	}
 }
 

@@ -52,6 +52,9 @@ type Service struct {
 	HTTPClient *http.Client
 	// Keys caches OpenID Providers' signing keys.
 	Keys *oidc.KeyCache
+	// AttemptsKept bounds the login attempts kept per connection; zero
+	// means DefaultAttemptsKept.
+	AttemptsKept int
 }
 
 // Purge deletes expired login state and old login attempts. Every replica

@@ -55,6 +55,17 @@ func decodeResponse(encoded []byte) ([]byte, *Rejection) {
 	return inflated, nil
 }
 
+// CheckEncoding runs the size and encoding checks of a SAMLResponse form
+// value (size, base64, optional DEFLATE, an XML start) without parsing it:
+// the cheap refusal made before anything about a login is written. It
+// returns the verifier's *Rejection for the same input, or nil.
+func CheckEncoding(encoded []byte) error {
+	if _, rej := decodeResponse(encoded); rej != nil {
+		return rej
+	}
+	return nil
+}
+
 // inflate decompresses raw DEFLATE data, refusing output beyond limit so a
 // deflate bomb costs at most limit+1 bytes.
 func inflate(data []byte, limit int) ([]byte, *Rejection) {

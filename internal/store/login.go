@@ -66,6 +66,9 @@ type LoginQueries interface {
 	// ConsumeSSOToken atomically deletes and returns an unexpired token of the project.
 	ConsumeSSOToken(ctx context.Context, projectID string, hash []byte, now time.Time) (*SSOToken, error)
 	CreateLoginAttempt(ctx context.Context, a *LoginAttempt) error
+	// TrimLoginAttempts deletes a connection's attempts beyond its newest
+	// keep (newest by created_at, then ID).
+	TrimLoginAttempts(ctx context.Context, projectID, connectionID string, keep int) error
 	// ListLoginAttempts returns a connection's most recent attempts, newest first.
 	ListLoginAttempts(ctx context.Context, projectID, connectionID string, limit int) ([]*LoginAttempt, error)
 	// PurgeExpiredLoginState deletes expired requests, tokens and replay

@@ -69,6 +69,13 @@ func (q *queries) CreateLoginAttempt(ctx context.Context, a *store.LoginAttempt)
 	return q.mapErr(err)
 }
 
+func (q *queries) TrimLoginAttempts(ctx context.Context, projectID, connectionID string, keep int) error {
+	_, err := q.ex.ExecContext(ctx, `DELETE FROM sso_login_attempts WHERE project_id = $1 AND connection_id = $2 AND id IN (
+		SELECT id FROM sso_login_attempts WHERE project_id = $1 AND connection_id = $2
+		ORDER BY created_at DESC, id DESC LIMIT 1000000000 OFFSET $3)`, projectID, connectionID, keep)
+	return q.mapErr(err)
+}
+
 func (q *queries) ListLoginAttempts(ctx context.Context, projectID, connectionID string, limit int) ([]*store.LoginAttempt, error) {
 	return queryAll(ctx, q, `SELECT `+attemptCols+` FROM sso_login_attempts
 		WHERE project_id = $1 AND connection_id = $2 ORDER BY created_at DESC, id DESC LIMIT $3`, []any{projectID, connectionID, limit},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -127,6 +128,45 @@ func loginCases() []testCase {
 			wg.Wait()
 			if ok != 1 {
 				t.Fatalf("%d replicas accepted the same assertion", ok)
+			}
+		}},
+		{"login/attempts_trimmed_per_connection", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p := f.project()
+			for i := 0; i < 12; i++ {
+				conn := "c"
+				if i%4 == 0 {
+					conn = "other" // another connection's attempts are not counted or removed
+				}
+				a := &store.LoginAttempt{ID: fmt.Sprintf("att-%02d", i), ProjectID: p.ID, OrganizationID: "o", ConnectionID: conn,
+					RequestID: "r", Outcome: "malformed", CreatedAt: base.Add(time.Duration(i/2) * time.Second)}
+				if err := s.CreateLoginAttempt(ctx(), a); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.TrimLoginAttempts(ctx(), p.ID, "c", 5); err != nil {
+				t.Fatal(err)
+			}
+			list, err := s.ListLoginAttempts(ctx(), p.ID, "c", 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, a := range list {
+				got = append(got, a.ID)
+			}
+			// c holds 1 2 3 5 6 7 9 10 11; 10 and 11 share a second (ID breaks the tie).
+			if want := "att-11 att-10 att-09 att-07 att-06"; strings.Join(got, " ") != want {
+				t.Fatalf("kept %v, want %s", got, want)
+			}
+			if other, _ := s.ListLoginAttempts(ctx(), p.ID, "other", 100); len(other) != 3 {
+				t.Fatalf("other connection keeps %d attempts, want 3", len(other))
+			}
+			if err := s.TrimLoginAttempts(ctx(), p.ID, "c", 5); err != nil {
+				t.Fatal(err)
+			}
+			if again, _ := s.ListLoginAttempts(ctx(), p.ID, "c", 100); len(again) != 5 {
+				t.Fatalf("a second trim changed %d to %d", len(list), len(again))
 			}
 		}},
 		{"login/attempts_newest_first_and_purge", func(t *testing.T, s store.Store) {
