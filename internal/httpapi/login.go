@@ -89,6 +89,10 @@ func (s *Server) finishCallback(w http.ResponseWriter, r *http.Request, res *log
 	if err != nil {
 		var f *login.Failure
 		if errors.As(err, &f) {
+			if unavailableFailure(w, r, f) {
+				s.loginFailure(w, r, f)
+				return
+			}
 			if f.Status >= 500 {
 				loggerFrom(r.Context()).Error("callback failed", "error_type", f.ErrorType, "error", errString(f.Cause))
 			}
@@ -96,7 +100,10 @@ func (s *Server) finishCallback(w http.ResponseWriter, r *http.Request, res *log
 			return
 		}
 		e := apierr.As(err)
-		if e.Status >= 500 {
+		if ue, ok := unavailable(r, err); ok {
+			w.Header().Set("Retry-After", outageRetryAfterHeader)
+			e = ue
+		} else if e.Status >= 500 {
 			loggerFrom(r.Context()).Error("callback failed", "error", errString(e.Cause))
 		}
 		s.loginFailure(w, r, &login.Failure{Status: e.Status, ErrorType: e.Type, Reason: e.Type, Detail: e.Message})

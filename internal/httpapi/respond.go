@@ -48,12 +48,20 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, body any) {
 // writeError writes err in the error envelope. Internal causes are logged
 // with the request ID and never sent to the client.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if writeUnavailable(w, r, err) {
+		return
+	}
 	e := apierr.As(err)
 	logctx.Note(r.Context(), logctx.What{ErrorType: e.Type})
 	if e.Status >= 500 {
 		loggerFrom(r.Context()).LogAttrs(r.Context(), slog.LevelError, "request failed",
 			slog.String("error_type", e.Type), slog.String("error", errString(e.Cause)))
 	}
+	writeEnvelope(w, r, e)
+}
+
+// writeEnvelope writes Stytch's error envelope for e.
+func writeEnvelope(w http.ResponseWriter, r *http.Request, e *apierr.Error) {
 	b, _ := json.Marshal(errorBody{
 		StatusCode: e.Status, RequestID: requestID(r.Context()), ErrorType: e.Type,
 		ErrorMessage: e.Message, ErrorDetails: e.Details,

@@ -130,7 +130,7 @@ func New(d Deps) *Server {
 		panic(fmt.Sprintf("httpapi: the OpenAPI document does not encode: %v", err)) // a programming error in a declared type
 	}
 	s.openapiJSON = doc
-	s.handler = s.observe(s.fallback(mux))
+	s.handler = s.observe(s.withOutageLog(s.fallback(mux)))
 	return s
 }
 
