@@ -204,7 +204,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if err != nil {
 		return nil, withOutbound(nil, err), oidcFailure(err)
 	}
-	facts := &oidcFacts{Issuer: tok.Issuer, Subject: tok.Subject, Audience: tok.Audience}
+	facts := &oidcFacts{Issuer: cleanText(tok.Issuer), Subject: cleanText(tok.Subject), Audience: tok.Audience}
 	claims := tok.Claims
 	if run.Config.UserinfoURL != "" {
 		info, err := oidc.UserInfo(ctx, hc, run.Config, tokens.AccessToken)
@@ -223,7 +223,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 		}
 		claims = merged
 	}
-	facts.Claims = safeClaims(claims)
+	facts.Claims = safeClaims(cleanClaims(claims))
 	id, ferr := mapOIDCIdentity(run.ConnectionID, run.AttributeMapping, tok.Subject, claims)
 	if ferr != nil {
 		return nil, facts, ferr
@@ -263,6 +263,10 @@ func mapOIDCIdentity(connID string, mapping map[string]string, subject string, c
 		}
 		return ""
 	}
+	if f := refuseUnstorableKeys(mapping, subject, claims); f != nil {
+		return nil, f
+	}
+	claims = cleanClaims(claims)
 	id := &identity{Kind: "oidc", VerifiedBy: connID, Subject: subject, Attributes: map[string][]string{}}
 	id.Email = strings.ToLower(claim("email", "email"))
 	if id.Email == "" || !strings.Contains(id.Email, "@") || len(id.Email) > 320 {

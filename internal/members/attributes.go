@@ -3,6 +3,8 @@ package members
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
+	"unicode/utf8"
 )
 
 // GroupsAttribute is the key of sso_attributes under which the login
@@ -26,7 +28,9 @@ func SSOAttributes(attributes map[string]any, groups []string) json.RawMessage {
 	groups = boundGroups(groups)
 	m := make(map[string]any, len(attributes)+1)
 	for k, v := range attributes {
-		m[k] = v
+		if storable(k) {
+			m[k] = storableValue(v)
+		}
 	}
 	m[GroupsAttribute] = groups
 	b, err := json.Marshal(m)
@@ -42,11 +46,51 @@ func boundGroups(groups []string) []string {
 		if len(out) == MaxGroups {
 			break
 		}
-		if g != "" && len(g) <= MaxGroupLength {
+		if g != "" && len(g) <= MaxGroupLength && storable(g) {
 			out = append(out, g)
 		}
 	}
 	return out
+}
+
+// storable reports whether s can be stored on every backend: valid UTF-8
+// without NUL (PostgreSQL refuses NUL in text and jsonb).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// storableValue drops, at any depth, strings and keys that are not
+// storable (an IdP attribute with NUL is not worth a failed login).
+func storableValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		if !storable(x) {
+			return ""
+		}
+	case []string:
+		out := make([]string, 0, len(x))
+		for _, s := range x {
+			if storable(s) {
+				out = append(out, s)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, 0, len(x))
+		for _, e := range x {
+			out = append(out, storableValue(e))
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			if storable(k) {
+				out[k] = storableValue(e)
+			}
+		}
+		return out
+	}
+	return v
 }
 
 // GroupsFromAttributes reads the groups stored under GroupsAttribute; a

@@ -309,7 +309,7 @@ func (s *Service) refreshOnLogin(m *store.Member, id SSOIdentity, markVerified b
 // clipName makes an IdP-supplied name storable: valid UTF-8, trimmed, at
 // most MaxNameLength runes.
 func clipName(name string) string {
-	name = strings.TrimSpace(strings.ToValidUTF8(name, ""))
+	name = strings.TrimSpace(strings.ToValidUTF8(strings.ReplaceAll(name, "\x00", ""), ""))
 	if utf8.RuneCountInString(name) > MaxNameLength {
 		name = string([]rune(name)[:MaxNameLength])
 	}
