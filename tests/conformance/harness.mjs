@@ -18,8 +18,10 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe } from 'node:test';
 import { B2BClient, StytchError } from 'stytch';
 import { checkRecorded, recordResponses, watch } from './openapi_check.mjs';
+import { collectSecrets, remember, rememberObject, scanLog, watchSecrets } from './secret_scan.mjs';
 
 recordResponses();
+collectSecrets();
 
 export { StytchError };
 
@@ -226,6 +228,7 @@ class SeamHandle {
   constructor(backend) {
     this.backend = backend;
     this.logs = new LogBuffer(); // server stderr (slog)
+    this.fullLog = []; // every chunk of server stderr, for the secret scan
     this.stdout = new LogBuffer(); // server stdout (bootstrap output, if any)
     this.proc = null;
     this.tmpDir = null;
@@ -269,6 +272,8 @@ class SeamHandle {
       // SEAM_BASE_URL may be overridden (issuer/ACS tests); the address may not.
       this.env = { ...this.baseEnv, SEAM_BASE_URL: this.baseURL, ...extraEnv, SEAM_ADDR: addr };
       this.spawnServer();
+      watchSecrets(this.baseURL);
+      remember(this.baseURL, this.secret);
       const r = await waitReady(this.baseURL, this.proc, Date.now() + START_TIMEOUT_MS);
       if (r.ready) {
         this.client = this.clientFor(this.projectId, this.secret);
@@ -289,7 +294,10 @@ class SeamHandle {
     this.proc = proc;
     this.exitStatus = null;
     proc.stdout.setEncoding('utf8').on('data', (d) => this.stdout.append(d));
-    proc.stderr.setEncoding('utf8').on('data', (d) => this.logs.append(d));
+    proc.stderr.setEncoding('utf8').on('data', (d) => {
+      this.logs.append(d);
+      this.fullLog.push(d);
+    });
     proc.once('error', (e) => this.logs.append(`[harness] spawn error: ${e.message}\n`));
     proc.once('exit', (code, signal) => {
       this.exitStatus = signal ? `signal ${signal}` : `code ${code}`;
@@ -328,6 +336,12 @@ class SeamHandle {
     await this.killServer();
     this.dropStorageSync();
     live.delete(this);
+    // No secret the run sent or received may appear in the server's log.
+    const hits = this.baseURL ? scanLog(this.baseURL, this.fullLog.join('')) : [];
+    this.fullLog = [];
+    if (hits.length) {
+      throw new Error(`seam serve [${this.backend}] logged ${hits.length} secret(s) of this run:\n${hits.slice(0, 10).join('\n')}`);
+    }
   }
 
   /** Process ID of the running server (undefined once stopped). */
@@ -364,6 +378,15 @@ class SeamHandle {
   async cli(args) {
     const r = await runSeamCLI(args, this.env);
     if (r.code !== 0) throw new Error(`seam ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+    if (this.baseURL) {
+      for (const line of r.stdout.split('\n')) {
+        try {
+          rememberObject(this.baseURL, JSON.parse(line)); // secrets and session tokens the CLI printed
+        } catch {
+          // not a JSON line
+        }
+      }
+    }
     return r;
   }
 
