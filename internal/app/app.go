@@ -113,6 +113,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.SSO = &sso.Service{
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
+		OutboundAdmit: outboundAdmit(cfg, a.Clock),
 	}
 	a.Orgs.Policy = policy
 	a.Orgs.Hooks = organizations.Hooks{

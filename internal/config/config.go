@@ -40,6 +40,7 @@ type Config struct {
 	LimitTarget              int
 	LimitAuthFailures        int
 	LimitProjectAuthFailures int
+	LimitOutbound            int
 
 	// settings are the registered variables, whose environment values
 	// Finish reports when they did not parse.

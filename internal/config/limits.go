@@ -14,6 +14,7 @@ const (
 	DefaultLimitTarget              = 1200
 	DefaultLimitAuthFailures        = 20
 	DefaultLimitProjectAuthFailures = 100
+	DefaultLimitOutbound            = 30
 )
 
 func registerLimits(fs *flag.FlagSet, env Getenv, c *Config) {
@@ -53,6 +54,8 @@ func registerLimits(fs *flag.FlagSet, env Getenv, c *Config) {
 		"failed Basic authentications per minute per client address before it is refused; 0 disables")
 	num(&c.LimitProjectAuthFailures, "limit-project-auth-failures", "SEAM_LIMIT_PROJECT_AUTH_FAILURES", DefaultLimitProjectAuthFailures,
 		"failed Basic authentications per minute per project or workspace key before failing addresses are refused; 0 disables")
+	num(&c.LimitOutbound, "limit-outbound", "SEAM_LIMIT_OUTBOUND", DefaultLimitOutbound,
+		"outbound fetches (metadata URLs, OIDC discovery) per minute per project; 0 disables")
 }
 
 func (c *Config) checkLimits() error {
@@ -60,7 +63,8 @@ func (c *Config) checkLimits() error {
 		name string
 		v    int
 	}{{"limit-address", c.LimitAddress}, {"limit-target", c.LimitTarget},
-		{"limit-auth-failures", c.LimitAuthFailures}, {"limit-project-auth-failures", c.LimitProjectAuthFailures}} {
+		{"limit-auth-failures", c.LimitAuthFailures}, {"limit-project-auth-failures", c.LimitProjectAuthFailures},
+		{"limit-outbound", c.LimitOutbound}} {
 		if l.v < 0 {
 			return fmt.Errorf("%s %d must be 0 (off) or more", l.name, l.v)
 		}

@@ -16,8 +16,11 @@ func TestLimitSettings(t *testing.T) {
 	}{
 		{"defaults", nil, nil, false, func(c Config) bool {
 			return c.LimitAddress == DefaultLimitAddress && c.LimitTarget == DefaultLimitTarget &&
-				c.LimitAuthFailures == DefaultLimitAuthFailures && c.LimitProjectAuthFailures == DefaultLimitProjectAuthFailures
+				c.LimitAuthFailures == DefaultLimitAuthFailures && c.LimitProjectAuthFailures == DefaultLimitProjectAuthFailures &&
+				c.LimitOutbound == DefaultLimitOutbound
 		}},
+		{"outbound from the environment", map[string]string{"SEAM_LIMIT_OUTBOUND": "5"}, nil, false,
+			func(c Config) bool { return c.LimitOutbound == 5 }},
 		{"environment", map[string]string{"SEAM_LIMIT_ADDRESS": "7", "SEAM_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.1"}, nil, false,
 			func(c Config) bool { return c.LimitAddress == 7 && c.TrustedProxies != "" }},
 		{"flag wins", map[string]string{"SEAM_LIMIT_TARGET": "7"}, []string{"--limit-target", "0"}, false,

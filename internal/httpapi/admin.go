@@ -105,7 +105,7 @@ func (s *Server) requireWorkspaceKey(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.authGate(r, "workspace_key", user); err != nil {
-			writeLimited(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		if err := s.admin.Authenticate(r.Context(), user, pass); err != nil {

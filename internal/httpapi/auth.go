@@ -19,7 +19,7 @@ func (s *Server) requireProject(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.authGate(r, "project", user); err != nil {
-			writeLimited(w, r, err)
+			writeError(w, r, err)
 			return
 		}
 		p, err := s.projects.Authenticate(r.Context(), user, pass)

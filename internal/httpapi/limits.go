@@ -3,9 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/netip"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -143,35 +141,12 @@ func (s *Server) authFailed(r *http.Request, kind, id string, err error) {
 	s.limiter.Take("authfail\x00"+kind+"\x00"+id+"\x00"+addr, ratelimit.Rule{Limit: int(^uint(0) >> 1), Window: s.limits.ProjectAuthFailures.Window})
 }
 
-// tooManyErr is Stytch's 429 envelope; the Retry-After header is set by
-// writeLimited from the error's details.
 func tooManyErr(d ratelimit.Decision, what string) error {
-	e := apierr.New(http.StatusTooManyRequests, "too_many_requests",
-		what+"; retry after "+strconv.Itoa(retrySeconds(d.RetryAfter))+" s (Retry-After).")
-	e.Details = map[string]any{"retry_after_seconds": retrySeconds(d.RetryAfter)}
-	return e
+	return apierr.TooManyRequests(what, d.RetryAfter)
 }
 
 func tooMany(w http.ResponseWriter, r *http.Request, d ratelimit.Decision, what string) {
-	writeLimited(w, r, tooManyErr(d, "Too many requests "+what))
-}
-
-// writeLimited writes err, with Retry-After when it is a 429.
-func writeLimited(w http.ResponseWriter, r *http.Request, err error) {
-	if e := apierr.As(err); e.Status == http.StatusTooManyRequests {
-		if n, ok := e.Details["retry_after_seconds"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(n))
-		}
-	}
-	writeError(w, r, err)
-}
-
-func retrySeconds(d time.Duration) int {
-	n := int((d + time.Second - 1) / time.Second)
-	if n < 1 {
-		n = 1
-	}
-	return n
+	writeError(w, r, tooManyErr(d, "Too many requests "+what))
 }
 
 // clientKey is the client's address as a counter key: an IPv4 address, or

@@ -33,7 +33,9 @@ type outageKey struct{}
 // withOutageLog hands the server's outage reporter to writeError through
 // the request context.
 func (s *Server) withOutageLog(next http.Handler) http.Handler {
-	o := &outageLog{limiter: s.limiter, log: s.log}
+	// Its own small table: the log's 10 s window must not prune the abuse
+	// limits' one-minute windows.
+	o := &outageLog{limiter: ratelimit.NewMemory(s.clock, 4), log: s.log}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), outageKey{}, o)))
 	})

@@ -67,6 +67,9 @@ func writeEnvelope(w http.ResponseWriter, r *http.Request, e *apierr.Error) {
 		ErrorMessage: e.Message, ErrorDetails: e.Details,
 		ErrorURL: "https://stytch.com/docs/api-reference/b2b/api/errors/" + strconv.Itoa(e.Status) + "#" + e.Type,
 	})
+	if n := apierr.RetryAfter(e); n > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(n))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(e.Status)
 	_, _ = w.Write(b)

@@ -104,7 +104,7 @@ func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, i
 	var warning string
 	issuerChanged := in.Issuer.Has() && in.Issuer.V != before.Issuer
 	if issuerChanged {
-		discovered, warning = s.discover(ctx, in.Issuer.V)
+		discovered, warning = s.discoverAdmitted(ctx, org.ProjectID, in.Issuer.V)
 	}
 	out, err := s.mutate(ctx, org, store.KindOIDC, id, func(_ store.Queries, c *store.Connection) error {
 		cfg, err := decodeOIDC(c)

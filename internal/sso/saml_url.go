@@ -35,6 +35,9 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	if s.Fetch == nil {
 		return nil, apierr.Internal(errors.New("sso: metadata fetching is not configured"))
 	}
+	if err := s.admitOutbound(org.ProjectID); err != nil {
+		return nil, err
+	}
 	body, err := s.Fetch.FetchMetadata(ctx, in.MetadataURL)
 	if err != nil {
 		return nil, err

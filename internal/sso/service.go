@@ -41,6 +41,10 @@ type Service struct {
 	HTTPClient *http.Client
 	// KeyBits is the RSA size of generated signing keys (2048 by default).
 	KeyBits int
+	// OutboundAdmit admits one outbound fetch (metadata URL, OIDC
+	// discovery) for a project, or refuses it with a 429 error; nil admits
+	// every fetch.
+	OutboundAdmit func(projectID string) error
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a
