@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/ratelimit"
 	"github.com/seamsso/seam/internal/store"
@@ -77,6 +78,7 @@ func writeUnavailable(w http.ResponseWriter, r *http.Request, err error) bool {
 		return false
 	}
 	w.Header().Set("Retry-After", outageRetryAfterHeader)
+	logctx.Note(r.Context(), logctx.What{ErrorType: e.Type})
 	writeEnvelope(w, r, e)
 	return true
 }
