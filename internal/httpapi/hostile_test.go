@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -80,6 +81,23 @@ func sweepCases(rt httpapi.RouteForTest) []sweepCase {
 	switch rt.Body {
 	case "json":
 		cases = append(cases, jsonSweepCases()...)
+		// Every string field of the route's declared request type at once,
+		// each 256 KiB (under the 1 MiB body cap): a bound on each field
+		// must refuse it; none may be stored.
+		if len(rt.StringFields) > 0 {
+			huge := map[string]string{}
+			for _, f := range rt.StringFields {
+				huge[f] = strings.Repeat("a", 256<<10)
+			}
+			body, _ := json.Marshal(huge)
+			if len(body) < 1<<20 {
+				cases = append(cases, sweepCase{name: "body huge strings", body: body, contentType: "application/json", refused: true})
+			}
+			for _, f := range rt.StringFields {
+				one, _ := json.Marshal(map[string]string{f: strings.Repeat("b", 256<<10)})
+				cases = append(cases, sweepCase{name: "body huge " + f, body: one, contentType: "application/json", refused: true})
+			}
+		}
 	case "form":
 		cases = append(cases, formSweepCases()...)
 	}
