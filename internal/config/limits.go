@@ -10,8 +10,8 @@ import (
 
 // Default abuse limits, per minute (docs/reliability.md).
 const (
-	DefaultLimitAddress             = 120
-	DefaultLimitTarget              = 1200
+	DefaultLimitAddress             = 600
+	DefaultLimitTarget              = 6000
 	DefaultLimitAuthFailures        = 20
 	DefaultLimitProjectAuthFailures = 100
 	DefaultLimitOutbound            = 30

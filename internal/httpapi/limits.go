@@ -44,6 +44,8 @@ type limitClass struct {
 	// tenant; projectTarget counts per authenticated project.
 	pathTarget, queryTarget string
 	projectTarget           bool
+	// noAddress: no per-address limit (server-to-server routes).
+	noAddress bool
 }
 
 // limitExempt: probes and documents, cheap and read by operators' tools.
@@ -56,10 +58,14 @@ func limitStart() limitClass { return limitClass{name: "start", queryTarget: "pu
 // connection.
 func limitCallback() limitClass { return limitClass{name: "callback", pathTarget: "connection_id"} }
 
-// limitAuthenticate: sso.authenticate, per address before authentication
-// and per project after it (a caller who does not hold the secret cannot
-// spend a project's budget).
-func limitAuthenticate() limitClass { return limitClass{name: "authenticate", projectTarget: true} }
+// limitAuthenticate: sso.authenticate, per project after authentication
+// (a caller who does not hold the secret cannot spend a project's budget).
+// No per-address limit: every login of a project comes from the same few
+// backend addresses, and callers without the secret are already bounded by
+// the Basic-auth failure limits.
+func limitAuthenticate() limitClass {
+	return limitClass{name: "authenticate", projectTarget: true, noAddress: true}
+}
 
 // limitByProjectPath: public routes with the project in the path (the test
 // IdP, the session JWKS), per address and per project.
@@ -77,9 +83,11 @@ func (s *Server) limitedBefore(rt route, next http.Handler) http.Handler {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if d := s.limiter.Take(c.name+"\x00addr\x00"+s.clientKey(r), s.limits.Address); !d.Allowed {
-			tooMany(w, r, d, "from this client address")
-			return
+		if !c.noAddress {
+			if d := s.limiter.Take(c.name+"\x00addr\x00"+s.clientKey(r), s.limits.Address); !d.Allowed {
+				tooMany(w, r, d, "from this client address")
+				return
+			}
 		}
 		var target string
 		switch {

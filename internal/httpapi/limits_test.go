@@ -110,6 +110,8 @@ func TestAbuseLimits(t *testing.T) {
 					ok(limitCall{method: "POST", path: "/v1/b2b/sso/authenticate", creds: e.Creds})),
 				from([]string{"192.0.2.25"}, no(limitCall{method: "POST", path: "/v1/b2b/sso/authenticate", creds: e.Creds})),
 				from([]string{"192.0.2.25"}, ok(limitCall{method: "POST", path: "/v1/b2b/sso/authenticate", creds: p2})))},
+			{"sso.authenticate: no per-address limit (a project's logins come from its few backend addresses)",
+				times(4, ok(limitCall{from: "192.0.2.40", method: "POST", path: "/v1/b2b/sso/authenticate", creds: p2}))},
 			{"wrong project secret: the address is refused, even with the right secret; others pass", join(
 				times(3, ok(limitCall{from: "192.0.2.30", method: "GET", path: "/v1/b2b/rbac/policy", creds: wrong})),
 				[]limitCall{no(limitCall{from: "192.0.2.30", method: "GET", path: "/v1/b2b/rbac/policy", creds: e.Creds})},
