@@ -9,7 +9,7 @@
 # Environment: ROUNDS (10), ROUND (30s: each round's measured duration),
 # CONCURRENCY (8 per replica), PORT (18090; the replicas use PORT and
 # PORT+1), PGURL (postgres://postgres@127.0.0.1:5432), OUT (a file for the
-# JSON reports, one per line). The whole run is capped at 10 minutes of
+# JSON reports, one per line), PAIRS (see below). The whole run is capped at 10 minutes of
 # measured traffic: ROUNDS x ROUND above that is refused. Loopback only.
 #
 # Each round runs two scenarios at once, one per replica, rotating through
@@ -51,6 +51,8 @@ export SEAM_SECRET_KEY
 # The load comes from one loopback address: the per-address abuse limits
 # would refuse it, which is not what a soak measures.
 export SEAM_LIMIT_ADDRESS=0 SEAM_LIMIT_TARGET=0 SEAM_DRAIN_PERIOD=0s
+# Both replicas are one deployment: one public URL (the session JWT issuer).
+export SEAM_BASE_URL="http://127.0.0.1:$PORT"
 "$work/seam" migrate >/dev/null
 creds=$("$work/seam" project create --name soak --json)
 project=$(jq -r .project_id <<<"$creds")
@@ -60,7 +62,7 @@ export SEAM_BENCH_SECRET
 bases=()
 for i in 0 1; do
 	addr="127.0.0.1:$((PORT + i))"
-	SEAM_ADDR="$addr" SEAM_BASE_URL="http://127.0.0.1:$PORT" "$work/seam" serve >"$work/serve-$i.out" 2>"$work/serve-$i.log" &
+	SEAM_ADDR="$addr" "$work/seam" serve >"$work/serve-$i.out" 2>"$work/serve-$i.log" &
 	pids+=($!)
 	bases+=("http://$addr")
 done
@@ -82,7 +84,13 @@ export SEAM_BENCH_SESSION_TOKEN SEAM_BENCH_SESSION_JWT
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(cd "$root" && git rev-parse --short HEAD)"
 echo "# two replicas on one PostgreSQL database, $ROUNDS rounds of $ROUND, $CONCURRENCY clients per replica"
 
-pairs=("org-get sessions-authenticate" "sessions-authenticate-jwt org-create" "org-search member-search" "sso-get jwks" "org-create org-get")
+# PAIRS overrides the rotation: "a b;c d" runs a on replica 0 and b on
+# replica 1 in the first round, c and d in the second, and so on.
+if [ -n "${PAIRS:-}" ]; then
+	IFS=';' read -r -a pairs <<<"$PAIRS"
+else
+	pairs=("org-get sessions-authenticate" "sessions-authenticate-jwt org-create" "org-search member-search" "sso-get jwks" "org-create org-get")
+fi
 for r in $(seq 1 "$ROUNDS"); do
 	read -r sa sb <<<"${pairs[$(((r - 1) % ${#pairs[@]}))]}"
 	lp=()
