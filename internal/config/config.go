@@ -235,9 +235,12 @@ func (c *Config) Finish() error {
 	return nil
 }
 
-// ignoredPrefixes are SEAM_* variables read by tests and benchmarks, not by
-// the server.
-var ignoredPrefixes = [...]string{"SEAM_TEST_", "SEAM_BENCH_"}
+// testTooling reports whether a SEAM_* variable belongs to the tests and
+// benchmarks (SEAM_TEST_*, SEAM_BENCH_*, SEAM_BIN: the binary they run), not
+// to the server.
+func testTooling(name string) bool {
+	return name == "SEAM_BIN" || strings.HasPrefix(name, "SEAM_TEST_") || strings.HasPrefix(name, "SEAM_BENCH_")
+}
 
 // UnknownVariables returns the SEAM_* names in environ (KEY=VALUE entries,
 // as os.Environ) that no setting reads, each with a hint when it looks like
@@ -257,11 +260,7 @@ func UnknownVariables(environ []string) []string {
 		if !strings.HasPrefix(name, "SEAM_") || known[name] {
 			continue
 		}
-		ignored := false
-		for _, p := range ignoredPrefixes {
-			ignored = ignored || strings.HasPrefix(name, p)
-		}
-		if ignored {
+		if testTooling(name) {
 			continue
 		}
 		hint := ""

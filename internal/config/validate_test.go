@@ -115,7 +115,7 @@ func TestUnknownVariables(t *testing.T) {
 		environ []string
 		want    string
 	}{
-		{[]string{"SEAM_ADDR=:1", "SEAM_SECRET_KEY=x", "SEAM_DRAIN_PERIOD=1s", "HOME=/root", "SEAM_TEST_POSTGRES_URL=x", "SEAM_BENCH_SECRET=x"}, ""},
+		{[]string{"SEAM_ADDR=:1", "SEAM_SECRET_KEY=x", "SEAM_DRAIN_PERIOD=1s", "HOME=/root", "SEAM_TEST_POSTGRES_URL=x", "SEAM_BENCH_SECRET=x", "SEAM_BIN=/tmp/seam"}, ""},
 		{[]string{"SEAM_LOGLEVEL=debug"}, "SEAM_LOGLEVEL (did you mean SEAM_LOG_LEVEL?)"},
 		{[]string{"SEAM_SECRET=abc", "SEAM_PORT=80"}, "SEAM_PORT,SEAM_SECRET"},
 	} {
