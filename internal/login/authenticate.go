@@ -89,7 +89,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 		}
 		return nil, apierr.NotFound("sso_connection_not_found", "The SSO connection of this login was deleted after the IdP answered; start the login again.")
 	}
-	policy, err := s.linkPolicy(ctx, p.ID, &id)
+	policy, err := s.linkPolicy(ctx, conn, &id)
 	if err != nil {
 		return nil, err
 	}
