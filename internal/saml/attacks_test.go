@@ -1000,6 +1000,60 @@ func TestVerifyRejectsAttacks(t *testing.T) {
 	}
 }
 
+// TestLegacySHA1OptInRefusesTheSameAttacks runs the whole must-reject suite
+// on a connection that opted in to rsa-sha1: the opt-in widens the algorithm
+// allow-list and nothing else. Only the three vectors that are exactly
+// "SHA-1 where SHA-256 is required" become acceptable; ecdsa-sha1 and HMAC
+// stay refused.
+func TestLegacySHA1OptInRefusesTheSameAttacks(t *testing.T) {
+	k := mustKeys(t)
+	nowAllowed := map[string]bool{
+		"rsa-sha1 signature": true,
+		"sha1 digest":        true,
+		"rsa-sha1 with sha1 digest on the assertion only": true,
+	}
+	for _, tc := range attacks() {
+		t.Run(tc.name, func(t *testing.T) {
+			tr := testTrust(k)
+			if tc.trust != nil {
+				tc.trust(&tr, k)
+			}
+			tr.Algorithms.LegacyRSASHA1 = true
+			in := tc.build(t, k)
+			if nowAllowed[tc.name] {
+				if _, err := VerifyResponse(in, tr); err != nil {
+					t.Fatalf("with the opt-in, %s is refused: %v", tc.name, err)
+				}
+				return
+			}
+			expectReason(t, in, tr, tc.want)
+		})
+	}
+}
+
+func TestIsReferenceID(t *testing.T) {
+	for _, tc := range []struct {
+		id   string
+		want bool
+	}{
+		{"_a1b2", true},
+		{"0f8fad5b-d9cb-469f-a165-70867728950e", true},
+		{"id.with.dots", true},
+		{"", false},
+		{"has space", false},
+		{"quote\"", false},
+		{"hash#", false},
+		{"colon:id", false},
+		{"ünïcode", false},
+		{strings.Repeat("a", 256), true},
+		{strings.Repeat("a", 257), false},
+	} {
+		if got := isReferenceID(tc.id); got != tc.want {
+			t.Errorf("isReferenceID(%q) = %v, want %v", tc.id, got, tc.want)
+		}
+	}
+}
+
 func flipBit(t testing.TB, cv *etree.Element, at int) {
 	t.Helper()
 	b, err := base64.StdEncoding.DecodeString(cv.Text())

@@ -61,8 +61,8 @@ func checkAssertion(a *etree.Element, ri responseInfo, t *Trust, out *Assertion,
 		return reject(ReasonMalformed, "the Assertion Version is not 2.0")
 	}
 	out.AssertionID = attrValue(a, "ID")
-	if !isNCNameID(out.AssertionID) {
-		return reject(ReasonMalformed, "the Assertion ID is missing or not an XML name")
+	if !isReferenceID(out.AssertionID) {
+		return reject(ReasonMalformed, "the Assertion ID is missing or has characters other than letters, digits, '_', '-' and '.'")
 	}
 	facts.AssertionID = clean(out.AssertionID)
 	issueInstant, ok := parseTime(attrValue(a, "IssueInstant"))

@@ -31,8 +31,11 @@ type Facts struct {
 	InResponseTo           string
 	AssertionID            string
 	CertificateFingerprint string
-	Audiences              []string
-	Attributes             map[string][]string
+	// SignatureMethod is the XML-DSig SignatureMethod of the last signature
+	// checked (recorded so a login through a legacy algorithm is visible).
+	SignatureMethod string
+	Audiences       []string
+	Attributes      map[string][]string
 }
 
 func (r *Rejection) Error() string {

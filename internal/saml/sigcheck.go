@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"crypto"
 	"encoding/base64"
 	"fmt"
 
@@ -29,30 +30,60 @@ const (
 	algSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
 )
 
-// signatureMethodIsECDSA is the signature-method allow-list: RSA PKCS#1 v1.5
-// and ECDSA with SHA-256 or stronger. SHA-1, DSA and HMAC methods are refused
-// (goxmldsig itself would accept rsa-sha1 and ecdsa-sha1).
-func signatureMethodIsECDSA(alg string) (ecdsa, ok bool) {
-	switch alg {
-	case algRSASHA256, algRSASHA384, algRSASHA512:
-		return false, true
-	case algECDSASHA256, algECDSASHA384, algECDSASHA512:
-		return true, true
-	}
-	return false, false
+// Algorithms is the algorithm policy a connection allows. The zero value is
+// Seam's default: RSA PKCS#1 v1.5 and ECDSA with SHA-256 or stronger, SHA-256
+// or stronger digests. SHA-1, DSA and HMAC methods are refused.
+type Algorithms struct {
+	// LegacyRSASHA1 additionally allows rsa-sha1 signatures and sha1
+	// digests, for IdPs that cannot sign with anything better (older ADFS
+	// and OneLogin setups). It is an explicit per-connection opt-in, shown as
+	// a warning wherever the connection is displayed; ECDSA-SHA1 stays
+	// refused.
+	LegacyRSASHA1 bool
 }
 
-// digestSize is the digest-method allow-list (SHA-256 or stronger).
-func digestSize(alg string) int {
+// signatureMethod resolves an allowed SignatureMethod to its hash and key
+// type.
+func (p Algorithms) signatureMethod(alg string) (h crypto.Hash, ecdsa, ok bool) {
+	switch alg {
+	case algRSASHA256:
+		return crypto.SHA256, false, true
+	case algRSASHA384:
+		return crypto.SHA384, false, true
+	case algRSASHA512:
+		return crypto.SHA512, false, true
+	case algECDSASHA256:
+		return crypto.SHA256, true, true
+	case algECDSASHA384:
+		return crypto.SHA384, true, true
+	case algECDSASHA512:
+		return crypto.SHA512, true, true
+	case algRSASHA1:
+		return crypto.SHA1, false, p.LegacyRSASHA1
+	}
+	return 0, false, false
+}
+
+// digestMethod resolves an allowed DigestMethod to its hash.
+func (p Algorithms) digestMethod(alg string) (crypto.Hash, bool) {
 	switch alg {
 	case algSHA256:
-		return 32
+		return crypto.SHA256, true
 	case algSHA384:
-		return 48
+		return crypto.SHA384, true
 	case algSHA512:
-		return 64
+		return crypto.SHA512, true
+	case algSHA1:
+		return crypto.SHA1, p.LegacyRSASHA1
 	}
-	return 0
+	return 0, false
+}
+
+func (p Algorithms) advice() string {
+	if p.LegacyRSASHA1 {
+		return "use RSA or ECDSA with SHA-256 or stronger (rsa-sha1 is allowed on this connection)"
+	}
+	return "use RSA or ECDSA with SHA-256 or stronger"
 }
 
 func isCanonicalization(alg string) bool {
@@ -65,12 +96,26 @@ func isCanonicalization(alg string) bool {
 
 // signatureInfo is what the shape check learned about one ds:Signature.
 type signatureInfo struct {
-	method  string
-	ecdsa   bool
-	keyInfo *etree.Element
-	// keyInfoCert is the DER of KeyInfo's first X509Certificate (the one
-	// goxmldsig uses), nil when KeyInfo carries no certificate.
+	signedInfo *etree.Element
+	// c14n and c14nPrefixes canonicalize SignedInfo.
+	c14n, c14nPrefixes string
+	method             string
+	hash               crypto.Hash
+	ecdsa              bool
+	value              []byte
+	keyInfo            *etree.Element
+	// keyInfoCert is the DER of KeyInfo's first X509Certificate, nil when
+	// KeyInfo carries no certificate.
 	keyInfoCert []byte
+}
+
+// reference is what a checked Reference says about the signed element.
+type reference struct {
+	// c14n and prefixes canonicalize the element after the enveloped
+	// transform.
+	c14n, prefixes string
+	hash           crypto.Hash
+	digest         []byte
 }
 
 // checkSignature enforces, before any cryptography, the only signature shape
@@ -82,7 +127,7 @@ type signatureInfo struct {
 //	Transforms = enveloped-signature and one canonicalization, nothing else
 //
 // with allow-listed algorithms.
-func checkSignature(sig *etree.Element, id string) (*signatureInfo, *Rejection) {
+func checkSignature(sig *etree.Element, id string, algs Algorithms) (*signatureInfo, *Rejection) {
 	shape := func(msg string) *Rejection { return reject(ReasonSignatureShapeInvalid, msg) }
 
 	parts, rej := dsChildren(sig, "Signature")
@@ -106,6 +151,7 @@ func checkSignature(sig *etree.Element, id string) (*signatureInfo, *Rejection) 
 	if signedInfo == nil || signatureValue == nil {
 		return nil, shape("Signature lacks SignedInfo or SignatureValue")
 	}
+	info.signedInfo = signedInfo
 
 	si, rej := dsChildren(signedInfo, "SignedInfo")
 	if rej != nil {
@@ -114,31 +160,32 @@ func checkSignature(sig *etree.Element, id string) (*signatureInfo, *Rejection) 
 	if len(si) != 3 || si[0].Tag != "CanonicalizationMethod" || si[1].Tag != "SignatureMethod" || si[2].Tag != "Reference" {
 		return nil, shape("SignedInfo must hold CanonicalizationMethod, SignatureMethod and exactly one Reference")
 	}
-	c14n := attrValue(si[0], "Algorithm")
-	if !isCanonicalization(c14n) {
-		return nil, reject(ReasonTransformNotAllowed, fmt.Sprintf("canonicalization %q is not allowed", clean(c14n)))
+	info.c14n = attrValue(si[0], "Algorithm")
+	if !isCanonicalization(info.c14n) {
+		return nil, reject(ReasonTransformNotAllowed, fmt.Sprintf("canonicalization %q is not allowed", clean(info.c14n)))
 	}
-	if rej := checkTransformChildren(si[0], c14n); rej != nil {
+	if info.c14nPrefixes, rej = checkTransformChildren(si[0], info.c14n); rej != nil {
 		return nil, rej
 	}
 	info.method = attrValue(si[1], "Algorithm")
-	ecdsa, ok := signatureMethodIsECDSA(info.method)
-	if !ok {
+	var ok bool
+	if info.hash, info.ecdsa, ok = algs.signatureMethod(info.method); !ok {
 		return nil, reject(ReasonAlgorithmNotAllowed,
-			fmt.Sprintf("signature method %q is not allowed; use RSA or ECDSA with SHA-256 or stronger", clean(info.method)))
+			fmt.Sprintf("signature method %q is not allowed; %s", clean(info.method), algs.advice()))
 	}
-	info.ecdsa = ecdsa
 	if len(si[1].ChildElements()) != 0 {
 		return nil, shape("SignatureMethod has unexpected children")
 	}
 
-	if rej := checkReference(si[2], id); rej != nil {
+	if _, rej := checkReference(si[2], id, algs); rej != nil {
 		return nil, rej
 	}
 
-	if _, err := decodeBase64Text(signatureValue); err != nil || len(signatureValue.ChildElements()) != 0 {
+	value, err := decodeBase64Text(signatureValue)
+	if err != nil || len(value) == 0 || len(signatureValue.ChildElements()) != 0 {
 		return nil, shape("SignatureValue is not base64")
 	}
+	info.value = value
 	if info.keyInfo != nil {
 		der, rej := keyInfoCertificate(info.keyInfo)
 		if rej != nil {
@@ -149,88 +196,94 @@ func checkSignature(sig *etree.Element, id string) (*signatureInfo, *Rejection) 
 	return info, nil
 }
 
-func checkReference(ref *etree.Element, id string) *Rejection {
+// checkReference checks a Reference's shape and algorithms and returns what
+// it says. The verifier calls it twice: on the received SignedInfo before any
+// cryptography, and on the SignedInfo parsed back from the canonical bytes
+// whose signature verified, whose values are the only ones it uses.
+func checkReference(ref *etree.Element, id string, algs Algorithms) (*reference, *Rejection) {
 	shape := func(msg string) *Rejection { return reject(ReasonSignatureShapeInvalid, msg) }
+	out := &reference{}
 	uri, present := attr(ref, "URI")
 	if !present || uri != "#"+id {
-		return reject(ReasonReferenceURIMismatch,
+		return nil, reject(ReasonReferenceURIMismatch,
 			fmt.Sprintf("the signature's Reference URI is %q; it must be \"#\" followed by the ID of the element that carries the signature (%q)", clean(uri), clean(id)))
 	}
 	parts, rej := dsChildren(ref, "Reference")
 	if rej != nil {
-		return rej
+		return nil, rej
 	}
 	if len(parts) != 3 || parts[0].Tag != "Transforms" || parts[1].Tag != "DigestMethod" || parts[2].Tag != "DigestValue" {
-		return reject(ReasonTransformNotAllowed, "Reference must hold Transforms (enveloped-signature and one canonicalization), DigestMethod and DigestValue")
+		return nil, reject(ReasonTransformNotAllowed, "Reference must hold Transforms (enveloped-signature and one canonicalization), DigestMethod and DigestValue")
 	}
 	transforms, rej := dsChildren(parts[0], "Transforms")
 	if rej != nil {
-		return rej
+		return nil, rej
 	}
 	enveloped, canonical := 0, 0
 	for _, t := range transforms {
 		if t.Tag != "Transform" {
-			return shape("Transforms may only contain Transform elements")
+			return nil, shape("Transforms may only contain Transform elements")
 		}
 		alg := attrValue(t, "Algorithm")
 		switch {
 		case alg == algEnveloped:
 			enveloped++
 			if len(t.ChildElements()) != 0 || hasNonSpaceText(t) {
-				return reject(ReasonTransformNotAllowed, "the enveloped-signature transform has parameters")
+				return nil, reject(ReasonTransformNotAllowed, "the enveloped-signature transform has parameters")
 			}
 		case isCanonicalization(alg):
 			canonical++
-			if rej := checkTransformChildren(t, alg); rej != nil {
-				return rej
+			out.c14n = alg
+			if out.prefixes, rej = checkTransformChildren(t, alg); rej != nil {
+				return nil, rej
 			}
 		default:
-			return reject(ReasonTransformNotAllowed,
+			return nil, reject(ReasonTransformNotAllowed,
 				fmt.Sprintf("transform %q is not allowed; only enveloped-signature and canonicalization without comments are", clean(alg)))
 		}
 	}
 	if enveloped != 1 || canonical != 1 || len(transforms) != 2 {
-		return reject(ReasonTransformNotAllowed, "the transforms must be exactly enveloped-signature and one canonicalization")
+		return nil, reject(ReasonTransformNotAllowed, "the transforms must be exactly enveloped-signature and one canonicalization")
 	}
 	digestAlg := attrValue(parts[1], "Algorithm")
-	size := digestSize(digestAlg)
-	if size == 0 {
-		return reject(ReasonAlgorithmNotAllowed,
-			fmt.Sprintf("digest method %q is not allowed; use SHA-256 or stronger", clean(digestAlg)))
+	var ok bool
+	if out.hash, ok = algs.digestMethod(digestAlg); !ok {
+		return nil, reject(ReasonAlgorithmNotAllowed,
+			fmt.Sprintf("digest method %q is not allowed; %s", clean(digestAlg), algs.advice()))
 	}
 	if len(parts[1].ChildElements()) != 0 {
-		return shape("DigestMethod has unexpected children")
+		return nil, shape("DigestMethod has unexpected children")
 	}
 	digest, err := decodeBase64Text(parts[2])
-	if err != nil || len(digest) != size || len(parts[2].ChildElements()) != 0 {
-		return shape("DigestValue is not a base64 digest of the declared size")
+	if err != nil || len(digest) != out.hash.Size() || len(parts[2].ChildElements()) != 0 {
+		return nil, shape("DigestValue is not a base64 digest of the declared size")
 	}
-	return nil
+	out.digest = digest
+	return out, nil
 }
 
-// checkTransformChildren allows only an InclusiveNamespaces prefix list, and
+// checkTransformChildren allows only one InclusiveNamespaces prefix list, and
 // only on exclusive canonicalization; anything else (an XPath expression, an
-// XSLT stylesheet) is a transform Seam does not run.
-func checkTransformChildren(el *etree.Element, alg string) *Rejection {
+// XSLT stylesheet) is a transform Seam does not run. It returns the prefix
+// list.
+func checkTransformChildren(el *etree.Element, alg string) (string, *Rejection) {
 	if hasNonSpaceText(el) {
-		return reject(ReasonTransformNotAllowed, "a canonicalization method has text content")
+		return "", reject(ReasonTransformNotAllowed, "a canonicalization method has text content")
 	}
+	prefixes, seen := "", false
 	for _, c := range el.ChildElements() {
-		if alg == algExcC14N && is(c, nsExcC14N, "InclusiveNamespaces") && len(c.ChildElements()) == 0 {
+		if alg == algExcC14N && !seen && is(c, nsExcC14N, "InclusiveNamespaces") && len(c.ChildElements()) == 0 {
+			prefixes, seen = attrValue(c, "PrefixList"), true
 			continue
 		}
-		return reject(ReasonTransformNotAllowed,
+		return "", reject(ReasonTransformNotAllowed,
 			fmt.Sprintf("a canonicalization method has an unexpected parameter %s", clean(c.Tag)))
 	}
-	return nil
+	return prefixes, nil
 }
 
 // keyInfoCertificate returns the DER of the first X509Certificate in KeyInfo.
-//
-// Every element in KeyInfo and X509Data must be in the XML-DSig namespace:
-// goxmldsig reads KeyInfo with encoding/xml, which matches X509Data and
-// X509Certificate in any namespace, so a foreign-namespace element could make
-// it pick a different certificate than this check did.
+// Every element in KeyInfo and X509Data must be in the XML-DSig namespace.
 func keyInfoCertificate(keyInfo *etree.Element) ([]byte, *Rejection) {
 	if _, rej := dsChildren(keyInfo, "KeyInfo"); rej != nil {
 		return nil, rej

@@ -2,9 +2,10 @@ package saml
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/rsa"
+	"crypto/subtle"
 	"crypto/x509"
-	"encoding/asn1"
-	"encoding/base64"
 	"fmt"
 	"math/big"
 
@@ -13,9 +14,17 @@ import (
 )
 
 // verifyEnveloped checks the enveloped signature sig of el (sig is a direct
-// child of el) and returns the element goxmldsig verified: a fresh tree parsed
-// from exactly the canonical bytes whose digest matched, without the
-// signature. Callers read only that element.
+// child of el) and returns a fresh tree parsed from exactly the canonical
+// bytes whose digest matched, without the signature. Callers read only that
+// element.
+//
+// The order follows "verify first, then read only what was signed":
+//  1. the shape check (checkSignature) refuses anything but one Reference to
+//     el with allow-listed algorithms, before any cryptography;
+//  2. SignedInfo is canonicalized in its document context and the signature
+//     over those bytes is checked with a pinned certificate;
+//  3. the Reference is read again from SignedInfo parsed back from the bytes
+//     that verified, and its digest is compared with el's canonical form.
 //
 // Certificate policy: the certificates in Trust are pinned. A KeyInfo
 // certificate must be byte-identical to one of them and then selects it;
@@ -26,7 +35,7 @@ import (
 // declared retired.
 func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Element, string, *Rejection) {
 	id := attrValue(el, "ID")
-	info, rej := checkSignature(sig, id)
+	info, rej := checkSignature(sig, id, t.Algorithms)
 	if rej != nil {
 		return nil, "", rej
 	}
@@ -34,43 +43,111 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	if rej != nil {
 		return nil, "", rej
 	}
+	facts.SignatureMethod = info.method
 
-	detached := detachWithNamespaces(el)
-	sigCopy, ok := detached.Child[sig.Index()].(*etree.Element)
-	if !ok {
-		return nil, "", reject(ReasonSignatureInvalid, "the signature could not be located")
+	signedInfo, err := canonicalize(detachWithNamespaces(info.signedInfo), info.c14n, info.c14nPrefixes)
+	if err != nil {
+		return nil, "", reject(ReasonSignatureInvalid, "SignedInfo could not be canonicalized")
 	}
-	// goxmldsig insists on an X509Certificate when KeyInfo is present; a
-	// KeyInfo without one (KeyName, KeyValue) carries nothing we trust and is
-	// not covered by the signature, so it is dropped.
-	if info.keyInfo != nil && info.keyInfoCert == nil {
-		sigCopy.RemoveChildAt(info.keyInfo.Index())
-	}
-	if info.ecdsa {
-		if rej := ecdsaSignatureToDER(sigCopy); rej != nil {
-			return nil, "", rej
-		}
-	}
-
+	var signer *x509.Certificate
 	for _, cert := range candidates {
-		vc := &dsig.ValidationContext{
-			CertificateStore: &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{cert}},
-			IdAttribute:      dsig.DefaultIdAttr,
-			Clock:            dsig.NewFakeClockAt(t.Now),
+		if checkSignatureValue(cert, info, signedInfo) {
+			signer = cert
+			break
 		}
-		verified, err := vc.Validate(detached)
-		if err != nil {
-			continue
-		}
-		if verified == nil || verified.Tag != el.Tag || attrValue(verified, "ID") != id {
-			return nil, "", reject(ReasonSignatureInvalid, "the verified element is not the signed element")
-		}
-		fp := Fingerprint(cert.Raw)
-		facts.CertificateFingerprint = fp
-		return verified, fp, nil
 	}
-	return nil, "", reject(ReasonSignatureInvalid,
-		fmt.Sprintf("the %s signature does not verify with the connection's verification certificate(s)", clean(el.Tag)))
+	if signer == nil {
+		return nil, "", reject(ReasonSignatureInvalid,
+			fmt.Sprintf("the %s signature does not verify with the connection's verification certificate(s)", clean(el.Tag)))
+	}
+
+	ref, rej := signedReference(signedInfo, id, t.Algorithms)
+	if rej != nil {
+		return nil, "", rej
+	}
+	content := detachWithNamespaces(el)
+	content.RemoveChildAt(sig.Index()) // the enveloped-signature transform
+	canonical, err := canonicalize(content, ref.c14n, ref.prefixes)
+	if err != nil {
+		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
+	}
+	h := ref.hash.New()
+	h.Write(canonical)
+	if subtle.ConstantTimeCompare(h.Sum(nil), ref.digest) != 1 {
+		return nil, "", reject(ReasonSignatureInvalid, fmt.Sprintf(
+			"the %s signature verifies but its digest does not match the element: the content was changed after it was signed", clean(el.Tag)))
+	}
+
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(canonical); err != nil || doc.Root() == nil {
+		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be read back")
+	}
+	verified := doc.Root()
+	if verified.Tag != el.Tag || attrValue(verified, "ID") != id {
+		return nil, "", reject(ReasonSignatureInvalid, "the verified element is not the signed element")
+	}
+	fp := Fingerprint(signer.Raw)
+	facts.CertificateFingerprint = fp
+	return verified, fp, nil
+}
+
+// signedReference parses the canonical SignedInfo that verified and reads its
+// Reference with the same checks the shape check applied to the received one.
+func signedReference(signedInfo []byte, id string, algs Algorithms) (*reference, *Rejection) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(signedInfo); err != nil || !is(doc.Root(), nsDSig, "SignedInfo") {
+		return nil, reject(ReasonSignatureInvalid, "the signed SignedInfo could not be read back")
+	}
+	refs := children(doc.Root(), nsDSig, "Reference")
+	if len(refs) != 1 {
+		return nil, reject(ReasonSignatureShapeInvalid, "SignedInfo must hold exactly one Reference")
+	}
+	return checkReference(refs[0], id, algs)
+}
+
+// canonicalize serializes el with one of the allowed canonicalization
+// methods. el must be detached with its in-scope namespaces declared.
+func canonicalize(el *etree.Element, alg, prefixes string) ([]byte, error) {
+	var c dsig.Canonicalizer
+	switch alg {
+	case algExcC14N:
+		c = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixes)
+	case algC14N10:
+		c = dsig.MakeC14N10RecCanonicalizer()
+	case algC14N11:
+		c = dsig.MakeC14N11Canonicalizer()
+	default:
+		return nil, fmt.Errorf("saml: canonicalization %q is not allowed", alg)
+	}
+	return c.Canonicalize(el)
+}
+
+// checkSignatureValue verifies the signature over the canonical SignedInfo
+// with cert's public key, which must be of the kind the method names. An
+// ECDSA value may be r||s (as XML-DSig specifies) or ASN.1 DER (as some
+// libraries write it).
+func checkSignatureValue(cert *x509.Certificate, info *signatureInfo, signedInfo []byte) bool {
+	h := info.hash.New()
+	h.Write(signedInfo)
+	digest := h.Sum(nil)
+	switch pub := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		return !info.ecdsa && rsa.VerifyPKCS1v15(pub, info.hash, digest, info.value) == nil
+	case *ecdsa.PublicKey:
+		if !info.ecdsa {
+			return false
+		}
+		size := (pub.Curve.Params().BitSize + 7) / 8
+		if len(info.value) == 2*size {
+			r := new(big.Int).SetBytes(info.value[:size])
+			s := new(big.Int).SetBytes(info.value[size:])
+			if ecdsa.Verify(pub, digest, r, s) {
+				return true
+			}
+		}
+		return ecdsa.VerifyASN1(pub, digest, info.value)
+	}
+	return false
 }
 
 // detachWithNamespaces copies el and declares on the copy every namespace in
@@ -142,38 +219,6 @@ func selectCertificates(info *signatureInfo, t *Trust, facts *Facts) ([]*x509.Ce
 
 func validAt(c *x509.Certificate, t *Trust) bool {
 	return !t.Now.Before(c.NotBefore) && !t.Now.After(c.NotAfter)
-}
-
-// ecdsaSignatureToDER rewrites an XML-DSig ECDSA SignatureValue (r||s, as
-// RFC 4050 and XML-DSig 1.1 specify) into the ASN.1 form goxmldsig verifies.
-// A value that already is ASN.1 is left alone. SignatureValue is outside
-// SignedInfo, so this changes nothing that is signed.
-func ecdsaSignatureToDER(sig *etree.Element) *Rejection {
-	sv, _ := onlyChild(sig, nsDSig, "SignatureValue")
-	if sv == nil {
-		return reject(ReasonSignatureShapeInvalid, "Signature lacks SignatureValue")
-	}
-	raw, err := decodeBase64Text(sv)
-	if err != nil {
-		return reject(ReasonSignatureShapeInvalid, "SignatureValue is not base64")
-	}
-	var parsed struct{ R, S *big.Int }
-	if rest, err := asn1.Unmarshal(raw, &parsed); err == nil && len(rest) == 0 {
-		return nil
-	}
-	if len(raw) == 0 || len(raw)%2 != 0 || len(raw) > 2*66 {
-		return reject(ReasonSignatureInvalid, "the ECDSA SignatureValue has an impossible length")
-	}
-	half := len(raw) / 2
-	der, err := asn1.Marshal(struct{ R, S *big.Int }{
-		R: new(big.Int).SetBytes(raw[:half]),
-		S: new(big.Int).SetBytes(raw[half:]),
-	})
-	if err != nil {
-		return reject(ReasonSignatureInvalid, "the ECDSA SignatureValue cannot be decoded")
-	}
-	sv.SetText(base64.StdEncoding.EncodeToString(der))
-	return nil
 }
 
 const timeLayout = "2006-01-02T15:04:05Z"

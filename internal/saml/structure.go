@@ -38,8 +38,8 @@ func inspectResponse(root *etree.Element, facts *Facts) (*responseParts, *Reject
 		return nil, reject(ReasonMalformed, "the Response Version is not 2.0")
 	}
 	id := attrValue(root, "ID")
-	if !isNCNameID(id) {
-		return nil, reject(ReasonMalformed, "the Response ID is missing or not an XML name")
+	if !isReferenceID(id) {
+		return nil, reject(ReasonMalformed, "the Response ID is missing or has characters other than letters, digits, '_', '-' and '.'")
 	}
 	if rej := checkStatus(root); rej != nil {
 		return nil, rej

@@ -28,6 +28,9 @@ type Trust struct {
 	// ACSURLs holds acs_url and, if set, alternative_acs_url; Destination and
 	// SubjectConfirmationData Recipient must be one of them.
 	ACSURLs []string
+	// Algorithms is the connection's signature-algorithm policy; the zero
+	// value allows only SHA-256 or stronger.
+	Algorithms Algorithms
 	// ClockSkew is allowed on every time comparison; DefaultClockSkew when
 	// zero, no skew when negative.
 	ClockSkew time.Duration

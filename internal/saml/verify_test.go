@@ -89,6 +89,41 @@ func TestVerifyAccepts(t *testing.T) {
 			opts:  func(o *samltest.Options) { o.Sign.SignatureMethod, o.Sign.ECDSAASN1 = samltest.AlgECDSASHA512, true },
 			trust: func(tr *Trust) { tr.Certificates = []*x509.Certificate{k.ec.Certificate} },
 		},
+		{
+			// Google Workspace breaks DigestValue, SignatureValue and
+			// X509Certificate into indented lines; the whitespace in
+			// DigestValue is inside SignedInfo and so is signed as sent.
+			name: "base64 values wrapped and indented (Google Workspace style)", respSig: true, asrtSig: true,
+			opts: func(o *samltest.Options) { o.Sign.WrapBase64 = "\n          " },
+		},
+		{
+			name: "IDs that are bare UUIDs starting with a digit", respSig: true, asrtSig: true,
+			opts: func(o *samltest.Options) {
+				o.ResponseID, o.AssertionID = "0f8fad5b-d9cb-469f-a165-70867728950e", "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+			},
+			check: func(t *testing.T, a *Assertion) {
+				if a.AssertionID != "7c9e6679-7425-40de-944b-e07fc1f90ae7" {
+					t.Errorf("AssertionID = %q", a.AssertionID)
+				}
+			},
+		},
+		{
+			name: "rsa-sha1 with sha1 digest on a connection that opted in", respSig: true, asrtSig: true,
+			opts: func(o *samltest.Options) {
+				o.Sign.SignatureMethod, o.Sign.DigestMethod = samltest.AlgRSASHA1, samltest.AlgSHA1
+			},
+			trust: func(tr *Trust) { tr.Algorithms.LegacyRSASHA1 = true },
+			check: func(t *testing.T, a *Assertion) {
+				if a.Facts.SignatureMethod != samltest.AlgRSASHA1 {
+					t.Errorf("Facts.SignatureMethod = %q; a legacy login must be recorded as such", a.Facts.SignatureMethod)
+				}
+			},
+		},
+		{
+			name: "rsa-sha256 with sha1 digest on a connection that opted in", respSig: true, asrtSig: true,
+			opts:  func(o *samltest.Options) { o.Sign.DigestMethod = samltest.AlgSHA1 },
+			trust: func(tr *Trust) { tr.Algorithms.LegacyRSASHA1 = true },
+		},
 		{name: "no KeyInfo, one trusted certificate", opts: func(o *samltest.Options) { o.Sign.OmitKeyInfo = true }, respSig: true, asrtSig: true},
 		{
 			name: "no KeyInfo, rotation: signed by the second of two certificates",
@@ -333,7 +368,7 @@ func TestVerifyAssertionFields(t *testing.T) {
 		CertificateFingerprint: Fingerprint(k.idp.Certificate.Raw),
 	}
 	want.Facts = Facts{Issuer: want.Issuer, Destination: testACS, Recipient: testACS, InResponseTo: want.InResponseTo,
-		AssertionID: want.AssertionID, CertificateFingerprint: want.CertificateFingerprint,
+		AssertionID: want.AssertionID, CertificateFingerprint: want.CertificateFingerprint, SignatureMethod: algRSASHA256,
 		Audiences: []string{testACS}, Attributes: want.Attributes}
 	if !reflect.DeepEqual(a, want) {
 		t.Errorf("got  %+v\nwant %+v", a, want)

@@ -52,7 +52,7 @@ func parseUntrusted(data []byte, lim xmlLimits, inherited map[string]string) (*e
 	}
 	doc := etree.NewDocument()
 	doc.ReadSettings.MaxDepth = lim.maxDepth + 1
-	if err := doc.ReadFromBytes(data); err != nil {
+	if err := doc.ReadFromBytes(normalizeAttributeWhitespace(data)); err != nil {
 		return nil, reject(ReasonMalformed, "the XML could not be parsed")
 	}
 	root := doc.Root()
@@ -438,4 +438,98 @@ func isXMLSpace(b []byte) bool {
 		}
 	}
 	return true
+}
+
+// normalizeAttributeWhitespace applies XML 1.0's attribute-value
+// normalization (section 3.3.3) to a scanned document: a literal tab, line
+// feed, carriage return or CR LF pair inside an attribute value becomes one
+// space. encoding/xml (and so etree and every Go XML-DSig library) keeps them
+// as they are, so an attribute written with a literal tab or line break would
+// canonicalize differently than in the signer's spec-conforming parser and
+// its signature would never verify. Character references (&#9;) are not
+// literal and stay as they are, as the specification requires.
+//
+// data has passed scanXML: well-formed UTF-8 without markup declarations, so
+// attribute values occur only inside start tags, between quotes, and '<'
+// never appears in them.
+func normalizeAttributeWhitespace(data []byte) []byte {
+	if !bytes.ContainsAny(data, "\t\r\n") {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	skipTo := func(i int, end string) int {
+		j := bytes.Index(data[i:], []byte(end))
+		if j < 0 {
+			return len(data)
+		}
+		return i + j + len(end)
+	}
+	for i := 0; i < len(data); {
+		c := data[i]
+		if c != '<' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		var end int
+		switch {
+		case bytes.HasPrefix(data[i:], []byte("<!--")):
+			end = skipTo(i, "-->")
+		case bytes.HasPrefix(data[i:], []byte("<![CDATA[")):
+			end = skipTo(i, "]]>")
+		case bytes.HasPrefix(data[i:], []byte("<?")):
+			end = skipTo(i, "?>")
+		default:
+			end = i + startTagLen(data[i:])
+			out = appendNormalizedTag(out, data[i:end])
+			i = end
+			continue
+		}
+		out = append(out, data[i:end]...)
+		i = end
+	}
+	return out
+}
+
+// startTagLen is the length of the tag at the start of b, up to and
+// including its '>' outside quotes.
+func startTagLen(b []byte) int {
+	var quote byte
+	for i := 1; i < len(b); i++ {
+		switch c := b[i]; {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '>':
+			return i + 1
+		}
+	}
+	return len(b)
+}
+
+func appendNormalizedTag(out, tag []byte) []byte {
+	var quote byte
+	for i := 0; i < len(tag); i++ {
+		c := tag[i]
+		switch {
+		case quote == 0:
+			if c == '"' || c == '\'' {
+				quote = c
+			}
+		case c == quote:
+			quote = 0
+		case c == '\r':
+			if i+1 < len(tag) && tag[i+1] == '\n' {
+				i++
+			}
+			c = ' '
+		case c == '\t' || c == '\n':
+			c = ' '
+		}
+		out = append(out, c)
+	}
+	return out
 }

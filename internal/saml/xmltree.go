@@ -152,3 +152,28 @@ func isNCNameID(s string) bool {
 	}
 	return true
 }
+
+// isReferenceID reports whether s is acceptable as the ID of a received
+// Response or Assertion: 1 to 256 ASCII letters, digits, '_', '-' or '.', in
+// any order. SAML declares these IDs as xs:ID (an NCName, which cannot start
+// with a digit), but real IdPs send bare UUIDs such as
+// "0f8fad5b-d9cb-469f-a165-70867728950e". Seam never resolves an ID through a
+// DTD or XPath: a signature's Reference URI must equal "#" + the ID of the
+// element that carries it, at a fixed position, and IDs must be unique in the
+// document, so a leading digit carries no meaning. Characters that could make
+// "#id" ambiguous or that no IdP uses (spaces, quotes, '#', ':', non-ASCII)
+// stay refused. IDs Seam generates are NCNames (isNCNameID).
+func isReferenceID(s string) bool {
+	if s == "" || len(s) > 256 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '_', c == '-', c == '.':
+		default:
+			return false
+		}
+	}
+	return true
+}

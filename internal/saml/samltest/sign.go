@@ -73,6 +73,28 @@ type SignOptions struct {
 	// InclusiveNamespaces is the PrefixList of an exclusive-canonicalization
 	// Reference transform (Okta sends "xs").
 	InclusiveNamespaces string
+	// WrapBase64, when set, breaks DigestValue, SignatureValue and
+	// X509Certificate into 64-character lines, each preceded by this string
+	// (for example "\n      ", as Google Workspace indents them). The
+	// DigestValue is wrapped before SignedInfo is signed, as a real IdP does.
+	WrapBase64 string
+}
+
+// b64 encodes b as SignOptions.WrapBase64 asks.
+func (o SignOptions) b64(b []byte) string {
+	s := base64.StdEncoding.EncodeToString(b)
+	if o.WrapBase64 == "" {
+		return s
+	}
+	var out strings.Builder
+	for len(s) > 0 {
+		n := min(64, len(s))
+		out.WriteString(o.WrapBase64)
+		out.WriteString(s[:n])
+		s = s[n:]
+	}
+	out.WriteString(o.WrapBase64)
+	return out.String()
 }
 
 func hashOf(alg string) (crypto.Hash, bool) {
@@ -190,7 +212,7 @@ func Sign(el *etree.Element, key *Key, o SignOptions) (*etree.Element, error) {
 		}
 	}
 	ref.CreateElement("ds:DigestMethod").CreateAttr("Algorithm", o.DigestMethod)
-	ref.CreateElement("ds:DigestValue").SetText(base64.StdEncoding.EncodeToString(digest))
+	ref.CreateElement("ds:DigestValue").SetText(o.b64(digest))
 
 	insertAt := 0
 	if iss := ChildNamed(el, "Issuer"); iss != nil {
@@ -252,7 +274,7 @@ func FinishSignature(sig *etree.Element, key *Key, o SignOptions) error {
 		return err
 	}
 	sv := etree.NewElement("ds:SignatureValue")
-	sv.SetText(base64.StdEncoding.EncodeToString(value))
+	sv.SetText(o.b64(value))
 	sig.InsertChildAt(si.Index()+1, sv)
 	if !o.OmitKeyInfo {
 		cert := key.Certificate
@@ -261,7 +283,7 @@ func FinishSignature(sig *etree.Element, key *Key, o SignOptions) error {
 		}
 		ki := sig.CreateElement("ds:KeyInfo")
 		ki.CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
-			SetText(base64.StdEncoding.EncodeToString(cert.Raw))
+			SetText(o.b64(cert.Raw))
 	}
 	return nil
 }
