@@ -79,6 +79,7 @@ type respOpts struct {
 	signResponse bool
 	audience     string
 	assertionID  string
+	sign         samltest.SignOptions
 }
 
 func (f *samlFixture) response(t *testing.T, o respOpts) string {
@@ -99,7 +100,7 @@ func (f *samlFixture) response(t *testing.T, o respOpts) string {
 			Attributes: []samltest.Attribute{{Name: "mail", Values: []string{o.email}}, {Name: "name", Values: []string{"Ada Lovelace"}},
 				{Name: "groups", Values: []string{"engineering", "admins"}}},
 		},
-		SignAssertion: !o.signResponse, SignResponse: o.signResponse,
+		SignAssertion: !o.signResponse, SignResponse: o.signResponse, Sign: o.sign,
 	})
 	if err != nil {
 		t.Fatal(err)

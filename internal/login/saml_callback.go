@@ -140,6 +140,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	a, err := saml.VerifyResponse([]byte(cb.SAMLResponse), saml.Trust{
 		IDPEntityID: run.IDPEntityID, Certificates: run.Certificates, DecryptionKeys: run.DecryptionKeys,
 		Audiences: run.Audiences, ACSURLs: run.ACSURLs, ClockSkew: s.ClockSkew, Now: s.Now(),
+		Algorithms: saml.Algorithms{LegacyRSASHA1: run.AllowLegacyRSASHA1},
 	})
 	if err != nil {
 		if r, ok := saml.AsRejection(err); ok {

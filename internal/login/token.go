@@ -117,6 +117,7 @@ type factsJSON struct {
 	InResponseTo           string              `json:"in_response_to,omitempty"`
 	AssertionID            string              `json:"assertion_id,omitempty"`
 	CertificateFingerprint string              `json:"certificate_fingerprint,omitempty"`
+	SignatureMethod        string              `json:"signature_method,omitempty"`
 	Audiences              []string            `json:"audiences,omitempty"`
 	Attributes             map[string][]string `json:"attributes,omitempty"`
 	IdentityLink           *linkFacts          `json:"identity_link,omitempty"`
@@ -124,5 +125,6 @@ type factsJSON struct {
 
 func factsView(f *saml.Facts) factsJSON {
 	return factsJSON{Issuer: f.Issuer, Destination: f.Destination, Recipient: f.Recipient, InResponseTo: f.InResponseTo,
-		AssertionID: f.AssertionID, CertificateFingerprint: f.CertificateFingerprint, Audiences: f.Audiences, Attributes: f.Attributes}
+		AssertionID: f.AssertionID, CertificateFingerprint: f.CertificateFingerprint, SignatureMethod: f.SignatureMethod,
+		Audiences: f.Audiences, Attributes: f.Attributes}
 }

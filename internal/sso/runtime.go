@@ -21,11 +21,13 @@ type SAMLRuntime struct {
 	NameIDFormat             string
 	AttributeMapping         map[string]string
 	IDPInitiatedAuthDisabled bool
-	Certificates             []*x509.Certificate
-	DecryptionKeys           []*rsa.PrivateKey
-	SigningKey               *rsa.PrivateKey
-	Audiences                []string // audience_uri, then alternative_audience_uri
-	ACSURLs                  []string // acs_url, then alternative_acs_url
+	// AllowLegacyRSASHA1 widens the verifier's algorithm allow-list.
+	AllowLegacyRSASHA1 bool
+	Certificates       []*x509.Certificate
+	DecryptionKeys     []*rsa.PrivateKey
+	SigningKey         *rsa.PrivateKey
+	Audiences          []string // audience_uri, then alternative_audience_uri
+	ACSURLs            []string // acs_url, then alternative_acs_url
 	// RequestACSURL is the AssertionConsumerServiceURL sent in AuthnRequests:
 	// alternative_acs_url when set (migrations), else acs_url.
 	RequestACSURL string
@@ -65,6 +67,7 @@ func (s *Service) SAMLRuntime(c *store.Connection) (*SAMLRuntime, error) {
 		ConnectionID: c.ID, OrganizationID: c.OrganizationID, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
 		NameIDFormat: cfg.NameIDFormat, AttributeMapping: cfg.AttributeMapping,
 		IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
+		AllowLegacyRSASHA1:       cfg.AllowLegacyRSASHA1,
 		Audiences:                []string{own}, ACSURLs: []string{own}, RequestACSURL: own, SPEntityID: own,
 	}
 	if cfg.AltAudienceURI != "" {

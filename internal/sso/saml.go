@@ -62,6 +62,10 @@ type SAMLUpdate struct {
 	// IdentityLinking (Seam extension) replaces the connection's
 	// identity-linking policy; absent fields take their defaults.
 	IdentityLinking opt.Value[linking.Policy] `json:"identity_linking"`
+	// AllowLegacyRSASHA1 (Seam extension) lets the IdP sign with rsa-sha1
+	// and sha1 digests. Off by default; while on, the connection carries a
+	// security warning.
+	AllowLegacyRSASHA1 opt.Value[bool] `json:"allow_legacy_rsa_sha1"`
 }
 
 // UpdateSAML applies a partial update under a row lock. Every field is
@@ -177,6 +181,9 @@ func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Org
 	}
 	if in.AllowGatewayCallback.Has() {
 		cfg.AllowGatewayCallback = in.AllowGatewayCallback.V
+	}
+	if in.AllowLegacyRSASHA1.Has() {
+		cfg.AllowLegacyRSASHA1 = in.AllowLegacyRSASHA1.V
 	}
 	if in.X509Certificate.Has() && in.X509Certificate.V != "" {
 		if err := s.addVerificationCert(cfg, e, in.X509Certificate.V); err != nil {

@@ -32,6 +32,7 @@ type samlConfig struct {
 	IDPInitiatedAuthDisabled bool                  `json:"idp_initiated_auth_disabled"`
 	AllowGatewayCallback     bool                  `json:"allow_gateway_callback"`
 	IdentityLinking          linking.Policy        `json:"identity_linking"`
+	AllowLegacyRSASHA1       bool                  `json:"allow_legacy_rsa_sha1,omitempty"`
 	Verification             []storedCert          `json:"verification_certificates"`
 	Signing                  []storedCert          `json:"signing_certificates"`
 	Encryption               []storedKey           `json:"encryption_keys"`
@@ -143,6 +144,23 @@ type SAMLConnection struct {
 	// MissingSettings is a Seam extension: the settings a pending
 	// connection still needs before it becomes active ([] when active).
 	MissingSettings []string `json:"missing_settings"`
+	// AllowLegacyRSASHA1 is a Seam extension (see SAMLUpdate).
+	AllowLegacyRSASHA1 bool `json:"allow_legacy_rsa_sha1"`
+	// SecurityWarnings is a Seam extension: plain-words warnings for every
+	// setting that weakens the connection ([] when there is none).
+	SecurityWarnings []string `json:"security_warnings"`
+}
+
+// securityWarnings is the one list of settings that weaken a SAML
+// connection, in words an IT admin can act on; the API and the setup page
+// both show it.
+func (cfg *samlConfig) securityWarnings() []string {
+	out := []string{}
+	if cfg.AllowLegacyRSASHA1 {
+		out = append(out, "allow_legacy_rsa_sha1 is on: the IdP may sign with RSA-SHA1, whose collisions are practical. "+
+			"Switch the IdP's signing algorithm to RSA-SHA256 and set allow_legacy_rsa_sha1 to false.")
+	}
+	return out
 }
 
 func tptr(t time.Time) *time.Time {
@@ -184,6 +202,8 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 		AllowGatewayCallback: cfg.AllowGatewayCallback,
 		IdentityLinking:      cfg.IdentityLinking.Effective(cfg.IdentityProvider, false),
 		MissingSettings:      cfg.missing(),
+		AllowLegacyRSASHA1:   cfg.AllowLegacyRSASHA1,
+		SecurityWarnings:     cfg.securityWarnings(),
 	}
 	if v.AttributeMapping == nil {
 		v.AttributeMapping = map[string]string{}
