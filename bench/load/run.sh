@@ -9,7 +9,10 @@
 # PGURL (postgres://postgres@127.0.0.1:5432, trust auth), SEAM_BIN (a seam
 # binary to run instead of building ./cmd/seam, e.g. an older commit's, to
 # compare two builds in one session; the load generator is always built
-# from this tree).
+# from this tree), EXTRA_SESSIONS (PostgreSQL only: rows of other members'
+# sessions added to member_sessions with generate_series before the
+# scenarios run, then ANALYZE, to measure how authenticate scales with the
+# table; default 0).
 #
 # For each backend it builds seam and the load generator, starts a fresh
 # database (a new SQLite file; a new PostgreSQL database, dropped afterwards),
@@ -98,6 +101,25 @@ for backend in "${backends[@]}"; do
 	SEAM_BENCH_SESSION_TOKEN=$(jq -r .session_token <<<"$sess")
 	SEAM_BENCH_SESSION_JWT=$(jq -r .session_jwt <<<"$sess")
 	export SEAM_BENCH_SESSION_TOKEN SEAM_BENCH_SESSION_JWT
+	if [ "${EXTRA_SESSIONS:-0}" -gt 0 ] && [ "$backend" = postgres ]; then
+		# Other members' live sessions, each with its own random token hash,
+		# as a large deployment has them.
+		# Other members' live sessions (1000 members sharing them), each with
+		# its own random token hash, as a large deployment has them.
+		psql "$SEAM_DATABASE_URL" -q -v ON_ERROR_STOP=1 <<-SQL >/dev/null
+			INSERT INTO members (id, project_id, organization_id, email, name, status, created_at, updated_at)
+			SELECT 'member-test-' || gen_random_uuid(), project_id, organization_id, 'filler-' || i || '@example.com', 'Filler', 'active', now(), now()
+			FROM members, generate_series(1, 1000) AS i WHERE members.id = '$member';
+			INSERT INTO member_sessions (id, project_id, organization_id, member_id, token_hash, started_at, last_accessed_at, expires_at)
+			SELECT 'member-session-test-' || gen_random_uuid(), m.project_id, m.organization_id, m.id,
+			       sha256(convert_to(gen_random_uuid()::text, 'UTF8')), now(), now(), now() + interval '1 day'
+			FROM (SELECT * FROM members WHERE email LIKE 'filler-%') AS m, generate_series(1, GREATEST(${EXTRA_SESSIONS} / 1000, 1));
+			ANALYZE members;
+			ANALYZE member_sessions;
+		SQL
+		echo "# member_sessions: $(psql "$SEAM_DATABASE_URL" -Atc 'SELECT count(*) FROM member_sessions') rows"
+		psql "$SEAM_DATABASE_URL" -Atc "EXPLAIN SELECT * FROM member_sessions WHERE token_hash = sha256('x')" | sed 's/^/# plan: /'
+	fi
 
 	for scenario in $SCENARIOS; do
 		json=$("$work/load" -url "$base" -project "$project" -organization "$org" -scenario "$scenario" \

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -62,6 +63,11 @@ type scenario struct {
 	signAssertion bool
 	signResponse  bool
 	cipher        string // XML Encryption content algorithm; "" for a plaintext assertion
+	// padValue is the length of each padding attribute's value (default
+	// 9). The 100 KB scenario uses long values so that it stays under 1000
+	// elements: beyond that goxmldsig stops searching for the signature and
+	// crewjam/saml v0.5.1 dereferences nil (it panics on such a response).
+	padValue int
 }
 
 // Two signatures, or one signature inside an encrypted assertion, cannot fit
@@ -78,6 +84,7 @@ func scenarios() []scenario {
 		{name: "response-signed-5k", target: 5000, groups: 3, signResponse: true},
 		{name: "both-signed-8k", target: 8000, groups: 3, signAssertion: true, signResponse: true},
 		{name: "assertion-signed-25k", target: 25000, groups: 80, signAssertion: true},
+		{name: "assertion-signed-100k", target: 100000, groups: 80, signAssertion: true, padValue: 400},
 		{name: "encrypted-aes128gcm-8k", target: 8000, groups: 3, signAssertion: true, cipher: samltest.AlgAES128GCM},
 		{name: "encrypted-aes256cbc-8k", target: 8000, groups: 3, signAssertion: true, cipher: samltest.AlgAES256CBC},
 	}
@@ -191,9 +198,13 @@ func buildResponse(k *benchKeys, sc scenario, pad int, now time.Time, t tamper) 
 		{Name: "groups", Values: groups},
 	}
 	for i := range pad {
+		value := fmt.Sprintf("value-%03d", i)
+		if sc.padValue > len(value) {
+			value += strings.Repeat("v", sc.padValue-len(value))
+		}
 		attrs = append(attrs, samltest.Attribute{
 			Name:   fmt.Sprintf("custom-attribute-%03d", i),
-			Values: []string{fmt.Sprintf("value-%03d", i)},
+			Values: []string{value},
 		})
 	}
 	doc, err := idp.NewResponse(samltest.ResponseOptions{
