@@ -33,7 +33,7 @@ func TestScenariosAgainstSeam(t *testing.T) {
 			var out, errOut bytes.Buffer
 			args := []string{
 				"-url", e.URL, "-project", e.Creds.ProjectID, "-secret", e.Creds.Secret,
-				"-session-token", tok, "-session-jwt", jwt, "-organization", orgID,
+				"-session-token", tok, "-session-jwt", jwt, "-organization", orgID, "-public-token", e.Creds.PublicToken,
 				"-scenario", name, "-concurrency", "2", "-warmup", "50ms", "-duration", "300ms", "-json",
 				// The server runs in this process, so its CPU time is ours.
 				"-server-pid", strconv.Itoa(os.Getpid()),

@@ -6,8 +6,12 @@
 //	go run ./bench/load -url http://127.0.0.1:8080 -project P -secret S \
 //	    -concurrency 8 -duration 10s -scenario org-get
 //
-// Scenarios: org-get, org-create, sessions-authenticate (needs
-// -session-token), sessions-authenticate-jwt (needs -session-jwt), jwks.
+// Scenarios (-h lists them all): org-get, org-create, sessions-authenticate
+// (needs -session-token), sessions-authenticate-jwt (needs -session-jwt),
+// jwks, the searches, sso-get and sso-update, and three that run against a
+// SAML connection they create: saml-login (a whole SP-initiated login with
+// an in-process IdP, needs -public-token), acs-garbage and
+// acs-untrusted-signature (refusals that must stay cheap).
 // bench/load/run.sh starts Seam on SQLite and PostgreSQL, creates what the
 // scenarios need and runs them all.
 package main
@@ -40,6 +44,7 @@ type config struct {
 	organization string
 	sessionToken string
 	sessionJWT   string
+	publicToken  string
 	scenario     string
 	concurrency  int
 	duration     time.Duration
@@ -64,6 +69,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.organization, "organization", "", "organization for org-get (default: one created before the run)")
 	fs.StringVar(&c.sessionToken, "session-token", "", "session token for sessions-authenticate; also read from SEAM_BENCH_SESSION_TOKEN")
 	fs.StringVar(&c.sessionJWT, "session-jwt", "", "session JWT for sessions-authenticate-jwt; also read from SEAM_BENCH_SESSION_JWT")
+	fs.StringVar(&c.publicToken, "public-token", "", "the project's public token, for saml-login; also read from SEAM_BENCH_PUBLIC_TOKEN")
 	fs.StringVar(&c.scenario, "scenario", "org-get", "one of "+strings.Join(scenarioNames(), ", "))
 	fs.IntVar(&c.concurrency, "concurrency", 8, "concurrent workers (each has one request in flight)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration")
@@ -86,6 +92,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	if c.sessionJWT == "" {
 		c.sessionJWT = os.Getenv("SEAM_BENCH_SESSION_JWT")
+	}
+	if c.publicToken == "" {
+		c.publicToken = os.Getenv("SEAM_BENCH_PUBLIC_TOKEN")
 	}
 	switch {
 	case c.concurrency < 1 || c.concurrency > 4096:

@@ -9,8 +9,9 @@ import (
 	"time"
 )
 
-// report is the summary of a measured phase. Latencies are of successful
-// (2xx) requests, in milliseconds; Errors counts everything else.
+// report is the summary of a measured phase. Requests counts operations
+// (one request each, or one whole login for the login scenarios); latencies
+// are of successful operations, in milliseconds; Errors counts the others.
 type report struct {
 	Scenario    string           `json:"scenario"`
 	Label       string           `json:"label,omitempty"`
@@ -58,12 +59,10 @@ func summarise(results []workerResult, elapsed time.Duration) *report {
 		for s, n := range r.statuses {
 			rep.Statuses[s] += n
 			rep.Requests += n
-			if len(s) != 3 || s[0] != '2' {
-				rep.Errors += n
-			}
 		}
+		rep.Errors += r.failures
 	}
-	// Requests per second counts successful requests only: a server that
+	// Requests per second counts successful operations only: a server that
 	// answers 500 quickly is not fast.
 	if elapsed > 0 {
 		rep.RPS = float64(len(all)) / elapsed.Seconds()

@@ -44,8 +44,8 @@ func TestPercentile(t *testing.T) {
 
 func TestSummarise(t *testing.T) {
 	results := []workerResult{
-		{latencies: []time.Duration{3 * time.Millisecond, time.Millisecond}, statuses: map[string]int64{"200": 2, "500": 1}},
-		{latencies: []time.Duration{2 * time.Millisecond}, statuses: map[string]int64{"201": 1, "transport error": 2}},
+		{latencies: []time.Duration{3 * time.Millisecond, time.Millisecond}, statuses: map[string]int64{"200": 2, "500": 1}, failures: 1},
+		{latencies: []time.Duration{2 * time.Millisecond}, statuses: map[string]int64{"201": 1, "transport error": 2}, failures: 2},
 	}
 	rep := summarise(results, 2*time.Second)
 	if rep.Requests != 6 || rep.Errors != 3 {

@@ -5,7 +5,8 @@
 #
 # Environment: CONCURRENCY (8), DURATION (10s), WARMUP (2s), PORT (18080),
 # SCENARIOS ("jwks org-get sessions-authenticate sessions-authenticate-jwt
-# org-create"), OUT (a file for the JSON reports, one per line; default none),
+# org-create"; also saml-login, acs-garbage, acs-untrusted-signature, the
+# searches and the sso-* ones: go run ./bench/load -h lists them), OUT (a file for the JSON reports, one per line; default none),
 # PGURL (postgres://postgres@127.0.0.1:5432, trust auth), SEAM_BIN (a seam
 # binary to run instead of building ./cmd/seam, e.g. an older commit's, to
 # compare two builds in one session; the load generator is always built
@@ -79,10 +80,13 @@ for backend in "${backends[@]}"; do
 	base="http://$SEAM_ADDR"
 
 	"$work/seam" migrate >/dev/null
-	creds=$("$work/seam" project create --name "bench-$backend" --json)
+	# The redirect URL is where the login scenarios' ACS answers point; the
+	# load generator reads the token from the redirect and never follows it.
+	creds=$("$work/seam" project create --name "bench-$backend" --redirect-url "http://127.0.0.1:9/callback" --json)
 	project=$(jq -r .project_id <<<"$creds")
 	SEAM_BENCH_SECRET=$(jq -r .secret <<<"$creds")
-	export SEAM_BENCH_SECRET
+	SEAM_BENCH_PUBLIC_TOKEN=$(jq -r .public_token <<<"$creds")
+	export SEAM_BENCH_SECRET SEAM_BENCH_PUBLIC_TOKEN
 
 	"$work/seam" serve >"$work/serve-$backend.out" 2>"$work/serve-$backend.log" &
 	server_pid=$!

@@ -16,16 +16,46 @@ import (
 // workerResult is one worker's record of a phase; workers share nothing but
 // the sequence counter while the phase runs.
 type workerResult struct {
-	latencies []time.Duration // successful (2xx) requests only
+	latencies []time.Duration // successful operations only
 	statuses  map[string]int64
+	failures  int64
+}
+
+// operation is one unit of load: usually one request (requestOp), for the
+// login scenarios a whole login of several requests. It returns a label for
+// the statuses table (the final HTTP status, or what went wrong) and whether
+// it succeeded; only successful operations have their latency recorded.
+type operation func(ctx context.Context, client *http.Client, seq uint64) (label string, ok bool)
+
+// requestOp turns a one-request scenario into an operation: it succeeds on
+// any 2xx answer, read to the end.
+func requestOp(req requestFunc) operation {
+	return func(ctx context.Context, client *http.Client, seq uint64) (string, bool) {
+		r, err := req(ctx, seq)
+		if err != nil {
+			return "build error", false
+		}
+		resp, err := client.Do(r)
+		if err != nil {
+			return "transport error", false
+		}
+		// Read the whole answer: it is part of the work, and the
+		// connection can only be reused once the body is drained.
+		_, copyErr := io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		if copyErr != nil {
+			return "transport error", false
+		}
+		return strconv.Itoa(resp.StatusCode), resp.StatusCode/100 == 2
+	}
 }
 
 // runLoad runs the warm-up, then the measured phase, and summarises the
 // measured phase.
-func runLoad(ctx context.Context, client *http.Client, c *config, req requestFunc) (*report, error) {
+func runLoad(ctx context.Context, client *http.Client, c *config, op operation) (*report, error) {
 	var seq atomic.Uint64 // request 0 was the first request in prepare
 	if c.warmup > 0 {
-		phase(ctx, client, c.concurrency, c.warmup, req, &seq)
+		phase(ctx, client, c.concurrency, c.warmup, op, &seq)
 	}
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
@@ -39,7 +69,7 @@ func runLoad(ctx context.Context, client *http.Client, c *config, req requestFun
 			return nil, fmt.Errorf("server CPU time: %w", err)
 		}
 	}
-	results, elapsed := phase(ctx, client, c.concurrency, c.duration, req, &seq)
+	results, elapsed := phase(ctx, client, c.concurrency, c.duration, op, &seq)
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
 	}
@@ -64,46 +94,31 @@ func runLoad(ctx context.Context, client *http.Client, c *config, req requestFun
 // phase runs concurrency workers in a closed loop until d has passed; a
 // request in flight at the deadline is finished and counted, and the phase
 // lasts until the last one returns.
-func phase(ctx context.Context, client *http.Client, concurrency int, d time.Duration, req requestFunc, seq *atomic.Uint64) ([]workerResult, time.Duration) {
+func phase(ctx context.Context, client *http.Client, concurrency int, d time.Duration, op operation, seq *atomic.Uint64) ([]workerResult, time.Duration) {
 	start := time.Now()
 	deadline := start.Add(d)
 	results := make([]workerResult, concurrency)
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() {
-			results[i] = worker(ctx, client, deadline, req, seq)
+			results[i] = worker(ctx, client, deadline, op, seq)
 		})
 	}
 	wg.Wait()
 	return results, time.Since(start)
 }
 
-func worker(ctx context.Context, client *http.Client, deadline time.Time, req requestFunc, seq *atomic.Uint64) workerResult {
+func worker(ctx context.Context, client *http.Client, deadline time.Time, op operation, seq *atomic.Uint64) workerResult {
 	res := workerResult{statuses: map[string]int64{}}
 	for ctx.Err() == nil && time.Now().Before(deadline) {
-		r, err := req(ctx, seq.Add(1))
-		if err != nil {
-			res.statuses["build error"]++
-			continue
-		}
 		t0 := time.Now()
-		resp, err := client.Do(r)
-		if err != nil {
-			res.statuses["transport error"]++
-			continue
-		}
-		// Read the whole answer: it is part of the work, and the
-		// connection can only be reused once the body is drained.
-		_, copyErr := io.Copy(io.Discard, io.LimitReader(resp.Body, maxBody))
-		resp.Body.Close()
+		label, ok := op(ctx, client, seq.Add(1))
 		lat := time.Since(t0)
-		if copyErr != nil {
-			res.statuses["transport error"]++
-			continue
-		}
-		res.statuses[strconv.Itoa(resp.StatusCode)]++
-		if resp.StatusCode/100 == 2 {
+		res.statuses[label]++
+		if ok {
 			res.latencies = append(res.latencies, lat)
+		} else {
+			res.failures++
 		}
 	}
 	return res

@@ -21,6 +21,9 @@ type requestFunc func(ctx context.Context, seq uint64) (*http.Request, error)
 type scenarioDef struct {
 	describe string
 	prepare  func(ctx context.Context, client *http.Client, c *config) (requestFunc, error)
+	// prepareOp replaces prepare for scenarios whose unit of load is more
+	// than one request (a whole login).
+	prepareOp func(ctx context.Context, client *http.Client, c *config) (operation, error)
 	// check, when set, runs after the measured phase; its error fails the run.
 	check func(ctx context.Context, client *http.Client, c *config) error
 }
@@ -64,6 +67,18 @@ func scenarioDefs() map[string]scenarioDef {
 			describe: "GET /v1/b2b/sessions/jwks/{project_id} (no authentication)",
 			prepare:  prepareJWKS,
 		},
+		"saml-login": {
+			describe:  "a whole SP-initiated SAML login: GET /v1/public/sso/start, a fresh response signed by an in-process IdP, POST to the ACS, POST /v1/b2b/sso/authenticate (needs -public-token)",
+			prepareOp: prepareSAMLLogin,
+		},
+		"acs-garbage": {
+			describe:  "POST to the ACS of an active SAML connection with 5 KB of random base64 as SAMLResponse; succeeds when refused with 400",
+			prepareOp: prepareACSGarbage,
+		},
+		"acs-untrusted-signature": {
+			describe:  "POST to the ACS of a well-formed 5 KB response signed by a key the connection does not trust; succeeds when refused with 400",
+			prepareOp: prepareACSUntrusted,
+		},
 	}
 }
 
@@ -78,13 +93,23 @@ func scenarioNames() []string {
 
 // prepare sets the scenario up and sends one request of it, which must
 // succeed: a misconfigured run must not silently measure 401s.
-func prepare(ctx context.Context, client *http.Client, c *config) (requestFunc, error) {
+func prepare(ctx context.Context, client *http.Client, c *config) (operation, error) {
 	def, ok := scenarioDefs()[c.scenario]
 	if !ok {
 		return nil, fmt.Errorf("unknown scenario %q; want one of %v", c.scenario, scenarioNames())
 	}
 	if c.project == "" {
 		return nil, errors.New("-project is required")
+	}
+	if def.prepareOp != nil {
+		op, err := def.prepareOp(ctx, client, c)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", c.scenario, err)
+		}
+		if label, ok := op(ctx, client, 0); !ok {
+			return nil, fmt.Errorf("%s: first operation: %s", c.scenario, label)
+		}
+		return op, nil
 	}
 	req, err := def.prepare(ctx, client, c)
 	if err != nil {
@@ -97,7 +122,7 @@ func prepare(ctx context.Context, client *http.Client, c *config) (requestFunc, 
 	if _, err := send(client, r); err != nil {
 		return nil, fmt.Errorf("%s: first request: %w", c.scenario, err)
 	}
-	return req, nil
+	return requestOp(req), nil
 }
 
 func requireSecret(c *config) error {

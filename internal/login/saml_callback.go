@@ -133,7 +133,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
 			Detail: "The SAML connection is not active yet: " + s.missingText(conn)}
 	}
-	run, err := s.SSO.SAMLRuntime(conn)
+	run, err := s.SSO.SAMLVerifyRuntime(conn)
 	if err != nil {
 		return nil, nil, nil, internalFailure("the connection's keys could not be loaded", err)
 	}
@@ -299,6 +299,9 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 	}
 	// Keep the newest attempts only: a flood of refused posts to one
 	// connection replaces its oldest records instead of growing the table.
+	if !trimsOn(a.ID, s.attemptsKept()) {
+		return
+	}
 	if err := s.Store.TrimLoginAttempts(ctx, conn.ProjectID, conn.ID, s.attemptsKept()); err != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "trimming login attempts failed", "connection_id", conn.ID, "error", err)
 	}
