@@ -26,6 +26,7 @@ import (
 	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
 	"github.com/seamsso/seam/internal/members"
+	"github.com/seamsso/seam/internal/metadatarefresh"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/outbound"
@@ -62,6 +63,9 @@ type App struct {
 	Clock    func() time.Time
 	IDs      ids.Generator
 	Rand     io.Reader
+
+	// MetadataRefresh re-fetches SAML metadata URLs on schedule.
+	MetadataRefresh *metadatarefresh.Worker
 }
 
 // Option adjusts an App before its services are built.
@@ -113,7 +117,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.SSO = &sso.Service{
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
-		OutboundAdmit: outboundAdmit(cfg, a.Clock),
+		OutboundAdmit: outboundAdmit(cfg, a.Clock), MetadataRefreshInterval: cfg.MetadataRefreshInterval,
 	}
 	a.Orgs.Policy = policy
 	a.Orgs.Hooks = organizations.Hooks{
@@ -156,6 +160,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	}
 	reg := prometheus.NewRegistry()
 	a.Login.Metrics = a.registerMetrics(reg)
+	lm := newLifecycleMetrics(reg)
+	a.SSO.MetadataMetrics = lm
+	a.MetadataRefresh = a.newMetadataRefresh(lm)
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
@@ -271,6 +278,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	go a.janitor(ctx)
 	go a.checkpointer(ctx)
+	go a.MetadataRefresh.Run(ctx)
 	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
 		slog.String("database", a.Store.Backend()))
 	select {

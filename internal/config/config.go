@@ -41,6 +41,9 @@ type Config struct {
 	LimitAuthFailures        int
 	LimitProjectAuthFailures int
 	LimitOutbound            int
+	// Key and certificate lifecycle (lifecycle.go).
+	MetadataRefreshInterval time.Duration
+	SecretKeyPrevious       string // base64 master key before a rotation; read-only use
 
 	// settings are the registered variables, whose environment values
 	// Finish reports when they did not parse.
@@ -170,6 +173,7 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, durationRule{time.Hour, 5 * 365 * 24 * time.Hour, "720h"},
 		"age after which a project's session-JWT signing key is replaced")
 	registerLimits(fs, env, c)
+	registerLifecycle(fs, env, c)
 }
 
 // Finish fills derived defaults and validates. Every error names the
@@ -227,6 +231,9 @@ func (c *Config) Finish() error {
 		return fmt.Errorf("SEAM_LOG_FORMAT=%q (--log-format) must be json or text, e.g. SEAM_LOG_FORMAT=text", c.LogFormat)
 	}
 	if err := c.checkLimits(); err != nil {
+		return err
+	}
+	if err := c.checkLifecycle(); err != nil {
 		return err
 	}
 	if c.ClockSkew < 0 || c.ClockSkew > 10*time.Minute {

@@ -138,6 +138,16 @@ func isoRoutes() map[string]isoRoute {
 		"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata": {build: func(w *isoWorld) isoCall {
 			return isoCall{"GET", samlConn(w) + "/metadata", nil}
 		}},
+		"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata_refreshes": {build: func(w *isoWorld) isoCall {
+			p := samlConn(w)
+			w.e.MustOK(w.e.Call("PUT", p+"/url", map[string]any{"metadata_url": w.metadataURL}))
+			return isoCall{"GET", p + "/metadata_refreshes", nil}
+		}},
+		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata_refreshes": {build: func(w *isoWorld) isoCall {
+			p := samlConn(w)
+			w.e.MustOK(w.e.Call("PUT", p+"/url", map[string]any{"metadata_url": w.metadataURL}))
+			return isoCall{"POST", p + "/metadata_refreshes", nil}
+		}},
 		"POST /v1/b2b/sso/oidc/{organization_id}": {build: func(w *isoWorld) isoCall {
 			return isoCall{"POST", "/v1/b2b/sso/oidc/" + w.o1, map[string]any{"display_name": w.uniq("oidc")}}
 		}},

@@ -96,6 +96,14 @@ func matrixEndpoints() map[string]matrixEndpoint {
 		"GET " + samlConnPattern + "/logins": {func(f *matrixFixture) (string, string, any) {
 			return "GET", samlPath("acme", saml(f)) + "/logins", nil
 		}, false},
+		"GET " + samlConnPattern + "/metadata_refreshes": {func(f *matrixFixture) (string, string, any) {
+			return "GET", samlPath("acme", saml(f)) + "/metadata_refreshes", nil
+		}, false},
+		"POST " + samlConnPattern + "/metadata_refreshes": {func(f *matrixFixture) (string, string, any) {
+			p := samlPath("acme", saml(f))
+			f.e.MustOK(f.e.Call("PUT", p+"/url", map[string]any{"metadata_url": f.metadataURL}))
+			return "POST", p + "/metadata_refreshes", nil
+		}, false},
 		"POST /v1/b2b/sso/oidc/{organization_id}": {func(f *matrixFixture) (string, string, any) {
 			return "POST", "/v1/b2b/sso/oidc/acme", map[string]any{"display_name": "Matrix OIDC"}
 		}, false},

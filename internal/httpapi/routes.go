@@ -19,6 +19,7 @@ func (s *Server) routeTable() []route {
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
 		s.adminRoutes(),
 		s.testIdPRoutes(),
+		s.certificateRoutes(),
 	} {
 		all = append(all, list...)
 	}

@@ -42,6 +42,7 @@ const (
 	JWK                = "jwk"
 	WorkspaceKey       = "workspace-key"
 	WorkspaceSecret    = "workspace-secret"
+	MetadataRefresh    = "saml-metadata-refresh"
 )
 
 // Generator makes identifiers from an injected randomness source so tests can

@@ -82,12 +82,18 @@ func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.O
 // mutateSAML locks a SAML connection, lets fn change it and recomputes the
 // status, in one transaction.
 func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id string, fn func(c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
-	return s.mutate(ctx, org, store.KindSAML, id, func(_ store.Queries, c *store.Connection) error {
+	return s.mutateSAMLTx(ctx, org, id, func(_ store.Queries, c *store.Connection, cfg *samlConfig) error { return fn(c, cfg) })
+}
+
+// mutateSAMLTx is mutateSAML for changes that write other rows in the same
+// transaction.
+func (s *Service) mutateSAMLTx(ctx context.Context, org *store.Organization, id string, fn func(q store.Queries, c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
+	return s.mutate(ctx, org, store.KindSAML, id, func(q store.Queries, c *store.Connection) error {
 		cfg, err := decodeSAML(c)
 		if err != nil {
 			return apierr.Internal(err)
 		}
-		if err := fn(c, cfg); err != nil {
+		if err := fn(q, c, cfg); err != nil {
 			return err
 		}
 		c.Config = cfg.encode()

@@ -2,6 +2,7 @@ package sso
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"strings"
 
@@ -38,7 +39,48 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	if err := s.admitOutbound(org.ProjectID); err != nil {
 		return nil, err
 	}
-	body, err := s.Fetch.FetchMetadata(ctx, in.MetadataURL)
+	md, err := s.fetchIDPMetadata(ctx, in.MetadataURL)
+	if err != nil {
+		return nil, err
+	}
+	e := env(p)
+	return s.mutateSAMLTx(ctx, org, id, func(q store.Queries, c *store.Connection, cfg *samlConfig) error {
+		cfg.IDPEntityID = md.EntityID
+		cfg.IDPSSOURL = md.SSOURL
+		// Metadata often still lists a retired certificate during rotation:
+		// expired ones are skipped, but at least one must be current.
+		added := 0
+		for _, cert := range md.Certificates {
+			if s.Now().After(cert.NotAfter) {
+				continue
+			}
+			if err := s.appendVerification(cfg, e, cert); err != nil {
+				return err
+			}
+			added++
+		}
+		if added == 0 {
+			return apierr.BadRequest("saml_connection_metadata_invalid_format", "The metadata's signing certificates have all expired.")
+		}
+		// Remembered in the same transaction, so the scheduled refresh
+		// (saml_refresh.go) follows the URL this update succeeded with.
+		return s.rememberMetadataURL(ctx, q, c, in.MetadataURL)
+	})
+}
+
+// idpMetadata is what an IdP's metadata document contributes to a
+// connection, validated by the rules of the API fields it fills.
+type idpMetadata struct {
+	EntityID     string
+	SSOURL       string
+	Certificates []*x509.Certificate
+}
+
+// fetchIDPMetadata fetches metadataURL through the guarded client, parses
+// it and validates the entity ID and SSO URL. Both the API update and the
+// scheduled refresh go through it.
+func (s *Service) fetchIDPMetadata(ctx context.Context, metadataURL string) (*idpMetadata, error) {
+	body, err := s.Fetch.FetchMetadata(ctx, metadataURL)
 	if err != nil {
 		return nil, err
 	}
@@ -56,25 +98,5 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	if err := validateEntityID("entityID in the metadata", "invalid_idp_entity_id", md.EntityID); err != nil {
 		return nil, err
 	}
-	e := env(p)
-	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {
-		cfg.IDPEntityID = md.EntityID
-		cfg.IDPSSOURL = ssoURL
-		// Metadata often still lists a retired certificate during rotation:
-		// expired ones are skipped, but at least one must be current.
-		added := 0
-		for _, cert := range md.Certificates {
-			if s.Now().After(cert.NotAfter) {
-				continue
-			}
-			if err := s.appendVerification(cfg, e, cert); err != nil {
-				return err
-			}
-			added++
-		}
-		if added == 0 {
-			return apierr.BadRequest("saml_connection_metadata_invalid_format", "The metadata's signing certificates have all expired.")
-		}
-		return nil
-	})
+	return &idpMetadata{EntityID: md.EntityID, SSOURL: ssoURL, Certificates: md.Certificates}, nil
 }

@@ -45,6 +45,11 @@ type Service struct {
 	// discovery) for a project, or refuses it with a 429 error; nil admits
 	// every fetch.
 	OutboundAdmit func(projectID string) error
+	// MetadataRefreshInterval is how often a connection configured from a
+	// metadata URL is fetched again (DefaultMetadataRefreshInterval if 0).
+	MetadataRefreshInterval time.Duration
+	// MetadataMetrics counts refresh outcomes; nil counts nothing.
+	MetadataMetrics MetadataMetrics
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a

@@ -42,4 +42,5 @@ type Queries interface {
 	MemberQueries
 	SessionQueries
 	TestIdPQueries
+	MetadataRefreshQueries
 }

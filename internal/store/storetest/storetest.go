@@ -37,6 +37,7 @@ func allCases() []testCase {
 		memberCases(),
 		sessionCases(),
 		testIdPCases(),
+		metadataRefreshCases(),
 	} {
 		all = append(all, list...)
 	}
