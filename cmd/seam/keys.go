@@ -15,8 +15,11 @@ const keysUsage = `usage: seam keys <command> [flags]
 commands:
   rotate-jwt --project P [--json]   replace the project's session-JWT signing key now; the old key stays
                                     in the JWKS and verifies for the grace period (docs/deploy.md#keys)
-
-Master-key rotation (SEAM_SECRET_KEY) is not implemented yet.
+  rotate [--check] [--batch N] [--json]
+                                    re-seal every value sealed under SEAM_SECRET_KEY_PREVIOUS under
+                                    SEAM_SECRET_KEY (private keys, client secrets, login state, the
+                                    master-key check); idempotent and resumable, safe with replicas
+                                    serving; --check only counts what is left (docs/deploy.md#master-key-rotation)
 `
 
 func keysCommand(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
@@ -29,6 +32,8 @@ func keysCommand(ctx context.Context, args []string, env func(string) string, st
 		fmt.Fprint(stdout, keysUsage)
 		return nil
 	case "rotate-jwt":
+	case "rotate":
+		return keysRotate(ctx, args[1:], env, stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "seam keys: unknown command %q\n\n%s", args[0], keysUsage)
 		return errUsage

@@ -199,7 +199,10 @@ func (a *App) loadMasterKey(backend, dbPath string) error {
 		return errors.New("SEAM_SECRET_KEY is required with PostgreSQL (32 bytes, base64): generate one with `openssl rand -base64 32`")
 	}
 	a.Sealer, err = keys.NewSealer(key, a.Rand)
-	return err
+	if err != nil || a.Config.SecretKeyPrevious == "" {
+		return err
+	}
+	return a.withPreviousKey()
 }
 
 // Close releases the database.

@@ -45,8 +45,11 @@ var (
 //
 // A Sealer is safe for concurrent use if its random source is.
 type Sealer struct {
-	aead   cipher.AEAD
-	random io.Reader
+	aead cipher.AEAD
+	// previous are the AEADs of master keys before a rotation: Open tries
+	// them after the current one, Seal never uses them (rotation.go).
+	previous []cipher.AEAD
+	random   io.Reader
 }
 
 // NewSealer returns a Sealer for masterKey, which must be 32 bytes. random
@@ -58,6 +61,15 @@ func NewSealer(masterKey []byte, random io.Reader) (*Sealer, error) {
 	if random == nil {
 		return nil, errors.New("keys: NewSealer needs a random source")
 	}
+	aead, err := newAEAD(masterKey)
+	if err != nil {
+		return nil, err
+	}
+	return &Sealer{aead: aead, random: random}, nil
+}
+
+// newAEAD is the AES-256-GCM AEAD of a master key.
+func newAEAD(masterKey []byte) (cipher.AEAD, error) {
 	// Derive rather than use the master key directly so that the master key
 	// can later feed other derivations (HMAC keys, a v2 format) without
 	// reusing one key across algorithms.
@@ -69,11 +81,7 @@ func NewSealer(masterKey []byte, random io.Reader) (*Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, fmt.Errorf("keys: %w", err)
-	}
-	return &Sealer{aead: aead, random: random}, nil
+	return cipher.NewGCM(block)
 }
 
 // Seal encrypts plaintext bound to aad (for example "table/column/row-id") and
@@ -95,22 +103,33 @@ func (s *Sealer) Seal(plaintext, aad []byte) (string, error) {
 // Open reverses Seal. It returns ErrSealedFormat for strings that are not a
 // sealed value and ErrSealedAuth when the key, aad or ciphertext do not match.
 func (s *Sealer) Open(sealed string, aad []byte) ([]byte, error) {
+	pt, _, err := s.open(sealed, aad)
+	return pt, err
+}
+
+// open is Open that also reports whether the current key opened the value
+// (false: a previous key did).
+func (s *Sealer) open(sealed string, aad []byte) ([]byte, bool, error) {
 	if len(sealed) > MaxSealedLen {
-		return nil, ErrSealedFormat
+		return nil, false, ErrSealedFormat
 	}
 	body, ok := strings.CutPrefix(sealed, sealedPrefixV1)
 	if !ok {
-		return nil, ErrSealedFormat
+		return nil, false, ErrSealedFormat
 	}
 	// Strict decoding plus the length check (the decoder skips CR and LF)
 	// give every sealed value exactly one valid spelling.
 	raw, err := base64.RawURLEncoding.Strict().DecodeString(body)
 	if err != nil || len(raw) < nonceSize+tagSize || base64.RawURLEncoding.EncodedLen(len(raw)) != len(body) {
-		return nil, ErrSealedFormat
+		return nil, false, ErrSealedFormat
 	}
-	pt, err := s.aead.Open(nil, raw[:nonceSize], raw[nonceSize:], aad)
-	if err != nil {
-		return nil, ErrSealedAuth
+	if pt, err := s.aead.Open(nil, raw[:nonceSize], raw[nonceSize:], aad); err == nil {
+		return pt, true, nil
 	}
-	return pt, nil
+	for _, prev := range s.previous {
+		if pt, err := prev.Open(nil, raw[:nonceSize], raw[nonceSize:], aad); err == nil {
+			return pt, false, nil
+		}
+	}
+	return nil, false, ErrSealedAuth
 }

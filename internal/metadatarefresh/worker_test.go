@@ -72,7 +72,10 @@ func newIdP(t *testing.T) *idp {
 }
 
 func (i *idp) allow() apptest.Option {
-	return func(c *config.Config) { c.OutboundAllow = strings.TrimPrefix(i.srv.URL, "https://"); c.OutboundCAFile = i.ca }
+	return func(c *config.Config) {
+		c.OutboundAllow = strings.TrimPrefix(i.srv.URL, "https://")
+		c.OutboundCAFile = i.ca
+	}
 }
 
 func (i *idp) set(fn func(i *idp)) {

@@ -43,4 +43,5 @@ type Queries interface {
 	SessionQueries
 	TestIdPQueries
 	MetadataRefreshQueries
+	SealedQueries
 }

@@ -38,6 +38,7 @@ func allCases() []testCase {
 		sessionCases(),
 		testIdPCases(),
 		metadataRefreshCases(),
+		sealedCases(),
 	} {
 		all = append(all, list...)
 	}
