@@ -143,6 +143,21 @@ func isoRoutes() map[string]isoRoute {
 			w.e.MustOK(w.e.Call("PUT", p+"/url", map[string]any{"metadata_url": w.metadataURL}))
 			return isoCall{"GET", p + "/metadata_refreshes", nil}
 		}},
+		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/signing_certificates": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", samlConn(w) + "/signing_certificates", nil}
+		}},
+		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/signing_certificates/{certificate_id}/activate": {build: func(w *isoWorld) isoCall {
+			p := samlConn(w)
+			c := w.e.MustOK(w.e.Call("POST", p+"/signing_certificates", nil)).Obj("connection")
+			cert := w.keep(c["signing_certificates"].([]any)[1].(map[string]any)["certificate_id"].(string))
+			return isoCall{"POST", p + "/signing_certificates/" + cert + "/activate", nil}
+		}},
+		"DELETE /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/signing_certificates/{certificate_id}": {build: func(w *isoWorld) isoCall {
+			p := samlConn(w)
+			c := w.e.MustOK(w.e.Call("POST", p+"/signing_certificates", nil)).Obj("connection")
+			cert := w.keep(c["signing_certificates"].([]any)[1].(map[string]any)["certificate_id"].(string))
+			return isoCall{"DELETE", p + "/signing_certificates/" + cert, nil}
+		}},
 		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata_refreshes": {build: func(w *isoWorld) isoCall {
 			p := samlConn(w)
 			w.e.MustOK(w.e.Call("PUT", p+"/url", map[string]any{"metadata_url": w.metadataURL}))

@@ -99,6 +99,19 @@ func matrixEndpoints() map[string]matrixEndpoint {
 		"GET " + samlConnPattern + "/metadata_refreshes": {func(f *matrixFixture) (string, string, any) {
 			return "GET", samlPath("acme", saml(f)) + "/metadata_refreshes", nil
 		}, false},
+		"POST " + samlConnPattern + "/signing_certificates": {func(f *matrixFixture) (string, string, any) {
+			return "POST", samlPath("acme", saml(f)) + "/signing_certificates", nil
+		}, false},
+		"POST " + samlConnPattern + "/signing_certificates/{certificate_id}/activate": {func(f *matrixFixture) (string, string, any) {
+			p := samlPath("acme", saml(f))
+			c := f.e.MustOK(f.e.Call("POST", p+"/signing_certificates", nil)).Obj("connection")
+			return "POST", p + "/signing_certificates/" + c["signing_certificates"].([]any)[1].(map[string]any)["certificate_id"].(string) + "/activate", nil
+		}, false},
+		"DELETE " + samlConnPattern + "/signing_certificates/{certificate_id}": {func(f *matrixFixture) (string, string, any) {
+			p := samlPath("acme", saml(f))
+			c := f.e.MustOK(f.e.Call("POST", p+"/signing_certificates", nil)).Obj("connection")
+			return "DELETE", p + "/signing_certificates/" + c["signing_certificates"].([]any)[1].(map[string]any)["certificate_id"].(string), nil
+		}, true},
 		"POST " + samlConnPattern + "/metadata_refreshes": {func(f *matrixFixture) (string, string, any) {
 			p := samlPath("acme", saml(f))
 			f.e.MustOK(f.e.Call("PUT", p+"/url", map[string]any{"metadata_url": f.metadataURL}))

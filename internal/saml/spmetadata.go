@@ -21,6 +21,10 @@ type SPMetadataParams struct {
 	// SigningCertificate is the connection's signing certificate (the key
 	// that signs AuthnRequests).
 	SigningCertificate *x509.Certificate
+	// NextSigningCertificates are published as signing keys too, before
+	// they sign: an IdP that verifies AuthnRequest signatures learns them
+	// ahead of a signing-certificate rotation.
+	NextSigningCertificates []*x509.Certificate
 	// EncryptionCertificates each get a KeyDescriptor use="encryption".
 	EncryptionCertificates []*x509.Certificate
 	// NameIDFormat is the requested format; empty omits it.
@@ -67,6 +71,12 @@ func SPMetadata(p SPMetadataParams) ([]byte, error) {
 	sp.CreateAttr("protocolSupportEnumeration", nsProtocol)
 
 	keyDescriptor(sp, "signing", p.SigningCertificate)
+	for i, c := range p.NextSigningCertificates {
+		if c == nil || len(c.Raw) == 0 {
+			return nil, fmt.Errorf("saml: next signing certificate %d is empty", i)
+		}
+		keyDescriptor(sp, "signing", c)
+	}
 	for i, c := range p.EncryptionCertificates {
 		if c == nil || len(c.Raw) == 0 {
 			return nil, fmt.Errorf("saml: encryption certificate %d is empty", i)

@@ -49,6 +49,9 @@ type storedCert struct {
 	UpdatedAt   time.Time `json:"updated_at"`
 	ExpiresAt   time.Time `json:"expires_at"`
 	SealedKey   string    `json:"sealed_key,omitempty"`
+	// Next marks a signing certificate added ahead of a rotation: published
+	// in the SP metadata, not signing until activated (sp_rotation.go).
+	Next bool `json:"next,omitempty"`
 }
 
 // storedKey is an encryption private key (sealed) with a certificate Seam
@@ -149,6 +152,10 @@ type SAMLConnection struct {
 	// SecurityWarnings is a Seam extension: plain-words warnings for every
 	// setting that weakens the connection ([] when there is none).
 	SecurityWarnings []string `json:"security_warnings"`
+	// PublishedSigningCertificateIDs is a Seam extension: the signing
+	// certificates the SP metadata publishes, the one that signs first,
+	// then any added ahead of a rotation (docs/sso-connections.md).
+	PublishedSigningCertificateIDs []string `json:"published_signing_certificate_ids"`
 }
 
 // securityWarnings is the one list of settings that weaken a SAML
@@ -205,6 +212,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 		AllowLegacyRSASHA1:   cfg.AllowLegacyRSASHA1,
 		SecurityWarnings:     cfg.securityWarnings(),
 	}
+	v.PublishedSigningCertificateIDs = publishedSigning(cfg)
 	if v.AttributeMapping == nil {
 		v.AttributeMapping = map[string]string{}
 	}

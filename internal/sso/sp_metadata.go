@@ -30,6 +30,13 @@ func (s *Service) SPMetadata(ctx context.Context, org *store.Organization, id st
 			return nil, apierr.Internal(err)
 		}
 	}
+	for _, sc := range nextSigning(cfg) {
+		cert, err := keys.ParseCertificatePEM(sc.PEM)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		p.NextSigningCertificates = append(p.NextSigningCertificates, cert)
+	}
 	for _, k := range cfg.Encryption {
 		cert, err := keys.ParseCertificatePEM(k.CertPEM)
 		if err != nil {
