@@ -108,7 +108,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	a.Policy = policy
-	out, err := newOutbound(cfg)
+	om := newOutboundMetrics()
+	out, err := newOutbound(cfg, om.observe)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -161,6 +162,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	reg := prometheus.NewRegistry()
 	a.Login.Metrics = a.registerMetrics(reg)
 	lm := newLifecycleMetrics(reg)
+	om.register(reg)
 	a.SSO.MetadataMetrics = lm
 	a.MetadataRefresh = a.newMetadataRefresh(lm)
 	a.Server = httpapi.New(httpapi.Deps{

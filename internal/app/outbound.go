@@ -10,13 +10,14 @@ import (
 )
 
 // newOutbound builds the guarded client for customer URLs from
-// SEAM_OUTBOUND_ALLOW and SEAM_OUTBOUND_CA_FILE.
-func newOutbound(cfg config.Config) (*outbound.Client, error) {
+// SEAM_OUTBOUND_ALLOW and SEAM_OUTBOUND_CA_FILE; observe receives every
+// request's outcome.
+func newOutbound(cfg config.Config, observe outbound.Observer) (*outbound.Client, error) {
 	prefixes, hostPorts, err := outbound.ParseAllow(cfg.OutboundAllow)
 	if err != nil {
 		return nil, fmt.Errorf("SEAM_OUTBOUND_ALLOW: %w", err)
 	}
-	oc := outbound.Config{Allow: prefixes, AllowHostPorts: hostPorts}
+	oc := outbound.Config{Allow: prefixes, AllowHostPorts: hostPorts, Observe: observe}
 	if cfg.OutboundCAFile != "" {
 		pemBytes, err := os.ReadFile(cfg.OutboundCAFile)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/oidc"
+	"github.com/seamsso/seam/internal/outbound"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -196,18 +197,18 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	}
 	run.Config.ClockSkew = s.ClockSkew
 	hc := s.HTTPClient
-	tokens, err := oidc.Exchange(ctx, hc, run.Config, params.Code, sec.Verifier)
+	tokens, err := oidc.Exchange(outbound.WithPurpose(ctx, outbound.PurposeOIDCToken), hc, run.Config, params.Code, sec.Verifier)
 	if err != nil {
 		return nil, withOutbound(nil, err), oidcFailure(err)
 	}
-	tok, err := oidc.VerifyIDToken(ctx, hc, s.Keys, run.Config, tokens.IDToken, sec.Nonce, s.Now())
+	tok, err := oidc.VerifyIDToken(outbound.WithPurpose(ctx, outbound.PurposeOIDCJWKS), hc, s.Keys, run.Config, tokens.IDToken, sec.Nonce, s.Now())
 	if err != nil {
 		return nil, withOutbound(nil, err), oidcFailure(err)
 	}
 	facts := &oidcFacts{Issuer: cleanText(tok.Issuer), Subject: cleanText(tok.Subject), Audience: tok.Audience}
 	claims := tok.Claims
 	if run.Config.UserinfoURL != "" {
-		info, err := oidc.UserInfo(ctx, hc, run.Config, tokens.AccessToken)
+		info, err := oidc.UserInfo(outbound.WithPurpose(ctx, outbound.PurposeOIDCUserinfo), hc, run.Config, tokens.AccessToken)
 		if err != nil {
 			return nil, withOutbound(facts, err), oidcFailure(err)
 		}

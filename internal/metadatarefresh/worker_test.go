@@ -311,6 +311,11 @@ func TestScheduledRefreshRollsCertificatesOver(t *testing.T) {
 			`seam_saml_metadata_refreshes_total{error_type="",outcome="unchanged"} 2`,
 			`seam_saml_metadata_refreshes_total{error_type="saml_metadata_entity_id_changed",outcome="refused"} 1`,
 			`seam_saml_metadata_refreshes_total{error_type="saml_metadata_url_http_error",outcome="failed"} 1`,
+			// Every fetch went through the guarded client: the update by URL
+			// and seven refreshes, one of them answered 503.
+			`seam_outbound_requests_total{purpose="saml_metadata",result="ok"} 7`,
+			`seam_outbound_requests_total{purpose="saml_metadata",result="http_status"} 1`,
+			`seam_outbound_request_duration_seconds_count{purpose="saml_metadata"} 8`,
 		} {
 			if !strings.Contains(string(metrics), want) {
 				t.Errorf("/metrics lacks %s", want)

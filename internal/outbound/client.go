@@ -58,8 +58,12 @@ func New(cfg Config) *Client {
 		MaxIdleConnsPerHost:    2,
 		MaxResponseHeaderBytes: 64 << 10,
 	}
+	var rt http.RoundTripper = &guardedTransport{policy: c.policy, base: t}
+	if cfg.Observe != nil {
+		rt = &observedTransport{next: rt, observe: cfg.Observe, now: cfg.Now}
+	}
 	c.http = &http.Client{
-		Transport:     &guardedTransport{policy: c.policy, base: t},
+		Transport:     rt,
 		CheckRedirect: c.checkRedirect,
 		Timeout:       cfg.Timeout,
 	}

@@ -46,6 +46,10 @@ type Config struct {
 	// Resolve looks up a host name. Nil means net.DefaultResolver. Tests
 	// inject one to make names resolve to chosen addresses.
 	Resolve func(ctx context.Context, host string) ([]netip.Addr, error)
+	// Observe, when set, receives every request's outcome (observe.go).
+	Observe Observer
+	// Now times requests for Observe; nil means time.Now.
+	Now func() time.Time
 }
 
 // ParseAllow parses SEAM_OUTBOUND_ALLOW: comma-separated CIDR prefixes

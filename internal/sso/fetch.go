@@ -18,7 +18,7 @@ type MetadataFetcher struct {
 // Messages name the host and the precise failure (outbound.Error.Describe),
 // never the response body.
 func (f MetadataFetcher) FetchMetadata(ctx context.Context, url string) ([]byte, error) {
-	resp, err := f.Client.Get(ctx, url, "application/samlmetadata+xml, application/xml, text/xml")
+	resp, err := f.Client.Get(outbound.WithPurpose(ctx, outbound.PurposeSAMLMetadata), url, "application/samlmetadata+xml, application/xml, text/xml")
 	if err == nil {
 		return resp.Body, nil
 	}

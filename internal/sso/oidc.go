@@ -268,7 +268,7 @@ func (s *Service) discover(ctx context.Context, issuer string) (*oidc.Endpoints,
 	if s.HTTPClient == nil {
 		return nil, where + "outbound requests are not configured." + tail
 	}
-	ep, err := oidc.Discover(ctx, s.HTTPClient, issuer)
+	ep, err := oidc.Discover(outbound.WithPurpose(ctx, outbound.PurposeOIDCDiscovery), s.HTTPClient, issuer)
 	if err != nil {
 		return nil, where + discoveryProblem(err) + tail
 	}
