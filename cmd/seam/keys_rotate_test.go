@@ -133,10 +133,19 @@ func TestKeysRotateMasterKey(t *testing.T) {
 				}
 			}
 
-			// A replica with both keys serves meanwhile: what it writes is
-			// sealed under the new key.
+			// A replica with both keys is ready and serves meanwhile: what it
+			// writes is sealed under the new key. A replica still running
+			// with the old key alone is ready until the rotation.
 			replica := mustOpen(newKey, oldKey)
 			defer replica.Close()
+			if err := replica.Health.Ready(ctx); err != nil {
+				t.Fatalf("readiness with both keys: %v", err)
+			}
+			stale := mustOpen(oldKey, "")
+			defer stale.Close()
+			if err := stale.Health.Ready(ctx); err != nil {
+				t.Fatalf("readiness with the old key before the rotation: %v", err)
+			}
 			if _, err := replica.SSO.CreateSAML(ctx, p, org, sso.SAMLCreate{}); err != nil {
 				t.Fatal(err)
 			}
@@ -179,6 +188,11 @@ func TestKeysRotateMasterKey(t *testing.T) {
 				t.Errorf("--check after the rotation: exit %d %s", code, out)
 			}
 
+			// The replica still running on the old key alone is no longer
+			// ready: it could not open the re-sealed values.
+			if err := stale.Health.Ready(ctx); err == nil || !strings.Contains(err.Error(), health.TypeMasterKeyMismatch) {
+				t.Fatalf("readiness with the old key after the rotation: %v", err)
+			}
 			// The new key alone now starts and opens every value; the old
 			// key alone no longer starts.
 			fresh := mustOpen(newKey, "")
