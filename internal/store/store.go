@@ -40,6 +40,7 @@ type Queries interface {
 	ConnectionQueries
 	LoginQueries
 	MemberQueries
+	MemberLifecycleQueries
 	SessionQueries
 	TestIdPQueries
 	MetadataRefreshQueries

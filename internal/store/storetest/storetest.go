@@ -35,6 +35,7 @@ func allCases() []testCase {
 		connectionCases(),
 		loginCases(),
 		memberCases(),
+		lifecycleCases(),
 		sessionCases(),
 		testIdPCases(),
 		metadataRefreshCases(),
