@@ -87,7 +87,7 @@ func isoRoutes() map[string]isoRoute {
 	samlConn := func(w *isoWorld) string { return "/v1/b2b/sso/saml/" + w.o1 + "/connections/" + w.saml() }
 	oidcConn := func(w *isoWorld) string { return "/v1/b2b/sso/oidc/" + w.o1 + "/connections/" + w.oidc() }
 	extConn := func(w *isoWorld) string { return "/v1/b2b/sso/external/" + w.o1 + "/connections/" + w.external() }
-	return map[string]isoRoute{
+	routes := map[string]isoRoute{
 		"POST /v1/b2b/organizations": {build: func(w *isoWorld) isoCall {
 			s := w.uniq("iso-new")
 			return isoCall{"POST", "/v1/b2b/organizations", map[string]any{"organization_name": s, "organization_slug": s}}
@@ -230,6 +230,10 @@ func isoRoutes() map[string]isoRoute {
 					map[string]any{"resource_id": "stytch.sso", "actions": []string{"get"}}}}}}}}
 		}},
 	}
+	for pattern, r := range lifecycleIsoRoutes() {
+		routes[pattern] = r
+	}
+	return routes
 }
 
 // TestTenantIsolationMatrix calls every route of the route table that a

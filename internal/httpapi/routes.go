@@ -17,6 +17,7 @@ func (s *Server) routeTable() []route {
 		s.ssoRoutes(),
 		s.loginRoutes(),
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
+		s.lifecycleRoutes(),
 		s.adminRoutes(),
 		s.testIdPRoutes(),
 		s.certificateRoutes(),

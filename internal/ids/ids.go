@@ -37,6 +37,7 @@ const (
 	EncryptionKey      = "saml-encryption-key"
 	RequestID          = "request-id"
 	SSORegistration    = "sso-registration"
+	MemberEmail        = "member-email"
 	SSOToken           = "sso-token"
 	LoginAttempt       = "sso-login-attempt"
 	JWK                = "jwk"

@@ -63,6 +63,9 @@ func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Projec
 			return nil, err
 		}
 	}
+	if err := s.checkNotRetiredByOther(ctx, s.Store, org, m.Email, m.ID, "retired_member_email"); err != nil {
+		return nil, err
+	}
 	if err := s.Store.CreateMember(ctx, m); err != nil {
 		return nil, conflictError(err)
 	}
@@ -105,11 +108,6 @@ func found(m *store.Member, err error) (*store.Member, error) {
 // cannot keep a role only through a factor the admin meant to demote).
 func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Organization, ref string, in UpdateParams,
 	check func(m *store.Member) error) (*store.Member, error) {
-	if in.UnlinkEmail.Has() && in.UnlinkEmail.V {
-		// Seam keeps no retired email addresses to unlink; accepting the
-		// flag and doing nothing would mislead the caller.
-		return nil, apierr.BadRequest("unlink_email_not_supported", "unlink_email is not supported by Seam: members have no retired email addresses.")
-	}
 	var out *store.Member
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		m, err := q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, ref)
@@ -124,13 +122,25 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Orga
 				return err
 			}
 		}
-		before := slices.Clone(m.Roles)
+		before, oldEmail := slices.Clone(m.Roles), m.Email
 		if err := s.apply(org, m, in); err != nil {
 			return err
+		}
+		if m.Email != oldEmail {
+			if err := s.checkNotRetiredByOther(ctx, q, org, m.Email, m.ID, "retired_member_email"); err != nil {
+				return err
+			}
 		}
 		m.UpdatedAt = s.Now()
 		if err := q.UpdateMember(ctx, m); err != nil {
 			return conflictError(err)
+		}
+		// The replaced address is retired (reserved for this member) unless
+		// unlink_email asks to drop it (Stytch's rule).
+		if m.Email != oldEmail && !in.UnlinkEmail.V {
+			if err := s.retireEmail(ctx, q, m, oldEmail); err != nil {
+				return err
+			}
 		}
 		if in.Roles.Set && !in.PreserveExistingSessions.V {
 			if err := s.revokeDemotedSSOSessions(ctx, q, org, m, removed(before, m.Roles)); err != nil {
@@ -253,8 +263,10 @@ func (s *Service) revokeDemotedSSOSessions(ctx context.Context, q store.Queries,
 	return nil
 }
 
-// Delete removes a member of org, with its registrations and sessions. A
-// member session needs stytch.member delete (stytch.self for itself).
+// Delete removes a member of org, with its registrations, sessions and
+// retired email addresses, and keeps it as a deleted member that Reactivate
+// can bring back. A member session needs stytch.member delete (stytch.self
+// for itself).
 func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Organization, ref string) (string, error) {
 	var id string
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -266,6 +278,11 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 			return err
 		}
 		id = m.ID
+		// Stytch keeps deleted members for Reactivate Member; Seam keeps
+		// them apart from the members table (see StatusDeleted).
+		if err := q.ArchiveMember(ctx, m, s.Now()); err != nil {
+			return apierr.Internal(err)
+		}
 		if err := q.DeleteMember(ctx, m.ProjectID, m.ID); err != nil {
 			return apierr.Internal(err)
 		}

@@ -120,6 +120,9 @@ func (s *Service) jitCreate(ctx context.Context, q store.Queries, p *store.Proje
 		ProjectID: p.ID, OrganizationID: org.ID, ID: s.IDs.New(ids.Member, env(p)), Email: email, Name: clipName(id.Name),
 		Status: StatusActive, Roles: []string{}, EmailVerified: res.MarkVerified, CreatedAt: now, UpdatedAt: now,
 	}
+	if err := s.checkNotRetiredByOther(ctx, q, org, m.Email, m.ID, "retired_member_email"); err != nil {
+		return nil, nil, err
+	}
 	if err := q.CreateMember(ctx, m); err != nil {
 		return nil, nil, conflictError(err)
 	}

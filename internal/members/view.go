@@ -29,7 +29,7 @@ type Member struct {
 	MFAPhoneNumberVerified bool              `json:"mfa_phone_number_verified"`
 	IsAdmin                bool              `json:"is_admin"`
 	TOTPRegistrationID     string            `json:"totp_registration_id"`
-	RetiredEmailAddresses  []struct{}        `json:"retired_email_addresses"`
+	RetiredEmailAddresses  []RetiredEmail    `json:"retired_email_addresses"`
 	IsLocked               bool              `json:"is_locked"`
 	MFAEnrolled            bool              `json:"mfa_enrolled"`
 	MFAPhoneNumber         string            `json:"mfa_phone_number"`
@@ -67,7 +67,11 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 	if err != nil {
 		return nil, err
 	}
-	return Render(m, regs, roles), nil
+	out := Render(m, regs, roles)
+	if err := withRetiredEmails(ctx, q, m.ProjectID, out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // ViewPage is View for a page of members of the given organizations (keyed
@@ -109,6 +113,9 @@ func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string
 		}
 		out = append(out, Render(m, regs, roles))
 	}
+	if err := withRetiredEmails(ctx, q, ms[0].ProjectID, out...); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 
@@ -117,7 +124,7 @@ func Render(m *store.Member, regs []*store.SSORegistration, roles []MemberRole) 
 	out := &Member{
 		OrganizationID: m.OrganizationID, MemberID: m.ID, EmailAddress: m.Email, Status: m.Status, Name: m.Name,
 		SSORegistrations: make([]SSORegistration, 0, len(regs)), IsBreakglass: m.IsBreakglass,
-		OAuthRegistrations: []struct{}{}, EmailAddressVerified: m.EmailVerified, RetiredEmailAddresses: []struct{}{},
+		OAuthRegistrations: []struct{}{}, EmailAddressVerified: m.EmailVerified, RetiredEmailAddresses: []RetiredEmail{},
 		MFAEnrolled: m.MFAEnrolled, MFAPhoneNumber: m.MFAPhoneNumber, DefaultMFAMethod: m.DefaultMFAMethod,
 		Roles: roles, TrustedMetadata: orJSON(m.TrustedMetadata), UntrustedMetadata: orJSON(m.UntrustedMetadata),
 		CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt, ExternalID: m.ExternalID,
