@@ -409,3 +409,14 @@ func TestSessionExchangeRefusals(t *testing.T) {
 		e.MustOK(w.exchange(map[string]any{"organization_id": "gamma", "session_token": boSess.Token}))
 	})
 }
+
+func TestUnsupportedEndpointsNameTheFeature(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	m := createMember(e, "acme", "m@acme.example")
+	e.WantError(e.Call("DELETE", memberPath("acme", m)+"/totp", nil), 404, "feature_not_supported_by_seam")
+	e.WantError(e.Call("POST", "/v1/b2b/magic_links/email/login_or_signup", map[string]any{"email_address": "x@acme.example"}), 404, "feature_not_supported_by_seam")
+	e.WantError(e.Call("GET", "/v1/b2b/no/such/thing", nil), 404, "route_not_found")
+	// A route Seam serves is never shadowed.
+	e.MustOK(e.Call("DELETE", memberPath("acme", m), nil))
+}

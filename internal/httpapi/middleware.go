@@ -105,6 +105,10 @@ func (s *Server) fallback(mux *http.ServeMux) http.Handler {
 			mux.ServeHTTP(w, r)
 			return
 		}
+		if u, ok := unsupportedFor(r.Method, r.URL.Path); ok {
+			writeError(w, r, unsupportedError(u))
+			return
+		}
 		writeError(w, r, apierr.NotFound("route_not_found", "No route matches "+r.Method+" "+safePath(r.URL.Path)+"."))
 	})
 }
