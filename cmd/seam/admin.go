@@ -22,6 +22,8 @@ const projectUsage = `usage: seam project <command> [flags]
 commands:
   list                              list projects
   get --project P                   show a project
+  rename --project P --name NAME    rename a project
+  delete --project P --yes          delete a project with everything it owns
   create --name NAME ...            create a project and print its credentials
   redirect-url add|list|remove      manage redirect URLs: --project P [--url U] [--type login,signup] [--default]
   secret create|list|delete         manage secrets: --project P [--secret-id ID]
@@ -72,6 +74,10 @@ func project(ctx context.Context, args []string, env func(string) string, stdout
 		return projectList(ctx, rest, env, stdout, stderr)
 	case "get":
 		return projectGet(ctx, rest, env, stdout, stderr)
+	case "rename":
+		return projectRename(ctx, rest, env, stdout, stderr)
+	case "delete":
+		return projectDelete(ctx, rest, env, stdout, stderr)
 	case "redirect-url":
 		return redirectURL(ctx, rest, env, stdout, stderr)
 	case "secret":

@@ -109,8 +109,7 @@ func (s *Service) Resolve(ctx context.Context, slug, envSlug string) (*store.Pro
 			return p, nil
 		}
 	}
-	return nil, apierr.NotFound("environment_not_found",
-		fmt.Sprintf("The project %s has no environment %s.", apierr.Quote(slug), apierr.Quote(envSlug)))
+	return nil, environmentNotFound(slug, envSlug)
 }
 
 // GetEnvironment returns one environment.

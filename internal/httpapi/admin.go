@@ -17,9 +17,7 @@ func (s *Server) adminRoutes() []route {
 	const p = "/pwa/v3/projects"
 	const proj = p + "/{project_slug}"
 	const env = proj + "/environments/{environment_slug}"
-	ws := func(pattern, summary string, in, out any, h apiFunc) route {
-		return route{pattern: pattern, auth: authWorkspace, access: ignoresSessions(), summary: summary, in: in, out: out, handler: h}
-	}
+	ws := workspaceRoute
 	return []route{
 		ws("POST "+p, "Create a project with a test and a live environment.", pwaProjectBody{}, pwaProjectResponse{}, s.pwaCreateProject),
 		ws("GET "+p, "List projects.", nil, pwaProjectsResponse{}, s.pwaListProjects),

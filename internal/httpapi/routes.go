@@ -18,7 +18,7 @@ func (s *Server) routeTable() []route {
 		s.loginRoutes(),
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
 		s.lifecycleRoutes(),
-		s.adminRoutes(),
+		s.adminRoutes(), s.adminLifecycleRoutes(),
 		s.testIdPRoutes(),
 		s.certificateRoutes(),
 	} {

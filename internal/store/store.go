@@ -35,6 +35,7 @@ type Store interface {
 // Queries is every operation, usable on the handle or inside Tx.
 type Queries interface {
 	ProjectQueries
+	ProjectAdminQueries
 	WorkspaceKeyQueries
 	OrganizationQueries
 	ConnectionQueries

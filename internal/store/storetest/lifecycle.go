@@ -115,6 +115,50 @@ func lifecycleCases() []testCase {
 				t.Errorf("deleted member outlived its organization: %v", err)
 			}
 		}},
+		{"lifecycle/project_rename_and_delete", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p, keep := f.project(), f.project()
+			if err := s.RenameProject(ctx(), p.ID, "Renamed"); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.GetProject(ctx(), p.ID); err != nil || got.Name != "Renamed" {
+				t.Fatalf("renamed project: %+v, %v", got, err)
+			}
+			if err := s.RenameProject(ctx(), "project-test-nope", "x"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("rename unknown: %v", err)
+			}
+			o := f.org(p.ID, "acme")
+			m := f.member(o, "ada@example.com")
+			if err := s.ArchiveMember(ctx(), f.member(o, "bob@example.com"), base); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateProjectSecret(ctx(), &store.ProjectSecret{ID: f.id("secret"), ProjectID: p.ID, Hash: []byte("h"), CreatedAt: base}); err != nil {
+				t.Fatal(err)
+			}
+			ko := f.org(keep.ID, "acme")
+			km := f.member(ko, "ada@example.com")
+			if err := s.DeleteProject(ctx(), p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteProject(ctx(), p.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("delete twice: %v", err)
+			}
+			if _, err := s.GetProject(ctx(), p.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("deleted project found: %v", err)
+			}
+			if _, err := s.GetOrganization(ctx(), p.ID, o.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("its organization survived: %v", err)
+			}
+			if _, err := s.GetMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("its member survived: %v", err)
+			}
+			if list, err := s.ListProjectSecrets(ctx(), p.ID); err != nil || len(list) != 0 {
+				t.Errorf("its secrets survived: %v, %v", list, err)
+			}
+			if _, err := s.GetMember(ctx(), keep.ID, km.ID); err != nil {
+				t.Errorf("another project's member went too: %v", err)
+			}
+		}},
 		{"lifecycle/retired_emails", func(t *testing.T, s store.Store) {
 			f := newFixtures(t, s)
 			p := f.project()

@@ -1,0 +1,13 @@
+package sqlstore
+
+import "context"
+
+func (q *queries) RenameProject(ctx context.Context, id, name string) error {
+	res, err := q.ex.ExecContext(ctx, `UPDATE projects SET name = $2 WHERE id = $1`, id, name)
+	return q.affectedOne(res, err)
+}
+
+func (q *queries) DeleteProject(ctx context.Context, id string) error {
+	res, err := q.ex.ExecContext(ctx, `DELETE FROM projects WHERE id = $1`, id)
+	return q.affectedOne(res, err)
+}
