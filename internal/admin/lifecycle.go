@@ -172,3 +172,25 @@ func environmentNotFound(slug, envSlug string) *apierr.Error {
 	return apierr.NotFound("environment_not_found",
 		fmt.Sprintf("The project %s has no environment %s.", apierr.Quote(slug), apierr.Quote(envSlug)))
 }
+
+// Metrics is Stytch's environment metrics object. Seam has no consumer
+// users or M2M clients, so those counts are always 0.
+type Metrics struct {
+	UserCount         int `json:"user_count"`
+	OrganizationCount int `json:"organization_count"`
+	MemberCount       int `json:"member_count"`
+	M2MClientCount    int `json:"m2m_client_count"`
+}
+
+// EnvironmentMetrics counts an environment's organizations and members.
+func (s *Service) EnvironmentMetrics(ctx context.Context, slug, envSlug string) (*Metrics, error) {
+	p, err := s.Resolve(ctx, slug, envSlug)
+	if err != nil {
+		return nil, err
+	}
+	orgs, members, err := s.Store.CountProjectContents(ctx, p.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return &Metrics{OrganizationCount: orgs, MemberCount: members}, nil
+}

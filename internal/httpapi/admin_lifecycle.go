@@ -18,6 +18,7 @@ func (s *Server) adminLifecycleRoutes() []route {
 		ws("DELETE "+p, "Delete a project: every environment, with its organizations, members, connections and credentials.", nil, emptyResponse{}, s.pwaDeleteProject),
 		ws("PATCH "+env, "Rename an environment (its other Stytch settings configure features Seam lacks).", admin.EnvironmentUpdate{}, pwaEnvironmentResponse{}, s.pwaUpdateEnvironment),
 		ws("DELETE "+env, "Delete an environment (a Seam project) with everything it owns.", nil, emptyResponse{}, s.pwaDeleteEnvironment),
+		ws("GET "+env+"/metrics", "Count an environment's organizations and members.", nil, pwaMetricsResponse{}, s.pwaEnvironmentMetrics),
 	}
 }
 
@@ -67,4 +68,16 @@ func (s *Server) pwaDeleteEnvironment(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusOK, emptyResponse{}, nil
+}
+
+type pwaMetricsResponse struct {
+	Metrics *admin.Metrics `json:"metrics"`
+}
+
+func (s *Server) pwaEnvironmentMetrics(r *http.Request) (int, any, error) {
+	m, err := s.admin.EnvironmentMetrics(r.Context(), r.PathValue("project_slug"), r.PathValue("environment_slug"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, pwaMetricsResponse{Metrics: m}, nil
 }

@@ -44,6 +44,17 @@ func TestAdminUpdateAndDeleteProjects(t *testing.T) {
 			t.Fatalf("a refused update changed the environment: %v", got)
 		}
 
+		// Metrics count what an environment holds.
+		m := f.e.MustOK(f.pwa("GET", "/pwa/v3/projects/"+f.e.Creds.ProjectID+"/environments/test/metrics", nil)).Obj("metrics")
+		if m["organization_count"] != 1.0 || m["member_count"] != 0.0 || m["user_count"] != 0.0 || m["m2m_client_count"] != 0.0 {
+			t.Fatalf("metrics: %v", m)
+		}
+		createMember(f.e, "acme", "m@acme.example")
+		if n := f.e.MustOK(f.pwa("GET", "/pwa/v3/projects/"+f.e.Creds.ProjectID+"/environments/test/metrics", nil)).Obj("metrics")["member_count"]; n != 1.0 {
+			t.Fatalf("member_count = %v", n)
+		}
+		f.e.WantError(f.pwa("GET", env+"x/metrics", nil), 404, "environment_not_found")
+
 		// Deleting an environment removes its project, credentials and all.
 		staging := e["project_id"].(string)
 		secret := f.e.MustOK(f.pwa("POST", env+"/secrets", map[string]any{})).Obj("secret")["secret"].(string)

@@ -129,7 +129,11 @@ func lifecycleCases() []testCase {
 			}
 			o := f.org(p.ID, "acme")
 			m := f.member(o, "ada@example.com")
-			if err := s.ArchiveMember(ctx(), f.member(o, "bob@example.com"), base); err != nil {
+			bob := f.member(o, "bob@example.com")
+			if err := s.ArchiveMember(ctx(), bob, base); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.DeleteMember(ctx(), p.ID, bob.ID); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.CreateProjectSecret(ctx(), &store.ProjectSecret{ID: f.id("secret"), ProjectID: p.ID, Hash: []byte("h"), CreatedAt: base}); err != nil {
@@ -137,6 +141,10 @@ func lifecycleCases() []testCase {
 			}
 			ko := f.org(keep.ID, "acme")
 			km := f.member(ko, "ada@example.com")
+			f.org(p.ID, "beta")
+			if orgs, members, err := s.CountProjectContents(ctx(), p.ID); err != nil || orgs != 2 || members != 1 {
+				t.Errorf("CountProjectContents = %d, %d, %v; want 2 organizations, 1 member (the deleted one is not)", orgs, members, err)
+			}
 			if err := s.DeleteProject(ctx(), p.ID); err != nil {
 				t.Fatal(err)
 			}
