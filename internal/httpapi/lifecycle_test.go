@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/apptest"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/store"
@@ -226,6 +227,14 @@ func TestRetiredEmails(t *testing.T) {
 		other := createMember(e, "acme", "other@acme.example")
 		e.WantError(e.Call("PUT", memberPath("acme", other), map[string]any{"email_address": "old@acme.example"}), 400, "retired_member_email")
 		createMember(e, "other", "old@acme.example")
+		// Nor may an SSO login provision a new member with it.
+		ctx := context.Background()
+		p, _ := e.App.Store.GetProject(ctx, e.Creds.ProjectID)
+		o, _ := e.App.Orgs.Get(ctx, e.App.Store, p.ID, "acme")
+		_, err := e.App.Members.LinkSSO(ctx, p, o, membersIdentity(activeOIDC(e, "acme"), "new-subject", "old@acme.example", nil), true, nil)
+		if apierr.TypeOf(err) != "retired_member_email" {
+			t.Fatalf("JIT provisioning with a retired address: %v", err)
+		}
 
 		unlink := func(id string, body map[string]any, s *minted) *apptest.Response {
 			req := apptest.Request{Method: "POST", Path: memberPath("acme", id) + "/unlink_retired_email", Body: body}

@@ -174,6 +174,12 @@ func (s *Service) retireEmail(ctx context.Context, q store.Queries, m *store.Mem
 		ProjectID: m.ProjectID, OrganizationID: m.OrganizationID, MemberID: m.ID,
 		ID: s.IDs.New(ids.MemberEmail, ids.EnvOf(m.ID, ids.Member)), Email: old, CreatedAt: s.Now(),
 	})
+	var c *store.ErrConflict
+	if errors.As(err, &c) {
+		// Another member retired the address meanwhile (a concurrent update):
+		// it is reserved already, and this update must not pass as if not.
+		return apierr.BadRequest("retired_member_email", "The replaced email address is a retired email address of another member of the organization.")
+	}
 	if err != nil {
 		return apierr.Internal(err)
 	}
