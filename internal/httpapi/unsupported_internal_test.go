@@ -16,6 +16,8 @@ func TestUnsupportedFor(t *testing.T) {
 		{"POST", "/v1/b2b/sessions/migrate/extra", ""},
 		{"PUT", "/v1/b2b/scim/org-1/connection/conn-1", "SCIM"},
 		{"GET", "/v1/b2b/scim", ""},
+		{"POST", "/v1/b2b/scim/org-1/connection/conn-1/rotate/start", "SCIM"},
+		{"GET", "/v1/b2b/scim/conn-1/Users", ""},
 		{"POST", "/v1/b2b/magic_links/email/login_or_signup", "email magic links"},
 		{"GET", "/v1/b2b/organizations//connected_apps", ""},
 		{"GET", "/v1/b2b/nothing/here", ""},
