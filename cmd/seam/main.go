@@ -21,6 +21,7 @@ import (
 
 	"github.com/seamsso/seam/internal/app"
 	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/events"
 )
 
 func main() {
@@ -63,7 +64,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	case "migrate":
 		err = migrate(ctx, rest, env, stdout, stderr)
 	case "project":
-		err = project(ctx, rest, env, stdout, stderr)
+		// What an operator command changes is recorded as the CLI's doing.
+		err = project(events.WithOrigin(ctx, cliOrigin()), rest, env, stdout, stderr)
 	case "workspace-key":
 		err = workspaceKey(ctx, rest, env, stdout, stderr)
 	case "session":

@@ -19,6 +19,7 @@ import (
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/health"
 	"github.com/seamsso/seam/internal/httpapi"
 	"github.com/seamsso/seam/internal/ids"
@@ -63,6 +64,7 @@ type App struct {
 	Clock    func() time.Time
 	IDs      ids.Generator
 	Rand     io.Reader
+	Events   *events.Recorder
 
 	// MetadataRefresh re-fetches SAML metadata URLs on schedule.
 	MetadataRefresh *metadatarefresh.Worker
@@ -99,9 +101,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		st.Close()
 		return nil, err
 	}
-	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	a.Events = &events.Recorder{Now: a.Clock, IDs: a.IDs}
+	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events}
 	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}
-	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs}
+	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events}
 	policy, err := loadPolicy(cfg.RBACPolicyFile)
 	if err != nil {
 		st.Close()
@@ -119,6 +122,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
 		OutboundAdmit: outboundAdmit(cfg, a.Clock), MetadataRefreshInterval: cfg.MetadataRefreshInterval,
+		Events: a.Events,
 	}
 	a.Orgs.Policy = policy
 	a.Orgs.Hooks = organizations.Hooks{
@@ -127,8 +131,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		RoleExists: func(_ context.Context, _ string, org *store.Organization, roleID string) (bool, error) {
 			return policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
 		},
+		Active: activeConnectionsHook(a.SSO),
 	}
-	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy}
+	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy, Events: a.Events, OrgChanged: a.Orgs.RecordUpdate}
 	a.Sessions = &sessions.Service{
 		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -111,7 +112,8 @@ func (s *Server) requireWorkspaceKey(next http.Handler) http.Handler {
 			writeError(w, r, err)
 			return
 		}
-		next.ServeHTTP(w, r)
+		ctx := events.WithOrigin(r.Context(), events.Origin{Source: events.SourceOperator, Actor: events.Actor{Type: events.ActorWorkspaceKey, ID: user}})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/projects"
 )
@@ -29,6 +30,9 @@ func (s *Server) requireProject(next http.Handler) http.Handler {
 			return
 		}
 		logctx.Note(r.Context(), logctx.What{ProjectID: p.ID})
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyProject, p)))
+		// Changes made by this call are recorded as the API's (a member
+		// session, once resolved, names its member: events.NoteMember).
+		ctx := events.WithOrigin(r.Context(), events.Origin{Source: events.SourceDirect, Actor: events.Actor{Type: events.ActorAPIKey, ID: p.ID}})
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, keyProject, p)))
 	})
 }

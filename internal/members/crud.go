@@ -7,6 +7,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/custommeta"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
@@ -63,11 +64,17 @@ func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Projec
 			return nil, err
 		}
 	}
-	if err := s.checkNotRetiredByOther(ctx, s.Store, org, m.Email, m.ID, "retired_member_email"); err != nil {
+	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		if err := s.checkNotRetiredByOther(ctx, q, org, m.Email, m.ID, "retired_member_email"); err != nil {
+			return err
+		}
+		if err := q.CreateMember(ctx, m); err != nil {
+			return conflictError(err)
+		}
+		return s.record(ctx, q, org, m, events.Create)
+	})
+	if err != nil {
 		return nil, err
-	}
-	if err := s.Store.CreateMember(ctx, m); err != nil {
-		return nil, conflictError(err)
 	}
 	return m, nil
 }
@@ -148,7 +155,7 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Orga
 			}
 		}
 		out = m
-		return nil
+		return s.record(ctx, q, org, m, events.Update)
 	})
 	return out, err
 }
@@ -286,7 +293,7 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 		if err := q.DeleteMember(ctx, m.ProjectID, m.ID); err != nil {
 			return apierr.Internal(err)
 		}
-		return nil
+		return s.record(ctx, q, org, m, events.Delete)
 	})
 	return id, err
 }

@@ -40,7 +40,10 @@ func (s *Service) SetOrgRoles(ctx context.Context, projectID, orgRef string, rol
 			return apierr.Internal(err)
 		}
 		out = o
-		return nil
+		if s.OrgChanged == nil {
+			return nil
+		}
+		return s.OrgChanged(ctx, q, o)
 	})
 	return out, err
 }

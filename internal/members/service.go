@@ -1,10 +1,12 @@
 package members
 
 import (
+	"context"
 	"errors"
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
@@ -23,6 +25,11 @@ type Service struct {
 	Now    func() time.Time
 	IDs    ids.Generator
 	Policy rbac.Policy
+	// Events records member changes in their transactions (nil: none).
+	Events *events.Recorder
+	// OrgChanged records an organization update made here (custom roles)
+	// in its transaction; wired to the organizations service.
+	OrgChanged func(ctx context.Context, q store.Queries, o *store.Organization) error
 }
 
 // NotFound is the error for an unknown member reference.

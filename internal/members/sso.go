@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/linking"
 	"github.com/seamsso/seam/internal/store"
@@ -256,10 +257,18 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		if apierr.TypeOf(err) == "duplicate_member_email" || apierr.TypeOf(err) == "duplicate_sso_registration" {
 			return nil, errRace
 		}
-		return out, err
+		if err != nil {
+			return nil, err
+		}
+		return out, s.record(ctx, q, org, out.Member, events.Create)
 	}
 	m, reg := res.Member, res.Registration
+	// A login changes the member object when it activates the member,
+	// verifies its email, or adds or relinks a registration; the group
+	// attributes refreshed on every login are not an event of their own.
+	changed := reg == nil || res.Action == linking.Relinked
 	if s.refreshOnLogin(m, id, res.MarkVerified) {
+		changed = true
 		m.UpdatedAt = s.Now()
 		if err := q.UpdateMember(ctx, m); err != nil {
 			return nil, apierr.Internal(err)
@@ -289,6 +298,11 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		return nil, apierr.Internal(err)
 	}
 	out.Member, out.Registration = m, reg
+	if changed {
+		if err := s.record(ctx, q, org, m, events.Update); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/rbac"
@@ -23,6 +24,8 @@ type Service struct {
 	Hooks Hooks
 	// Policy decides what member sessions may do (rbac.Principal).
 	Policy rbac.Policy
+	// Events records organization changes in their transactions (nil: none).
+	Events *events.Recorder
 }
 
 // Fields are the settable organization fields shared by create and update.
@@ -66,6 +69,9 @@ type Hooks struct {
 	// BeforeDelete runs inside the delete transaction, with the organization
 	// locked, before its rows go.
 	BeforeDelete func(ctx context.Context, q store.Queries, o *store.Organization) error
+	// Active lists the organization's active SSO connections through q,
+	// for the organization object in events.
+	Active func(ctx context.Context, q store.Queries, o *store.Organization) ([]ActiveConnection, error)
 }
 
 // Create validates and stores a new organization.
@@ -90,8 +96,14 @@ func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) 
 	if err := s.apply(ctx, s.Store, o, f, s.Hooks); err != nil {
 		return nil, err
 	}
-	if err := s.Store.CreateOrganization(ctx, o); err != nil {
-		return nil, conflictError(err)
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		if err := q.CreateOrganization(ctx, o); err != nil {
+			return conflictError(err)
+		}
+		return s.record(ctx, q, o, events.Create)
+	})
+	if err != nil {
+		return nil, err
 	}
 	return o, nil
 }
@@ -133,7 +145,7 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, projectID, ref 
 			return conflictError(err)
 		}
 		out = o
-		return nil
+		return s.record(ctx, q, o, events.Update)
 	})
 	return out, err
 }
@@ -152,7 +164,10 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, projectID, ref 
 				return err
 			}
 		}
-		return q.DeleteOrganization(ctx, projectID, o.ID)
+		if err := q.DeleteOrganization(ctx, projectID, o.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, q, o, events.Delete)
 	})
 	return id, err
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -74,8 +75,11 @@ func (s *Service) CreateSecret(ctx context.Context, projectID string) (*NewSecre
 			return apierr.BadRequest("too_many_secrets",
 				fmt.Sprintf("A project has at most %d secrets; delete one that is no longer used first.", MaxSecrets))
 		}
-		out, err = s.newSecret(ctx, q, p)
-		return err
+		if out, err = s.newSecret(ctx, q, p); err != nil {
+			return err
+		}
+		return s.record(ctx, q, p.ID, events.ObjectProjectSecret, out.SecretID, events.Create,
+			MaskedSecret{SecretID: out.SecretID, LastFour: lastFour(out.Secret), CreatedAt: out.CreatedAt})
 	})
 	return out, err
 }
@@ -113,11 +117,15 @@ func errSecretNotFound() *apierr.Error {
 // on. The last secret cannot be deleted.
 func (s *Service) DeleteSecret(ctx context.Context, projectID, secretID string) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
-		return deleteNotLast(ctx, q, projectID, secretID, credential[*store.ProjectSecret]{
+		err := deleteNotLast(ctx, q, projectID, secretID, credential[*store.ProjectSecret]{
 			list: q.ListProjectSecrets, id: func(c *store.ProjectSecret) string { return c.ID }, del: q.DeleteProjectSecret,
 			notFound: errSecretNotFound, lastType: "cannot_delete_last_secret",
 			lastMsg: "This is the project's last secret; create a new one first, then delete this one.",
 		})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, q, projectID, events.ObjectProjectSecret, secretID, events.Delete, nil)
 	})
 }
 
@@ -150,7 +158,7 @@ func (s *Service) CreatePublicToken(ctx context.Context, projectID string) (*Pub
 			return err
 		}
 		out = &PublicToken{PublicToken: t.Token, CreatedAt: t.CreatedAt}
-		return nil
+		return s.record(ctx, q, p.ID, events.ObjectPublicToken, t.Token, events.Create, out)
 	})
 	return out, err
 }
@@ -188,11 +196,15 @@ func errPublicTokenNotFound() *apierr.Error {
 // (logins start with it).
 func (s *Service) DeletePublicToken(ctx context.Context, projectID, token string) error {
 	return s.Store.Tx(ctx, func(q store.Queries) error {
-		return deleteNotLast(ctx, q, projectID, token, credential[*store.PublicToken]{
+		err := deleteNotLast(ctx, q, projectID, token, credential[*store.PublicToken]{
 			list: q.ListPublicTokens, id: func(c *store.PublicToken) string { return c.Token }, del: q.DeletePublicToken,
 			notFound: errPublicTokenNotFound, lastType: "cannot_delete_last_public_token",
 			lastMsg: "This is the project's last public token; create a new one first, then delete this one.",
 		})
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, q, projectID, events.ObjectPublicToken, token, events.Delete, nil)
 	})
 }
 

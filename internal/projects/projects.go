@@ -16,6 +16,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -25,6 +26,8 @@ type Service struct {
 	Store store.Store
 	Now   func() time.Time
 	IDs   ids.Generator
+	// Events records project setting changes in their transactions (nil: none).
+	Events *events.Recorder
 }
 
 // Credentials are shown once, at creation; only the secret's hash is kept.
@@ -119,6 +122,9 @@ func (s *Service) CreateIn(ctx context.Context, q store.Queries, p CreateParams)
 		return nil, err
 	}
 	creds.PublicToken = tok.Token
+	if err := s.record(ctx, q, pr.ID, events.ObjectProject, pr.ID, events.Create, projectView(pr)); err != nil {
+		return nil, err
+	}
 	seen := map[string]bool{}
 	for i, u := range p.RedirectURLs {
 		if seen[u] {

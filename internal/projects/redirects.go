@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -137,6 +138,7 @@ func (s *Service) changeRedirects(ctx context.Context, projectID string, c Redir
 		if err != nil {
 			return apierr.Internal(err)
 		}
+		existed := snapshot(list)
 		list, err = pick(list)
 		if err != nil {
 			return err
@@ -166,7 +168,11 @@ func (s *Service) changeRedirects(ctx context.Context, projectID string, c Redir
 			}
 		}
 		out = &RedirectURL{URL: target.URL, ValidTypes: target.ValidTypes}
-		return nil
+		action := events.Update
+		if _, ok := existed[target.URL]; !ok {
+			action = events.Create
+		}
+		return s.recordRedirects(ctx, q, projectID, target, action, list, before)
 	})
 	return out, err
 }
@@ -183,15 +189,15 @@ func (s *Service) DeleteRedirectURL(ctx context.Context, projectID, raw string, 
 			return apierr.Internal(err)
 		}
 		var rest []*store.RedirectURL
-		found := false
+		var gone *store.RedirectURL
 		for _, u := range list {
 			if u.URL == raw {
-				found = true
+				gone = u
 			} else {
 				rest = append(rest, u)
 			}
 		}
-		if !found {
+		if gone == nil {
 			return errRedirectNotFound(raw)
 		}
 		if err := q.DeleteRedirectURL(ctx, projectID, raw); err != nil {
@@ -200,10 +206,10 @@ func (s *Service) DeleteRedirectURL(ctx context.Context, projectID, raw string, 
 			}
 			return apierr.Internal(err)
 		}
-		if doNotPromote {
-			return nil
-		}
 		before := snapshot(rest)
+		if doNotPromote {
+			return s.recordRedirects(ctx, q, projectID, gone, events.Delete, nil, nil)
+		}
 		promote(rest, nil)
 		for _, u := range rest {
 			if before[u.URL] != typesKey(u.ValidTypes) {
@@ -212,7 +218,7 @@ func (s *Service) DeleteRedirectURL(ctx context.Context, projectID, raw string, 
 				}
 			}
 		}
-		return nil
+		return s.recordRedirects(ctx, q, projectID, gone, events.Delete, rest, before)
 	})
 }
 

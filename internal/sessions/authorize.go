@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
@@ -37,6 +38,8 @@ func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt st
 	if err != nil {
 		return rbac.Principal{}, err
 	}
+	// What this call changes is recorded as the member's doing.
+	events.NoteMember(ctx, sub.Member.ID)
 	return sub.Principal(), nil
 }
 

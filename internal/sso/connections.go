@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -51,11 +52,14 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, id string
 			return apierr.BadRequest("cannot_delete_default_sso_connection",
 				"This connection is the organization's sso_default_connection_id; set another default (or clear it) before deleting it.")
 		}
-		if err := detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
+		if err := s.detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
 			return err
 		}
 		if err := q.DeleteConnection(ctx, o.ProjectID, c.ID); err != nil {
 			return apierr.Internal(err)
+		}
+		if err := s.record(ctx, q, c, events.Delete); err != nil {
+			return err
 		}
 		return organizations.DropJITConnection(ctx, q, o, c.ID)
 	})
@@ -127,7 +131,7 @@ func (s *Service) DetachOrganization(ctx context.Context, q store.Queries, o *st
 		return apierr.Internal(err)
 	}
 	for _, c := range cs {
-		if err := detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
+		if err := s.detachExternals(ctx, q, o.ProjectID, c.ID); err != nil {
 			return err
 		}
 	}

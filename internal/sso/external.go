@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/organizations"
@@ -206,7 +207,7 @@ func checkRolesAgainstSource(src *store.Connection, cfg *externalConfig) error {
 // removed from their organizations' sso_default_connection_id and JIT
 // allow-lists, so that no organization is left naming a connection that no
 // longer exists. q must be the deleting transaction.
-func detachExternals(ctx context.Context, q store.Queries, projectID, sourceID string) error {
+func (s *Service) detachExternals(ctx context.Context, q store.Queries, projectID, sourceID string) error {
 	ext, err := q.ListConnectionsBySource(ctx, projectID, sourceID)
 	if err != nil {
 		return apierr.Internal(err)
@@ -223,6 +224,10 @@ func detachExternals(ctx context.Context, q store.Queries, projectID, sourceID s
 			}
 		}
 		if err := organizations.DropJITConnection(ctx, q, o, c.ID); err != nil {
+			return err
+		}
+		// The store deletes c with its source: its delete is an event too.
+		if err := s.record(ctx, q, c, events.Delete); err != nil {
 			return err
 		}
 	}

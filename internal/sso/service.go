@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/opt"
@@ -50,6 +51,8 @@ type Service struct {
 	MetadataRefreshInterval time.Duration
 	// MetadataMetrics counts refresh outcomes; nil counts nothing.
 	MetadataMetrics MetadataMetrics
+	// Events records connection changes in their transactions (nil: none).
+	Events *events.Recorder
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a
@@ -148,7 +151,7 @@ func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id 
 			return apierr.Internal(err)
 		}
 		out = c
-		return nil
+		return s.record(ctx, q, c, events.Update)
 	})
 	return out, err
 }
@@ -227,6 +230,9 @@ func (s *Service) insert(ctx context.Context, q store.Queries, org *store.Organi
 	}
 	if err := q.CreateConnection(ctx, c); err != nil {
 		return nil, apierr.Internal(err)
+	}
+	if err := s.record(ctx, q, c, events.Create); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

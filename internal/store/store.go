@@ -46,4 +46,6 @@ type Queries interface {
 	TestIdPQueries
 	MetadataRefreshQueries
 	SealedQueries
+	EventQueries
+	WebhookQueries
 }
