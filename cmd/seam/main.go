@@ -41,6 +41,7 @@ commands:
   project redirect-url add|list|remove   --project P [--url U] [--type login,signup] [--default]
   project secret create|list|delete      --project P [--secret-id ID]  (rotate: create, then delete the old one)
   project public-token create|list|delete --project P [--public-token T]
+  webhook create|list|update|delete|rotate-secret|deliveries|replay   webhook endpoints: --project P (docs/events.md)
   workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
   demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, env func(string) string, stdout, st
 	case "project":
 		// What an operator command changes is recorded as the CLI's doing.
 		err = project(events.WithOrigin(ctx, cliOrigin()), rest, env, stdout, stderr)
+	case "webhook":
+		err = webhook(events.WithOrigin(ctx, cliOrigin()), rest, env, stdout, stderr)
 	case "workspace-key":
 		err = workspaceKey(ctx, rest, env, stdout, stderr)
 	case "session":

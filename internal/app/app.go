@@ -38,6 +38,7 @@ import (
 	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/store/sqlstore"
 	"github.com/seamsso/seam/internal/testidp"
+	"github.com/seamsso/seam/internal/webhooks"
 )
 
 // Version is set at build time with -ldflags "-X github.com/seamsso/seam/internal/app.Version=...".
@@ -65,6 +66,10 @@ type App struct {
 	IDs      ids.Generator
 	Rand     io.Reader
 	Events   *events.Recorder
+	// Webhooks manages endpoints; Dispatcher delivers events to them
+	// (started by Serve).
+	Webhooks   *webhooks.Service
+	Dispatcher *webhooks.Dispatcher
 
 	// MetadataRefresh re-fetches SAML metadata URLs on schedule.
 	MetadataRefresh *metadatarefresh.Worker
@@ -164,6 +169,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		st.Close()
 		return nil, err
 	}
+	if err := a.openWebhooks(cfg); err != nil {
+		st.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	a.Login.Metrics = a.registerMetrics(reg)
 	lm := newLifecycleMetrics(reg)
@@ -176,6 +185,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
 		MetricsOnAdminOnly: cfg.AdminAddr != "",
 		Limits:             limitsFrom(cfg),
+		Webhooks:           a.Webhooks, Events: &events.Log{Store: st},
 	})
 	return a, nil
 }
@@ -289,6 +299,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.janitor(ctx)
 	go a.checkpointer(ctx)
 	go a.MetadataRefresh.Run(ctx)
+	go a.Dispatcher.Run(ctx)
 	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
 		slog.String("database", a.Store.Backend()))
 	select {

@@ -11,8 +11,9 @@ import (
 
 // newOutbound builds the guarded client for customer URLs from
 // SEAM_OUTBOUND_ALLOW and SEAM_OUTBOUND_CA_FILE; observe receives every
-// request's outcome.
-func newOutbound(cfg config.Config, observe outbound.Observer) (*outbound.Client, error) {
+// request's outcome. adjust, when given, changes the client's settings (the
+// webhook sender's timeout and redirect policy).
+func newOutbound(cfg config.Config, observe outbound.Observer, adjust ...func(*outbound.Config)) (*outbound.Client, error) {
 	prefixes, hostPorts, err := outbound.ParseAllow(cfg.OutboundAllow)
 	if err != nil {
 		return nil, fmt.Errorf("SEAM_OUTBOUND_ALLOW: %w", err)
@@ -31,6 +32,9 @@ func newOutbound(cfg config.Config, observe outbound.Observer) (*outbound.Client
 			return nil, fmt.Errorf("SEAM_OUTBOUND_CA_FILE %s holds no PEM certificates", cfg.OutboundCAFile)
 		}
 		oc.RootCAs = pool
+	}
+	for _, f := range adjust {
+		f(&oc)
 	}
 	if err := oc.Validate(); err != nil {
 		return nil, fmt.Errorf("outbound client: %w", err)

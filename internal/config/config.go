@@ -34,6 +34,7 @@ type Config struct {
 	ShutdownTimeout       time.Duration
 	DrainPeriod           time.Duration
 	SessionJWTKeyRotation time.Duration
+	EventsRetention       time.Duration
 	// Abuse limits, per minute (limits.go); 0 disables one.
 	TrustedProxies           string
 	LimitAddress             int
@@ -172,6 +173,8 @@ func Register(fs *flag.FlagSet, env Getenv, c *Config) {
 		"after SIGTERM, how long /readyz answers 503 while requests are still served, before the listener closes")
 	dur(&c.SessionJWTKeyRotation, "jwt-key-rotation", "SEAM_JWT_KEY_ROTATION", 30*24*time.Hour, durationRule{time.Hour, 5 * 365 * 24 * time.Hour, "720h"},
 		"age after which a project's session-JWT signing key is replaced")
+	dur(&c.EventsRetention, "events-retention", "SEAM_EVENTS_RETENTION", 30*24*time.Hour, durationRule{time.Hour, 10 * 365 * 24 * time.Hour, "720h"},
+		"how long events (GET /v1/events and the webhook outbox) are kept")
 	registerLimits(fs, env, c)
 	registerLifecycle(fs, env, c)
 }

@@ -105,3 +105,15 @@ func TestRecordPayload(t *testing.T) {
 		t.Errorf("nil recorder: %v, %d events", err, len(q.got))
 	}
 }
+
+func TestValidType(t *testing.T) {
+	for typ, want := range map[string]bool{
+		"direct.organization.create": true, "scim.member.update": true, "setup_link.saml_connection.delete": true,
+		"operator.webhook_endpoint.create": true, "dashboard.member.create": false, "direct.session.create": false,
+		"direct.member.revoke": false, "direct.member": false, "": false, "direct.member.create.x": false,
+	} {
+		if got := ValidType(typ); got != want {
+			t.Errorf("ValidType(%q) = %v", typ, got)
+		}
+	}
+}

@@ -21,6 +21,7 @@ func (s *Server) routeTable() []route {
 		s.adminRoutes(), s.adminLifecycleRoutes(),
 		s.testIdPRoutes(),
 		s.certificateRoutes(),
+		s.webhookRoutes(),
 	} {
 		all = append(all, list...)
 	}

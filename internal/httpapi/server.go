@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/seamsso/seam/internal/admin"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/login"
@@ -27,6 +28,7 @@ import (
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testidp"
+	"github.com/seamsso/seam/internal/webhooks"
 )
 
 // Deps are the server's collaborators, all injected.
@@ -56,6 +58,9 @@ type Deps struct {
 	Version            string
 	// Limits are the abuse limits; the zero value disables them.
 	Limits Limits
+	// Webhooks manages webhook endpoints; Events reads the events log.
+	Webhooks *webhooks.Service
+	Events   *events.Log
 }
 
 // Authorizer enforces RBAC for a member session presented in headers.
@@ -99,6 +104,8 @@ type Server struct {
 	handler          http.Handler
 	// openapiJSON is GET /openapi.json, built from the route table at start.
 	openapiJSON []byte
+	webhooks    *webhooks.Service
+	eventLog    *events.Log
 }
 
 // New builds the server and its routes.
@@ -118,6 +125,7 @@ func New(d Deps) *Server {
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
 		limits: d.Limits, limiter: ratelimit.NewMemory(d.Clock, 0),
+		webhooks: d.Webhooks, eventLog: d.Events,
 	}
 	s.metrics = newMetrics(d.Registry)
 	mux := http.NewServeMux()

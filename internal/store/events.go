@@ -44,6 +44,9 @@ type EventQueries interface {
 	// InsertEvent appends e and sets e.Seq.
 	InsertEvent(ctx context.Context, e *Event) error
 	GetEvent(ctx context.Context, projectID, id string) (*Event, error)
+	// EventsByID returns the events with these IDs (any project), for the
+	// dispatcher's claimed deliveries.
+	EventsByID(ctx context.Context, ids []string) ([]*Event, error)
 	ListEvents(ctx context.Context, f EventFilter) ([]*Event, error)
 	// ClaimUnfannedEvents locks (inside Tx) up to limit events whose
 	// deliveries are not made yet, oldest first; rows another transaction

@@ -66,6 +66,8 @@ type WebhookQueries interface {
 	GetWebhookEndpoint(ctx context.Context, projectID, id string) (*WebhookEndpoint, error)
 	GetWebhookEndpointForUpdate(ctx context.Context, projectID, id string) (*WebhookEndpoint, error)
 	ListWebhookEndpoints(ctx context.Context, projectID string) ([]*WebhookEndpoint, error)
+	// WebhookEndpointsByID returns the endpoints with these IDs (any project).
+	WebhookEndpointsByID(ctx context.Context, ids []string) ([]*WebhookEndpoint, error)
 	// EnabledWebhookEndpoints lists the enabled endpoints of the projects.
 	EnabledWebhookEndpoints(ctx context.Context, projectIDs []string) ([]*WebhookEndpoint, error)
 	UpdateWebhookEndpoint(ctx context.Context, e *WebhookEndpoint) error

@@ -103,3 +103,11 @@ func (q *queries) PurgeEvents(ctx context.Context, before time.Time) (int, error
 	n, err := res.RowsAffected()
 	return int(n), q.mapErr(err)
 }
+
+func (q *queries) EventsByID(ctx context.Context, ids []string) ([]*store.Event, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cond, args := q.d.inSet("id", 1, ids)
+	return queryAll(ctx, q, `SELECT `+eventCols+` FROM events WHERE `+cond, args, scanEvent)
+}

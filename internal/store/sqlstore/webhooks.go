@@ -144,3 +144,11 @@ func (q *queries) ListWebhookAttempts(ctx context.Context, projectID, endpointID
 			return a, err
 		})
 }
+
+func (q *queries) WebhookEndpointsByID(ctx context.Context, ids []string) ([]*store.WebhookEndpoint, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	cond, args := q.d.inSet("id", 1, ids)
+	return queryAll(ctx, q, `SELECT `+endpointCols+` FROM webhook_endpoints WHERE `+cond, args, scanEndpoint)
+}
