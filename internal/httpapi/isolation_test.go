@@ -82,6 +82,13 @@ func (w *isoWorld) session() minted {
 	return s
 }
 
+// hook creates a webhook endpoint of P1 (the URL only has to pass the
+// guarded client's check; nothing is delivered here).
+func (w *isoWorld) hook() string {
+	e := w.e.MustOK(w.e.Call("POST", "/v1/webhooks/endpoints", map[string]any{"url": w.e.URL + "/receiver"})).Obj("endpoint")
+	return w.keep(e["endpoint_id"].(string))
+}
+
 func isoRoutes() map[string]isoRoute {
 	org := "/v1/b2b/organizations/"
 	samlConn := func(w *isoWorld) string { return "/v1/b2b/sso/saml/" + w.o1 + "/connections/" + w.saml() }
@@ -223,6 +230,34 @@ func isoRoutes() map[string]isoRoute {
 		}, ownScope: true},
 		"GET /v1/b2b/rbac/organizations/{organization_id}": {build: func(w *isoWorld) isoCall {
 			return isoCall{"GET", "/v1/b2b/rbac/organizations/" + w.o1, nil}
+		}},
+		"POST /v1/webhooks/endpoints": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", "/v1/webhooks/endpoints", map[string]any{"url": w.e.URL + "/receiver"}}
+		}, ownScope: true},
+		"GET /v1/webhooks/endpoints": {build: func(w *isoWorld) isoCall {
+			w.hook()
+			return isoCall{"GET", "/v1/webhooks/endpoints", nil}
+		}, ownScope: true},
+		"GET /v1/webhooks/endpoints/{endpoint_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"GET", "/v1/webhooks/endpoints/" + w.hook(), nil}
+		}},
+		"PUT /v1/webhooks/endpoints/{endpoint_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"PUT", "/v1/webhooks/endpoints/" + w.hook(), map[string]any{"event_types": []string{"direct.member.update"}}}
+		}},
+		"DELETE /v1/webhooks/endpoints/{endpoint_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"DELETE", "/v1/webhooks/endpoints/" + w.hook(), nil}
+		}},
+		"POST /v1/webhooks/endpoints/{endpoint_id}/rotate_secret": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", "/v1/webhooks/endpoints/" + w.hook() + "/rotate_secret", nil}
+		}},
+		"GET /v1/webhooks/endpoints/{endpoint_id}/deliveries": {build: func(w *isoWorld) isoCall {
+			return isoCall{"GET", "/v1/webhooks/endpoints/" + w.hook() + "/deliveries", nil}
+		}},
+		"POST /v1/webhooks/endpoints/{endpoint_id}/replay": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", "/v1/webhooks/endpoints/" + w.hook() + "/replay", map[string]any{"since": "2000-01-01T00:00:00Z"}}
+		}},
+		"GET /v1/events": {build: func(w *isoWorld) isoCall {
+			return isoCall{"GET", "/v1/events?organization_id=" + w.o1, nil}
 		}},
 		"PUT /v1/b2b/rbac/organizations/{organization_id}": {build: func(w *isoWorld) isoCall {
 			return isoCall{"PUT", "/v1/b2b/rbac/organizations/" + w.o1, map[string]any{"org_policy": map[string]any{"roles": []any{
