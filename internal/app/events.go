@@ -48,6 +48,6 @@ func (a *App) openWebhooks(cfg config.Config) error {
 	a.Webhooks = &webhooks.Service{Store: a.Store, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand,
 		Events: a.Events, CheckURL: out.CheckURL}
 	a.Dispatcher = &webhooks.Dispatcher{Store: a.Store, Sealer: a.Sealer, Client: out.HTTPClient(), Now: a.Clock,
-		Rand: a.Rand, IDs: a.IDs, Log: a.Log, Options: webhooks.Options{Retention: cfg.EventsRetention, Timeout: webhookTimeout}}
+		Rand: a.Rand, IDs: a.IDs, Log: a.Log, Events: a.Events, Options: webhooks.Options{Retention: cfg.EventsRetention, Timeout: webhookTimeout}}
 	return nil
 }

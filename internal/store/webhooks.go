@@ -83,5 +83,8 @@ type WebhookQueries interface {
 	ClaimWebhookDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*WebhookDelivery, error)
 	// FinishWebhookDelivery stores a delivery's new state and its attempt.
 	FinishWebhookDelivery(ctx context.Context, d *WebhookDelivery, a *WebhookAttempt) error
+	// FailPendingDeliveries gives up an endpoint's pending deliveries (the
+	// endpoint was disabled) and returns how many.
+	FailPendingDeliveries(ctx context.Context, endpointID string, now time.Time) (int, error)
 	ListWebhookAttempts(ctx context.Context, projectID, endpointID string, limit int) ([]*WebhookAttempt, error)
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/outbound"
@@ -79,6 +80,8 @@ type Dispatcher struct {
 	Rand   io.Reader // jitter
 	IDs    ids.Generator
 	Log    *slog.Logger
+	// Events records the endpoint updates the dispatcher makes (disabling).
+	Events *events.Recorder
 	Options
 }
 
@@ -216,7 +219,8 @@ func (d *Dispatcher) fanOut(ctx context.Context, o Options) error {
 		for _, e := range evs {
 			seqs = append(seqs, e.Seq)
 			for _, ep := range eps {
-				if ep.ProjectID == e.ProjectID && Subscribed(ep, e.Type) {
+				// An endpoint gets the events from its creation on.
+				if ep.ProjectID == e.ProjectID && !e.CreatedAt.Before(ep.CreatedAt) && Subscribed(ep, e.Type) {
 					ds = append(ds, newDelivery(d.IDs, ep, e, now))
 				}
 			}
@@ -366,18 +370,24 @@ func (d *Dispatcher) openKey(ep *store.WebhookEndpoint, sealed string) ([]byte, 
 // failures) updates the endpoint's failure streak under its row lock, and
 // disables it after the documented streak.
 func (d *Dispatcher) finish(ctx context.Context, o Options, del *store.WebhookDelivery, a *store.WebhookAttempt, failed bool) error {
+	if a.Outcome == "gone" || a.Outcome == "endpoint_disabled" {
+		return d.Store.FinishWebhookDelivery(ctx, del, a)
+	}
 	return d.Store.Tx(ctx, func(q store.Queries) error {
-		if err := q.FinishWebhookDelivery(ctx, del, a); err != nil {
-			return err
-		}
-		if a.Outcome == "gone" || a.Outcome == "endpoint_disabled" {
-			return nil
-		}
+		// The endpoint's row lock first: the attempt's insert takes a key
+		// share on it (foreign key), and two finishes that took those
+		// shares before asking for the lock would deadlock.
 		ep, err := q.GetWebhookEndpointForUpdate(ctx, del.ProjectID, del.EndpointID)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+		if !ep.Enabled && del.Status == store.DeliveryPending {
+			del.Status = store.DeliveryFailed // disabled while this attempt ran
+		}
+		if err := q.FinishWebhookDelivery(ctx, del, a); err != nil {
 			return err
 		}
 		now := d.Now()
@@ -397,6 +407,17 @@ func (d *Dispatcher) finish(ctx context.Context, o Options, del *store.WebhookDe
 					ep.FailingSince.UTC().Format(time.RFC3339)
 				d.Log.Warn("webhook endpoint disabled after repeated failures", slog.String("endpoint_id", ep.ID),
 					slog.String("project_id", ep.ProjectID), slog.Int("failures", ep.FailureStreak))
+				// A disabled endpoint gets nothing more; what it missed is
+				// replayed after it is enabled again.
+				if _, err := q.FailPendingDeliveries(ctx, ep.ID, now); err != nil {
+					return err
+				}
+				ep.UpdatedAt = now
+				// Recorded as Seam's own doing (the system actor).
+				if err := d.Events.Record(context.WithoutCancel(ctx), q, events.Change{ProjectID: ep.ProjectID,
+					ObjectType: events.ObjectWebhookEndpoint, ObjectID: ep.ID, Action: events.Update, Object: View(ep)}); err != nil {
+					return err
+				}
 			}
 		}
 		ep.UpdatedAt = now

@@ -207,7 +207,7 @@ func (s *Service) Get(ctx context.Context, projectID, id string) (*Endpoint, err
 }
 
 // locked runs fn on the locked endpoint in one transaction, then writes it
-// and its event.
+// and its event; an endpoint fn disables gives up its pending deliveries.
 func (s *Service) locked(ctx context.Context, projectID, id string, fn func(e *store.WebhookEndpoint) error) (*store.WebhookEndpoint, error) {
 	var out *store.WebhookEndpoint
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -218,8 +218,14 @@ func (s *Service) locked(ctx context.Context, projectID, id string, fn func(e *s
 		if err != nil {
 			return apierr.Internal(err)
 		}
+		wasEnabled := e.Enabled
 		if err := fn(e); err != nil {
 			return err
+		}
+		if wasEnabled && !e.Enabled {
+			if _, err := q.FailPendingDeliveries(ctx, e.ID, s.Now()); err != nil {
+				return apierr.Internal(err)
+			}
 		}
 		e.UpdatedAt = s.Now()
 		if err := q.UpdateWebhookEndpoint(ctx, e); err != nil {

@@ -152,3 +152,13 @@ func (q *queries) WebhookEndpointsByID(ctx context.Context, ids []string) ([]*st
 	cond, args := q.d.inSet("id", 1, ids)
 	return queryAll(ctx, q, `SELECT `+endpointCols+` FROM webhook_endpoints WHERE `+cond, args, scanEndpoint)
 }
+
+func (q *queries) FailPendingDeliveries(ctx context.Context, endpointID string, now time.Time) (int, error) {
+	res, err := q.ex.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $2, locked_until = $3, updated_at = $3
+		WHERE endpoint_id = $1 AND status = $4`, endpointID, store.DeliveryFailed, ts(now), store.DeliveryPending)
+	if err != nil {
+		return 0, q.mapErr(err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), q.mapErr(err)
+}
