@@ -40,6 +40,7 @@ func allCases() []testCase {
 		testIdPCases(),
 		metadataRefreshCases(),
 		sealedCases(),
+		eventCases(),
 	} {
 		all = append(all, list...)
 	}
