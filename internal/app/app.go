@@ -299,7 +299,11 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go a.janitor(ctx)
 	go a.checkpointer(ctx)
 	go a.MetadataRefresh.Run(ctx)
-	go a.Dispatcher.Run(ctx)
+	dispatched := make(chan struct{})
+	go func() { a.Dispatcher.Run(ctx); close(dispatched) }()
+	// The dispatcher stops with ctx and releases what it was sending; wait
+	// for it so the store stays open until it has.
+	defer func() { <-dispatched }()
 	a.Log.Info("listening", slog.String("addr", ln.Addr().String()), slog.String("base_url", a.Config.BaseURL),
 		slog.String("database", a.Store.Backend()))
 	select {

@@ -268,6 +268,12 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 	}
 	start := time.Now() // latency is wall time, whatever the injected clock says
 	code, err := d.send(ctx, o, ep, ev)
+	if ctx.Err() != nil {
+		// Seam is stopping: not the endpoint's failure. Release the lease
+		// so the next start (or another replica) sends it at once.
+		del.Attempts--
+		return d.Store.FinishWebhookDelivery(context.WithoutCancel(ctx), del, nil)
+	}
 	a.LatencyMS = time.Since(start).Milliseconds()
 	a.StatusCode = code
 	ok := err == nil && code >= 200 && code <= 299
