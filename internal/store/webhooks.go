@@ -83,6 +83,10 @@ type WebhookQueries interface {
 	ClaimWebhookDeliveries(ctx context.Context, now, leaseUntil time.Time, limit int) ([]*WebhookDelivery, error)
 	// FinishWebhookDelivery stores a delivery's new state and its attempt.
 	FinishWebhookDelivery(ctx context.Context, d *WebhookDelivery, a *WebhookAttempt) error
+	// DeliveredWebhookDeliveries marks the attempts' deliveries delivered
+	// and stores the attempts, in two statements whatever their number
+	// (the dispatcher's common case, one commit per batch).
+	DeliveredWebhookDeliveries(ctx context.Context, as []*WebhookAttempt, now time.Time) error
 	// FailPendingDeliveries gives up an endpoint's pending deliveries (the
 	// endpoint was disabled) and returns how many.
 	FailPendingDeliveries(ctx context.Context, endpointID string, now time.Time) (int, error)

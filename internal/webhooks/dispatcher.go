@@ -141,6 +141,11 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(claimed))
+	// Successes are stored together after the batch, in one transaction:
+	// a commit per delivery would bound throughput by the database's
+	// commit latency.
+	var okMu sync.Mutex
+	var delivered []*store.WebhookAttempt
 	for epID, queue := range byEndpoint {
 		work := make(chan *store.WebhookDelivery, len(queue))
 		for _, q := range queue {
@@ -153,14 +158,30 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 			go func() {
 				defer wg.Done()
 				for del := range work {
-					if err := d.deliver(ctx, o, eps[epID], evs[del.EventID], del); err != nil {
+					a, err := d.deliver(ctx, o, eps[epID], evs[del.EventID], del)
+					if err != nil {
 						errs <- err
+					}
+					if a != nil {
+						okMu.Lock()
+						delivered = append(delivered, a)
+						okMu.Unlock()
 					}
 				}
 			}()
 		}
 	}
 	wg.Wait()
+	if len(delivered) > 0 {
+		// Sent is sent: stored even when Seam is stopping.
+		sctx := context.WithoutCancel(ctx)
+		err := d.Store.Tx(sctx, func(q store.Queries) error {
+			return q.DeliveredWebhookDeliveries(sctx, delivered, d.Now())
+		})
+		if err != nil {
+			errs <- err
+		}
+	}
 	close(errs)
 	return len(claimed), <-errs // the first error, if any
 }
@@ -251,8 +272,10 @@ func environmentOf(endpointID string) ids.Environment {
 	return ids.Test
 }
 
-// deliver sends one delivery and stores the outcome.
-func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEndpoint, ev *store.Event, del *store.WebhookDelivery) error {
+// deliver sends one delivery and stores the outcome, except a success to
+// an endpoint without a failure streak: its attempt is returned for the
+// batch's common commit.
+func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEndpoint, ev *store.Event, del *store.WebhookDelivery) (*store.WebhookAttempt, error) {
 	now := d.Now()
 	a := &store.WebhookAttempt{ID: d.IDs.New(attemptIDPrefix, environmentOf(del.EndpointID)), ProjectID: del.ProjectID,
 		EndpointID: del.EndpointID, DeliveryID: del.ID, EventID: del.EventID, Attempt: del.Attempts + 1, CreatedAt: now}
@@ -261,10 +284,10 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 	switch {
 	case ep == nil || ev == nil: // deleted meanwhile (retention, or the endpoint)
 		del.Status, a.Outcome, a.Error = store.DeliveryFailed, "gone", "the event or the endpoint no longer exists"
-		return d.finish(ctx, o, del, a, false)
+		return nil, d.finish(ctx, o, del, a, false)
 	case !ep.Enabled:
 		del.Status, a.Outcome, a.Error = store.DeliveryFailed, "endpoint_disabled", "the endpoint is disabled; replay after enabling it"
-		return d.finish(ctx, o, del, a, false)
+		return nil, d.finish(ctx, o, del, a, false)
 	}
 	start := time.Now() // latency is wall time, whatever the injected clock says
 	code, err := d.send(ctx, o, ep, ev)
@@ -272,7 +295,7 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 		// Seam is stopping: not the endpoint's failure. Release the lease
 		// so the next start (or another replica) sends it at once.
 		del.Attempts--
-		return d.Store.FinishWebhookDelivery(context.WithoutCancel(ctx), del, nil)
+		return nil, d.Store.FinishWebhookDelivery(context.WithoutCancel(ctx), del, nil)
 	}
 	a.LatencyMS = time.Since(start).Milliseconds()
 	a.StatusCode = code
@@ -295,9 +318,9 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 	if ok && ep.FailureStreak == 0 {
 		// The common case: the endpoint had no failure streak when this
 		// step loaded it, so there is nothing to reset and no row to lock.
-		return d.Store.FinishWebhookDelivery(ctx, del, a)
+		return a, nil
 	}
-	return d.finish(ctx, o, del, a, !ok)
+	return nil, d.finish(ctx, o, del, a, !ok)
 }
 
 // errorOutcome types a request that got no HTTP answer, in words safe to

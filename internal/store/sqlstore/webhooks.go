@@ -132,6 +132,35 @@ func (q *queries) FinishWebhookDelivery(ctx context.Context, d *store.WebhookDel
 	return q.mapErr(err)
 }
 
+func (q *queries) DeliveredWebhookDeliveries(ctx context.Context, as []*store.WebhookAttempt, now time.Time) error {
+	for start := 0; start < len(as); start += 50 {
+		batch := as[start:min(start+50, len(as))]
+		ids := make([]string, len(batch))
+		for i, a := range batch {
+			ids[i] = a.DeliveryID
+		}
+		cond, args := q.d.inSet("id", 4, ids)
+		if _, err := q.ex.ExecContext(ctx, `UPDATE webhook_deliveries SET status = $1, attempts = attempts + 1,
+			locked_until = $2, updated_at = $2, next_attempt_at = $2 WHERE status = $3 AND `+cond,
+			append([]any{store.DeliveryDelivered, ts(now), store.DeliveryPending}, args...)...); err != nil {
+			return q.mapErr(err)
+		}
+		var rows []string
+		args = nil
+		for _, a := range batch {
+			n := len(args)
+			rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)",
+				n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+11))
+			args = append(args, a.ID, a.ProjectID, a.EndpointID, a.DeliveryID, a.EventID, a.Attempt, a.Outcome, a.StatusCode,
+				a.LatencyMS, a.Error, ts(a.CreatedAt))
+		}
+		if _, err := q.ex.ExecContext(ctx, `INSERT INTO webhook_attempts (`+attemptRowCols+`) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+			return q.mapErr(err)
+		}
+	}
+	return nil
+}
+
 const attemptRowCols = `id, project_id, endpoint_id, delivery_id, event_id, attempt, outcome, status_code, latency_ms, error, created_at`
 
 func (q *queries) ListWebhookAttempts(ctx context.Context, projectID, endpointID string, limit int) ([]*store.WebhookAttempt, error) {

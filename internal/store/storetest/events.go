@@ -231,7 +231,16 @@ func testWebhookDeliveryClaim(t *testing.T, s store.Store) {
 	if err != nil || len(as) != 1 || as[0].StatusCode != 204 || as[0].Outcome != "success" {
 		t.Errorf("attempts %+v, %v", as, err)
 	}
-	if n, err := s.FailPendingDeliveries(ctx(), ep.ID, later); err != nil || n != 3 {
+	// d2 delivered in a batch: its attempt stored, d3 and d4 left pending.
+	batch := []*store.WebhookAttempt{{ID: f.id("webhook-attempt"), ProjectID: p.ID, EndpointID: ep.ID, DeliveryID: d2.ID,
+		EventID: e2.ID, Attempt: 1, Outcome: "success", StatusCode: 200, LatencyMS: 1, CreatedAt: later}}
+	if err := s.DeliveredWebhookDeliveries(ctx(), batch, later); err != nil {
+		t.Fatal(err)
+	}
+	if as, _ := s.ListWebhookAttempts(ctx(), p.ID, ep.ID, 10); len(as) != 2 {
+		t.Errorf("%d attempts after the batch", len(as))
+	}
+	if n, err := s.FailPendingDeliveries(ctx(), ep.ID, later); err != nil || n != 2 {
 		t.Errorf("failed %d pending, %v", n, err)
 	}
 }
