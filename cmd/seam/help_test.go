@@ -26,8 +26,8 @@ func TestHelpListsOnlyTheCommandsFlags(t *testing.T) {
 		args []string
 		want string // sorted, space-separated
 	}{
-		{[]string{"serve", "--help"}, "addr admin-addr base-url clock-skew database-url drain-period jwt-key-rotation limit-address limit-auth-failures limit-outbound limit-project-auth-failures limit-target log-format log-level metadata-refresh-interval outbound-allow outbound-ca-file rbac-policy shutdown-timeout trusted-proxies"},
-		{[]string{"serve", "-h"}, "addr admin-addr base-url clock-skew database-url drain-period jwt-key-rotation limit-address limit-auth-failures limit-outbound limit-project-auth-failures limit-target log-format log-level metadata-refresh-interval outbound-allow outbound-ca-file rbac-policy shutdown-timeout trusted-proxies"},
+		{[]string{"serve", "--help"}, "addr admin-addr base-url clock-skew database-url drain-period events-retention jwt-key-rotation limit-address limit-auth-failures limit-outbound limit-project-auth-failures limit-target log-format log-level metadata-refresh-interval outbound-allow outbound-ca-file rbac-policy shutdown-timeout trusted-proxies"},
+		{[]string{"serve", "-h"}, "addr admin-addr base-url clock-skew database-url drain-period events-retention jwt-key-rotation limit-address limit-auth-failures limit-outbound limit-project-auth-failures limit-target log-format log-level metadata-refresh-interval outbound-allow outbound-ca-file rbac-policy shutdown-timeout trusted-proxies"},
 		{[]string{"migrate", "--help"}, "database-url log-format log-level"},
 		{[]string{"project", "create", "--help"}, "database-url environment json log-format log-level name redirect-url"},
 		{[]string{"session", "create", "--help"}, "base-url database-url duration json jwt-key-rotation log-format log-level member organization project rbac-policy sso-connection"},

@@ -16,7 +16,8 @@ func (s *Service) record(ctx context.Context, q store.Queries, o *store.Organiza
 	var obj any
 	if a != events.Delete {
 		var active []ActiveConnection
-		if s.Hooks.Active != nil {
+		// A new organization has no connections: no query for them.
+		if s.Hooks.Active != nil && a != events.Create {
 			var err error
 			if active, err = s.Hooks.Active(ctx, q, o); err != nil {
 				return err
