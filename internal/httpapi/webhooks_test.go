@@ -115,6 +115,12 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	w.WriteHeader(http.StatusNoContent)
 }
 
+func (r *receiver) signatures(id string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.sigs[id]
+}
+
 func (r *receiver) snapshot() (map[string]int, []string, []string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -350,9 +356,14 @@ func TestWebhookSecretRotation(t *testing.T) {
 	rcv := newReceiver(t, e.Clock.Now)
 	base := maxSeq(t, e)
 	epID := createEndpoint(e, rcv)
+	rcv.mu.Lock()
 	oldKeys := slices.Clone(rcv.keys)
+	rcv.mu.Unlock()
 	newSecret := e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/rotate_secret", nil)).Str("signing_secret")
-	rcv.keys = oldKeys // the application has not switched yet
+	// The application has not switched yet: it verifies with the old key.
+	rcv.mu.Lock()
+	rcv.keys = oldKeys
+	rcv.mu.Unlock()
 	e.CreateOrg("Acme", "acme")
 	drain(t, e.App.Dispatcher)
 	rcv.setSecret(newSecret)
@@ -363,8 +374,8 @@ func TestWebhookSecretRotation(t *testing.T) {
 		t.Fatalf("hits %v bad %v", hits, bad)
 	}
 	for id := range hits {
-		if rcv.sigs[id] != 2 {
-			t.Errorf("%s carried %d signatures during the overlap", id, rcv.sigs[id])
+		if n := rcv.signatures(id); n != 2 {
+			t.Errorf("%s carried %d signatures during the overlap", id, n)
 		}
 	}
 	// After the overlap only the new secret signs.
@@ -373,8 +384,8 @@ func TestWebhookSecretRotation(t *testing.T) {
 	drain(t, e.App.Dispatcher)
 	for _, id := range projectEventIDs(t, e, base) {
 		ev, _ := e.App.Store.GetEvent(context.Background(), e.Creds.ProjectID, id)
-		if ev.ObjectID == org && rcv.sigs[id] != 1 {
-			t.Errorf("after the overlap: %d signatures", rcv.sigs[id])
+		if n := rcv.signatures(id); ev.ObjectID == org && n != 1 {
+			t.Errorf("after the overlap: %d signatures", n)
 		}
 	}
 }
@@ -550,6 +561,35 @@ func TestRolledBackChangeLeavesNoEvent(t *testing.T) {
 		e.WantError(e.Call("PUT", "/v1/b2b/organizations/acme", map[string]any{"organization_slug": "beta"}), 400, "organization_slug_already_used")
 		if got := eventsAfter(t, e, before); len(got) != 0 {
 			t.Fatalf("a refused update left events %v", got)
+		}
+	})
+}
+
+// TestEventRetention: the dispatcher's cleanup deletes the events older
+// than SEAM_EVENTS_RETENTION, with their deliveries, and keeps the others.
+func TestEventRetention(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		rcv.status.Store(http.StatusServiceUnavailable)
+		createEndpoint(e, rcv)
+		e.CreateOrg("Old", "old")
+		drain(t, e.App.Dispatcher) // leaves pending deliveries
+		e.Clock.Advance(webhooks.DefaultRetention - time.Hour)
+		young := e.CreateOrg("Young", "young")["organization_id"].(string)
+		e.Clock.Advance(2 * time.Hour) // the first events are now past the retention
+		gone, err := e.App.Dispatcher.Purge(context.Background())
+		if err != nil || gone < 3 { // the project, the endpoint, the old organization
+			t.Fatalf("purged %d, %v", gone, err)
+		}
+		evs := e.MustOK(e.Call("GET", "/v1/events", nil)).Body["events"].([]any)
+		if len(evs) != 1 || evs[0].(map[string]any)["object_id"] != young {
+			t.Fatalf("after the cleanup: %v", evs)
+		}
+		var pending int
+		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_deliveries WHERE event_id NOT IN (SELECT id FROM events)`).Scan(&pending)
+		if pending != 0 {
+			t.Errorf("%d deliveries of purged events left", pending)
 		}
 	})
 }
