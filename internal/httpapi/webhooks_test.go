@@ -39,15 +39,16 @@ type receiver struct {
 	srv *httptest.Server
 	mu  sync.Mutex
 	// keys are the secrets' HMAC keys any one of which must have signed.
-	keys   [][]byte
-	status atomic.Int32 // answer; 0 means 204
-	delay  atomic.Int64 // nanoseconds to wait before answering
-	hits   map[string]int
-	order  []string // first receipt of each ID
-	bodies map[string]map[string]any
-	sigs   map[string]int // signatures per delivery, last seen
-	bad    []string
-	now    func() time.Time // the app's clock, which tests move
+	keys    [][]byte
+	status  atomic.Int32 // answer; 0 means 204
+	started atomic.Int32 // requests that reached the handler
+	delay   atomic.Int64 // nanoseconds to wait before answering
+	hits    map[string]int
+	order   []string // first receipt of each ID
+	bodies  map[string]map[string]any
+	sigs    map[string]int // signatures per delivery, last seen
+	bad     []string
+	now     func() time.Time // the app's clock, which tests move
 }
 
 func newReceiver(t *testing.T, now func() time.Time) *receiver {
@@ -71,6 +72,7 @@ func (r *receiver) setSecret(secrets ...string) {
 }
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
+	r.started.Add(1)
 	if d := r.delay.Load(); d > 0 {
 		time.Sleep(time.Duration(d))
 	}
@@ -590,6 +592,47 @@ func TestEventRetention(t *testing.T) {
 		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_deliveries WHERE event_id NOT IN (SELECT id FROM events)`).Scan(&pending)
 		if pending != 0 {
 			t.Errorf("%d deliveries of purged events left", pending)
+		}
+	})
+}
+
+// TestStoppingDispatcherReleasesDeliveries: when Seam stops mid-send, the
+// deliveries it was sending are released at once (not counted as failed
+// attempts, not hidden for the 2-minute lease): the next start sends them.
+func TestStoppingDispatcherReleasesDeliveries(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		base := maxSeq(t, e)
+		createEndpoint(e, rcv)
+		rcv.delay.Store(int64(3 * time.Second))
+		e.CreateOrg("Acme", "acme")
+		ctx, cancel := context.WithCancel(context.Background())
+		stopped := make(chan struct{})
+		go func() { e.App.Dispatcher.Run(ctx); close(stopped) }()
+		deadline := time.Now().Add(10 * time.Second)
+		for rcv.started.Load() == 0 && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel()
+		<-stopped
+		rcv.delay.Store(0)
+		drain(t, e.App.Dispatcher) // no clock change: a lease would hide them
+		hits, _, bad := rcv.snapshot()
+		if want := projectEventIDs(t, e, base); len(bad) != 0 || len(hits) != len(want) {
+			t.Fatalf("after the restart the receiver has %d of %d (%v)", len(hits), len(want), bad)
+		}
+		// Every delivery was sent again and stored as delivered: none is
+		// left pending under the stopped dispatcher's lease.
+		var pending int
+		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending'`).Scan(&pending)
+		if pending != 0 {
+			t.Errorf("%d deliveries still pending after the restart", pending)
+		}
+		var failed int
+		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_attempts WHERE outcome <> 'success'`).Scan(&failed)
+		if failed != 0 {
+			t.Errorf("%d attempts counted as failures for a stop", failed)
 		}
 	})
 }

@@ -133,6 +133,9 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 	}
 	evs, eps, err := d.load(ctx, claimed)
 	if err != nil {
+		// Not sent (Seam stopping, or the database failing): release the
+		// leases rather than leave the deliveries hidden until they end.
+		d.release(context.WithoutCancel(ctx), claimed)
 		return 0, err
 	}
 	byEndpoint := map[string][]*store.WebhookDelivery{}
@@ -184,6 +187,19 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 	}
 	close(errs)
 	return len(claimed), <-errs // the first error, if any
+}
+
+// release ends the leases of claimed deliveries that were not sent.
+func (d *Dispatcher) release(ctx context.Context, claimed []*store.WebhookDelivery) {
+	now := d.Now()
+	for _, c := range claimed {
+		c.LockedUntil, c.UpdatedAt = now, now
+		if err := d.Store.FinishWebhookDelivery(ctx, c, nil); err != nil {
+			d.Log.Warn("webhook delivery lease not released; it ends by itself", slog.String("delivery_id", c.ID),
+				slog.String("error", err.Error()))
+			return
+		}
+	}
 }
 
 func (d *Dispatcher) load(ctx context.Context, claimed []*store.WebhookDelivery) (map[string]*store.Event, map[string]*store.WebhookEndpoint, error) {

@@ -173,7 +173,7 @@ describeEachBackend(
       // Events from before the endpoint existed (the project's creation) are not sent to it.
       const created = events.find((e) => e.event_type === 'direct.webhook_endpoint.create');
       const expected = events.filter((e) => e.created_at >= created.created_at);
-      await waitFor('every event at the receiver', () => expected.every((e) => rcv.log.has(e.event_id)), 60000);
+      await waitFor('every event at the receiver', () => expected.every((e) => rcv.log.has(e.event_id)), 90000);
 
       assert.deepEqual(rcv.failures, []);
       for (const e of expected) {
