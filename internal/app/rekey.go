@@ -30,5 +30,6 @@ func (a *App) Rotator(batch int) *rekey.Rotator {
 	cols = append(cols, a.TestIdP.SealedColumns()...)
 	cols = append(cols, a.Login.SealedColumns()...)
 	cols = append(cols, a.Health.SealedColumns()...)
+	cols = append(cols, a.Webhooks.SealedColumns()...)
 	return &rekey.Rotator{Store: a.Store, Sealer: a.Sealer, Columns: cols, Batch: batch}
 }

@@ -25,10 +25,13 @@ func eventExempt() map[string]string {
 			"tested by TestSSOLoginRecordsMemberEvents",
 		"POST /v1/b2b/sso/callback/{connection_id}":        "the IdP's browser post: records a login attempt, changes no object",
 		"POST /v1/webhooks/endpoints/{endpoint_id}/replay": "queues deliveries of existing events; changes no object",
-		"POST /v1/test_idp/{project_id}/saml/sso":          "built-in test IdP page (development only)",
-		"POST /v1/test_idp/{project_id}/saml/login":        "built-in test IdP page (development only)",
-		"POST /v1/test_idp/{project_id}/oidc/login":        "built-in test IdP page (development only)",
-		"POST /v1/test_idp/{project_id}/oidc/token":        "built-in test IdP token endpoint (development only)",
+		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata_refreshes": "fetches the metadata URL now: " +
+			"a document that changes the connection (certificate rollover, new SSO URL) is applied through the connection " +
+			"update, which records saml_connection.update; an unchanged one (as here) records only the refresh outcome",
+		"POST /v1/test_idp/{project_id}/saml/sso":   "built-in test IdP page (development only)",
+		"POST /v1/test_idp/{project_id}/saml/login": "built-in test IdP page (development only)",
+		"POST /v1/test_idp/{project_id}/oidc/login": "built-in test IdP page (development only)",
+		"POST /v1/test_idp/{project_id}/oidc/token": "built-in test IdP token endpoint (development only)",
 	}
 }
 

@@ -154,8 +154,8 @@ func (s *Service) refresh(ctx context.Context, src *store.MetadataSource, rec *s
 			return errUnchanged
 		}
 		rec.Message += strconv.Itoa(len(added)) + " verification certificate(s) added, " + strconv.Itoa(len(removed)) + " removed."
-		// Events (issue 13): a certificate rollover (added/removed non-empty)
-		// is recorded as an event here, inside the transaction that applies it.
+		// mutate records the change as an event (saml_connection.update, by
+		// Seam itself) in the transaction that applies it.
 		return nil
 	})
 	return err

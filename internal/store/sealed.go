@@ -17,12 +17,14 @@ const (
 	SealedTestIdPSecrets     SealedColumn = "test_idp_keys.client_secret"
 	SealedLoginRequests      SealedColumn = "sso_requests.secrets"
 	SealedMasterKeyCheck     SealedColumn = "master_key_check.sealed"
+	SealedWebhookSecrets     SealedColumn = "webhook_endpoints.secret_sealed"
+	SealedWebhookPrevious    SealedColumn = "webhook_endpoints.previous_sealed"
 )
 
 // SealedColumns lists every SealedColumn.
 func SealedColumns() []SealedColumn {
 	return []SealedColumn{SealedConnectionConfigs, SealedSessionSigningKeys, SealedTestIdPKeys,
-		SealedTestIdPSecrets, SealedLoginRequests, SealedMasterKeyCheck}
+		SealedTestIdPSecrets, SealedLoginRequests, SealedMasterKeyCheck, SealedWebhookSecrets, SealedWebhookPrevious}
 }
 
 // SealedRow is one row's value of a sealed column: Key is the row's primary

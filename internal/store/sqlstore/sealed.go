@@ -25,6 +25,10 @@ func sealedColumnOf(col store.SealedColumn) (sealedColumn, error) {
 		return sealedColumn{"test_idp_keys", "project_id", "project_id", "client_secret", false}, nil
 	case store.SealedLoginRequests:
 		return sealedColumn{"sso_requests", "id", "project_id", "secrets", false}, nil
+	case store.SealedWebhookSecrets:
+		return sealedColumn{"webhook_endpoints", "id", "project_id", "secret_sealed", false}, nil
+	case store.SealedWebhookPrevious:
+		return sealedColumn{"webhook_endpoints", "id", "project_id", "previous_sealed", false}, nil
 	case store.SealedMasterKeyCheck:
 		return sealedColumn{"master_key_check", "CAST(id AS TEXT)", "''", "sealed", false}, nil
 	}

@@ -34,12 +34,19 @@ func sealedCases() []testCase {
 					t.Fatal(err)
 				}
 			}
+			hook := f.endpoint(p.ID)
+			hook.PreviousSealed, hook.PreviousExpiresAt = "v1.previous", base.Add(time.Hour)
+			if err := s.UpdateWebhookEndpoint(ctx(), hook); err != nil {
+				t.Fatal(err)
+			}
+			f.endpoint(p.ID) // no previous secret
 			for _, tc := range []struct {
 				col  store.SealedColumn
 				want int // rows with a value (SAML requests have no secrets)
 			}{
 				{store.SealedConnectionConfigs, 3}, {store.SealedSessionSigningKeys, 2}, {store.SealedTestIdPKeys, 1},
 				{store.SealedTestIdPSecrets, 1}, {store.SealedLoginRequests, 1},
+				{store.SealedWebhookSecrets, 2}, {store.SealedWebhookPrevious, 1},
 			} {
 				var rows []store.SealedRow
 				after := ""
