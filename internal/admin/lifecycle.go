@@ -44,6 +44,9 @@ func (s *Service) UpdateProject(ctx context.Context, slug string, name opt.Value
 				return apierr.Internal(err)
 			}
 			e.Name = name.V
+			if err := s.Projects.RecordRenamed(ctx, q, e); err != nil {
+				return err
+			}
 		}
 		p := projectOf(envs[0])
 		out = &p
@@ -128,12 +131,18 @@ func (s *Service) UpdateEnvironment(ctx context.Context, slug, envSlug string, u
 		return nil, err
 	}
 	if u.Name.Set {
-		if err := s.Store.RenameProject(ctx, p.ID, u.Name.V); errors.Is(err, store.ErrNotFound) {
-			return nil, environmentNotFound(slug, envSlug) // deleted meanwhile
-		} else if err != nil {
-			return nil, apierr.Internal(err)
+		err := s.Store.Tx(ctx, func(q store.Queries) error {
+			if err := q.RenameProject(ctx, p.ID, u.Name.V); errors.Is(err, store.ErrNotFound) {
+				return environmentNotFound(slug, envSlug) // deleted meanwhile
+			} else if err != nil {
+				return apierr.Internal(err)
+			}
+			p.Name = u.Name.V
+			return s.Projects.RecordRenamed(ctx, q, p)
+		})
+		if err != nil {
+			return nil, err
 		}
-		p.Name = u.Name.V
 	}
 	e := environmentOf(p)
 	return &e, nil

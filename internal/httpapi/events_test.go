@@ -21,6 +21,11 @@ func eventExempt() map[string]string {
 		"POST /v1/b2b/organizations/members/search": "a search: reads only (POST for its body)",
 		"POST /v1/b2b/sessions/authenticate":        "authenticates (and may extend) a session: sessions are not objects of Stytch's event catalogue",
 		"POST /v1/b2b/sessions/revoke":              "revokes sessions: not objects of Stytch's event catalogue",
+		"POST /v1/b2b/sessions/exchange":            "starts a session in another organization: sessions are not objects of Stytch's event catalogue",
+		"DELETE /pwa/v3/projects/{project_slug}": "deletes the project's environments and with them their events and webhook endpoints " +
+			"(ON DELETE CASCADE): no event could outlive it to be read or delivered",
+		"DELETE /pwa/v3/projects/{project_slug}/environments/{environment_slug}": "deletes the environment (a Seam project) and with it " +
+			"its events and webhook endpoints (ON DELETE CASCADE): no event could outlive it to be read or delivered",
 		"POST /v1/b2b/sso/authenticate": "exchanges a token for a session; the member it provisions or links records member events, " +
 			"tested by TestSSOLoginRecordsMemberEvents",
 		"POST /v1/b2b/sso/callback/{connection_id}":        "the IdP's browser post: records a login attempt, changes no object",
@@ -54,6 +59,12 @@ func pwaEventRoutes(e *apptest.Env, env string, key *projects.Credentials) map[s
 		"POST /pwa/v3/projects/{project_slug}/environments": func() isoCall {
 			return isoCall{"POST", strings.TrimSuffix(env, "/environments/test") + "/environments",
 				map[string]any{"name": "Staging", "type": "TEST", "environment_slug": uniq("staging")}}
+		},
+		"PATCH /pwa/v3/projects/{project_slug}": func() isoCall {
+			return isoCall{"PATCH", strings.TrimSuffix(env, "/environments/test"), map[string]any{"name": uniq("renamed")}}
+		},
+		"PATCH /pwa/v3/projects/{project_slug}/environments/{environment_slug}": func() isoCall {
+			return isoCall{"PATCH", env, map[string]any{"name": uniq("env")}}
 		},
 		"POST /pwa/v3/projects/{project_slug}/environments/{environment_slug}/redirect_urls": func() isoCall {
 			return isoCall{"POST", env + "/redirect_urls", map[string]any{"url": addURL()}}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/rbac"
@@ -66,7 +67,7 @@ func (s *Service) Reactivate(ctx context.Context, pr rbac.Principal, org *store.
 			return apierr.Internal(err)
 		}
 		out = &m
-		return nil
+		return s.record(ctx, q, org, &m, events.Update)
 	})
 	return out, err
 }
@@ -154,7 +155,7 @@ func (s *Service) UnlinkRetiredEmail(ctx context.Context, pr rbac.Principal, org
 			return apierr.Internal(err)
 		}
 		out = m
-		return nil
+		return s.record(ctx, q, org, m, events.Update)
 	})
 	return out, err
 }

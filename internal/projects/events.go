@@ -25,6 +25,13 @@ func (s *Service) record(ctx context.Context, q store.Queries, projectID, object
 	return s.Events.Record(ctx, q, events.Change{ProjectID: projectID, ObjectType: objectType, ObjectID: objectID, Action: a, Object: obj})
 }
 
+// RecordRenamed records project.update for a project (an environment) whose
+// name changed, inside the caller's transaction (the administration API's
+// project and environment updates).
+func (s *Service) RecordRenamed(ctx context.Context, q store.Queries, p *store.Project) error {
+	return s.record(ctx, q, p.ID, events.ObjectProject, p.ID, events.Update, projectView(p))
+}
+
 func projectView(p *store.Project) ProjectView {
 	return ProjectView{ProjectID: p.ID, Name: p.Name, Environment: p.Environment, ProjectSlug: p.ProjectSlug,
 		EnvironmentSlug: p.EnvironmentSlug, CreatedAt: p.CreatedAt}
