@@ -85,6 +85,7 @@ func (s *Server) limitedBefore(rt route, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !c.noAddress {
 			if d := s.limiter.Take(c.name+"\x00addr\x00"+s.clientKey(r), s.limits.Address); !d.Allowed {
+				s.metrics.refused(c.name, "address")
 				tooMany(w, r, d, "from this client address")
 				return
 			}
@@ -98,6 +99,7 @@ func (s *Server) limitedBefore(rt route, next http.Handler) http.Handler {
 		}
 		if target != "" && len(target) <= 128 && utf8.ValidString(target) {
 			if d := s.limiter.Take(c.name+"\x00target\x00"+target, s.limits.Target); !d.Allowed {
+				s.metrics.refused(c.name, "target")
 				tooMany(w, r, d, "for this project")
 				return
 			}
@@ -115,6 +117,7 @@ func (s *Server) limitedProject(rt route, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := projectFrom(r.Context()); p != nil {
 			if d := s.limiter.Take(rt.limit.name+"\x00project\x00"+p.ID, s.limits.Target); !d.Allowed {
+				s.metrics.refused(rt.limit.name, "project")
 				tooMany(w, r, d, "for this project")
 				return
 			}
@@ -129,10 +132,12 @@ func (s *Server) limitedProject(rt route, next http.Handler) http.Handler {
 func (s *Server) authGate(r *http.Request, kind, id string) error {
 	addr := s.clientKey(r)
 	if d := s.limiter.Peek("authfail\x00addr\x00"+addr, s.limits.AuthFailures); !d.Allowed {
+		s.metrics.refused("auth_failures", "address")
 		return tooManyErr(d, "Too many failed authentications from this client address")
 	}
 	if d := s.limiter.Peek("authfail\x00"+kind+"\x00"+id, s.limits.ProjectAuthFailures); !d.Allowed &&
 		s.limiter.Count("authfail\x00"+kind+"\x00"+id+"\x00"+addr, s.limits.ProjectAuthFailures) > 0 {
+		s.metrics.refused("auth_failures", kind)
 		return tooManyErr(d, "Too many failed authentications for this "+strings.ReplaceAll(kind, "_", " "))
 	}
 	return nil

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -158,5 +159,27 @@ func TestAbuseLimits(t *testing.T) {
 				}
 			})
 		}
+		// Every kind of refusal above is counted for /metrics.
+		metrics := readAll(t, mustGet(t, e.URL+"/metrics"))
+		for _, series := range []string{
+			`seam_rate_limit_refusals_total{class="start",scope="address"}`,
+			`seam_rate_limit_refusals_total{class="callback",scope="target"}`,
+			`seam_rate_limit_refusals_total{class="authenticate",scope="project"}`,
+			`seam_rate_limit_refusals_total{class="auth_failures",scope="address"}`,
+			`seam_rate_limit_refusals_total{class="auth_failures",scope="project"}`,
+		} {
+			if !strings.Contains(metrics, series+" ") {
+				t.Errorf("/metrics lacks %s", series)
+			}
+		}
 	})
+}
+
+func mustGet(t *testing.T, url string) *http.Response {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
 }

@@ -10,6 +10,7 @@ import (
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	limited  *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -21,10 +22,18 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "seam_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 			Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 		}, []string{"route"}),
+		limited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "seam_rate_limit_refusals_total",
+			Help: "Requests refused with 429 by an abuse limit, by limit class and by what was counted (address, target, project, or the failed-authentication limits).",
+		}, []string{"class", "scope"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.limited)
 	return m
 }
+
+// refused counts one 429 of an abuse limit. class and scope come from the
+// route table and the code, never from the request.
+func (m *metrics) refused(class, scope string) { m.limited.WithLabelValues(class, scope).Inc() }
 
 func (m *metrics) observe(route, method string, status int, d time.Duration) {
 	switch method {
