@@ -105,6 +105,11 @@ func TestRequestIDsAndOps(t *testing.T) {
 	if !bytes.Contains(body, []byte(`seam_http_requests_total{method="GET",route="GET /v1/b2b/organizations/{organization_id}",status="404"}`)) {
 		t.Errorf("metrics lack the request counter:\n%s", body)
 	}
+	for _, series := range []string{`seam_db_query_duration_seconds_count{operation="select"}`, `seam_db_query_duration_seconds_count{operation="transaction"}`} {
+		if !bytes.Contains(body, []byte(series+" ")) {
+			t.Errorf("metrics lack %s", series)
+		}
+	}
 	r = e.Call("GET", "/openapi.json", nil)
 	paths := r.Obj("paths")
 	if _, ok := paths["/v1/b2b/organizations/{organization_id}"].(map[string]any)["put"]; !ok {

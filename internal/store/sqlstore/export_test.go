@@ -45,3 +45,6 @@ func MigrateAll(ctx context.Context, db *sql.DB, backend string) (*Store, error)
 	}
 	return &Store{queries: queries{ex: db, d: d}, db: db}, nil
 }
+
+// OperationOf exposes operationOf, the query-metric label, to tests.
+var OperationOf = operationOf

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/seamsso/seam/internal/store"
 )
@@ -42,7 +43,8 @@ type queries struct {
 // Store is a store.Store backed by a SQL database.
 type Store struct {
 	queries
-	db *sql.DB
+	db  *sql.DB
+	obs QueryObserver // nil: nothing is timed (see Observe)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -51,9 +53,15 @@ var _ store.Store = (*Store)(nil)
 // _txlock=immediate so a transaction holds the write lock from its start,
 // which gives the same no-lost-update guarantee as PostgreSQL's row locks.
 func (s *Store) Tx(ctx context.Context, fn func(q store.Queries) error) (err error) {
+	t0 := time.Now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
+	}
+	var ex execer = tx
+	if s.obs != nil {
+		ex = observed{ex: tx, obs: s.obs}
+		defer func() { s.obs("transaction", time.Since(t0)) }()
 	}
 	defer func() {
 		if p := recover(); p != nil {
@@ -64,7 +72,7 @@ func (s *Store) Tx(ctx context.Context, fn func(q store.Queries) error) (err err
 			_ = tx.Rollback()
 		}
 	}()
-	if err = fn(&queries{ex: tx, d: s.d}); err != nil {
+	if err = fn(&queries{ex: ex, d: s.d}); err != nil {
 		return err
 	}
 	if err = tx.Commit(); err != nil {
