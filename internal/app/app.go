@@ -34,6 +34,7 @@ import (
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/setup"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/store/sqlstore"
@@ -186,6 +187,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		MetricsOnAdminOnly: cfg.AdminAddr != "",
 		Limits:             limitsFrom(cfg),
 		Webhooks:           a.Webhooks, Events: &events.Log{Store: st},
+		Setup: &setup.Service{Store: st, Now: a.Clock, IDs: a.IDs, BaseURL: cfg.BaseURL},
 	})
 	return a, nil
 }

@@ -128,7 +128,7 @@ func jsonSweepCases() []sweepCase {
 	// Wrong types in fields a route may not read: refused where the field is
 	// read, ignored elsewhere (search), never a 5xx.
 	out = append(out, sweepCase{name: "body wrong types", contentType: "application/json", body: []byte(
-		`{"display_name":5,"organization_name":[],"trusted_metadata":"x","email_address":{},"session_token":7,"sso_token":false,"org_policy":1,"roles":"x"}`)})
+		`{"display_name":5,"organization_name":[],"trusted_metadata":"x","email_address":{},"session_token":7,"sso_token":false,"org_policy":1,"roles":"x","expires_in_minutes":"x","connection_kind":7}`)})
 	for _, ct := range []struct{ name, value, body string }{
 		{"form", "application/x-www-form-urlencoded", "organization_name=x&organization_slug=y&display_name=z"},
 		{"multipart", "multipart/form-data; boundary=b", "--b\r\nContent-Disposition: form-data; name=\"display_name\"\r\n\r\nx\r\n--b--\r\n"},

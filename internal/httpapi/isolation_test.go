@@ -72,6 +72,13 @@ func (w *isoWorld) external() string {
 	return w.keep(c["connection_id"].(string))
 }
 
+// setupLink creates a setup link of O1; its ID and URL are P1's secrets.
+func (w *isoWorld) setupLink() string {
+	r := w.e.MustOK(w.e.Call("POST", "/v1/b2b/sso/setup_links/"+w.o1, map[string]any{}))
+	w.keep(r.Str("url"))
+	return w.keep(r.Str("setup_link_id"))
+}
+
 func (w *isoWorld) member() string {
 	return w.keep(createMember(w.e, w.o1, w.uniq("m")+"@one.example"))
 }
@@ -189,6 +196,16 @@ func isoRoutes() map[string]isoRoute {
 			// project; making a real one of P1 needs a whole login.
 			return isoCall{"POST", "/v1/b2b/sso/authenticate", map[string]any{"sso_token": strings.Repeat("a", 44)}}
 		}, noControl: true},
+		"POST /v1/b2b/sso/setup_links/{organization_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", "/v1/b2b/sso/setup_links/" + w.o1, map[string]any{"connection_kind": "saml"}}
+		}},
+		"GET /v1/b2b/sso/setup_links/{organization_id}": {build: func(w *isoWorld) isoCall {
+			w.setupLink()
+			return isoCall{"GET", "/v1/b2b/sso/setup_links/" + w.o1, nil}
+		}},
+		"DELETE /v1/b2b/sso/setup_links/{organization_id}/links/{setup_link_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"DELETE", "/v1/b2b/sso/setup_links/" + w.o1 + "/links/" + w.setupLink(), nil}
+		}},
 		"GET /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/logins": {build: func(w *isoWorld) isoCall {
 			return isoCall{"GET", samlConn(w) + "/logins", nil}
 		}},

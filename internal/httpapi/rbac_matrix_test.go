@@ -90,6 +90,16 @@ func matrixEndpoints() map[string]matrixEndpoint {
 			key := c["encryption_private_keys"].([]any)[0].(map[string]any)["private_key_id"].(string)
 			return "DELETE", samlPath("acme", id) + "/encryption_private_keys/" + key, nil
 		}, true},
+		"POST /v1/b2b/sso/setup_links/{organization_id}": {func(f *matrixFixture) (string, string, any) {
+			return "POST", "/v1/b2b/sso/setup_links/acme", map[string]any{"expires_in_minutes": 60}
+		}, false},
+		"GET /v1/b2b/sso/setup_links/{organization_id}": {func(f *matrixFixture) (string, string, any) {
+			return "GET", "/v1/b2b/sso/setup_links/acme", nil
+		}, false},
+		"DELETE /v1/b2b/sso/setup_links/{organization_id}/links/{setup_link_id}": {func(f *matrixFixture) (string, string, any) {
+			id := f.e.MustOK(f.e.Call("POST", "/v1/b2b/sso/setup_links/acme", map[string]any{})).Str("setup_link_id")
+			return "DELETE", "/v1/b2b/sso/setup_links/acme/links/" + id, nil
+		}, true},
 		"GET " + samlConnPattern + "/metadata": {func(f *matrixFixture) (string, string, any) {
 			return "GET", samlPath("acme", saml(f)) + "/metadata", nil
 		}, false},

@@ -22,6 +22,7 @@ func (s *Server) routeTable() []route {
 		s.testIdPRoutes(),
 		s.certificateRoutes(),
 		s.webhookRoutes(),
+		s.setupLinkRoutes(),
 	} {
 		all = append(all, list...)
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/seamsso/seam/internal/ratelimit"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/setup"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testidp"
@@ -43,6 +44,8 @@ type Deps struct {
 	Members       *members.Service
 	Sessions      *sessions.Service
 	TestIdP       *testidp.Service // the built-in test IdP; nil disables it
+	// Setup serves setup links and the setup page; nil disables both.
+	Setup *setup.Service
 	// Authorizer checks member sessions; nil until sessions are configured.
 	Authorizer Authorizer
 	// Readiness decides GET /readyz; nil means a database ping only.
@@ -91,6 +94,7 @@ type Server struct {
 	sessions         *sessions.Service
 	testIdP          *testidp.Service
 	idpPages         *testidp.Pages
+	setup            *setup.Service
 	log              *slog.Logger
 	clock            func() time.Time
 	ids              ids.Generator
@@ -124,6 +128,7 @@ func New(d Deps) *Server {
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
+		setup:  d.Setup,
 		limits: d.Limits, limiter: ratelimit.NewMemory(d.Clock, 0),
 		webhooks: d.Webhooks, eventLog: d.Events,
 	}

@@ -19,9 +19,13 @@ type SSORequest struct {
 	PKCECodeChallenge string // from the application (sso authenticate)
 	// Secrets is a sealed JSON document for protocol secrets (OIDC nonce and
 	// code verifier); empty for SAML.
-	Secrets   string
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	Secrets string
+	// SetupLinkID marks a test login started from a setup page: its
+	// callback reports the outcome to that page and creates no SSO token,
+	// member or session.
+	SetupLinkID string
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
 }
 
 // SSOToken is the one-time token handed to the application's redirect URL

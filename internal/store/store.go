@@ -48,4 +48,5 @@ type Queries interface {
 	SealedQueries
 	EventQueries
 	WebhookQueries
+	SetupLinkQueries
 }

@@ -8,12 +8,12 @@ import (
 )
 
 const reqCols = `id, project_id, connection_id, organization_id, login_redirect_url, signup_redirect_url,
-	pkce_code_challenge, secrets, created_at, expires_at`
+	pkce_code_challenge, secrets, created_at, expires_at, setup_link_id`
 
 func (q *queries) CreateSSORequest(ctx context.Context, r *store.SSORequest) error {
-	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_requests (`+reqCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+	_, err := q.ex.ExecContext(ctx, `INSERT INTO sso_requests (`+reqCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		r.ID, r.ProjectID, r.ConnectionID, r.OrganizationID, r.LoginRedirectURL, r.SignupRedirectURL,
-		r.PKCECodeChallenge, r.Secrets, ts(r.CreatedAt), ts(r.ExpiresAt))
+		r.PKCECodeChallenge, r.Secrets, ts(r.CreatedAt), ts(r.ExpiresAt), r.SetupLinkID)
 	return q.mapErr(err)
 }
 
@@ -21,7 +21,7 @@ func (q *queries) ConsumeSSORequest(ctx context.Context, projectID, id string, n
 	r := &store.SSORequest{}
 	err := q.ex.QueryRowContext(ctx, `DELETE FROM sso_requests WHERE project_id = $1 AND id = $2 AND expires_at > $3
 		RETURNING `+reqCols, projectID, id, ts(now)).Scan(&r.ID, &r.ProjectID, &r.ConnectionID, &r.OrganizationID,
-		&r.LoginRedirectURL, &r.SignupRedirectURL, &r.PKCECodeChallenge, &r.Secrets, timeCol{&r.CreatedAt}, timeCol{&r.ExpiresAt})
+		&r.LoginRedirectURL, &r.SignupRedirectURL, &r.PKCECodeChallenge, &r.Secrets, timeCol{&r.CreatedAt}, timeCol{&r.ExpiresAt}, &r.SetupLinkID)
 	if err != nil {
 		return nil, q.mapErr(err)
 	}

@@ -41,6 +41,7 @@ func allCases() []testCase {
 		metadataRefreshCases(),
 		sealedCases(),
 		eventCases(),
+		setupLinkCases(),
 	} {
 		all = append(all, list...)
 	}
