@@ -41,6 +41,9 @@ const (
 	// authWorkspace: HTTP Basic with a workspace management key (project
 	// administration, /pwa/v3/...). Member sessions carry no authority there.
 	authWorkspace
+	// authSetupLink: the setup link's secret in the path ({setup_token});
+	// it reaches only the link's organization (setup_page.go).
+	authSetupLink
 )
 
 // sessionRule is what member-session headers (X-Stytch-Member-Session,
@@ -142,6 +145,9 @@ func (s *Server) guard(rt route) http.Handler {
 	h := s.limitedProject(rt, rt.handler)
 	if rt.auth == authWorkspace {
 		return s.requireWorkspaceKey(h)
+	}
+	if rt.auth == authSetupLink {
+		return s.requireSetupLink(h)
 	}
 	if rt.auth != authProject {
 		return h

@@ -22,7 +22,7 @@ func (s *Server) routeTable() []route {
 		s.testIdPRoutes(),
 		s.certificateRoutes(),
 		s.webhookRoutes(),
-		s.setupLinkRoutes(),
+		s.setupLinkRoutes(), s.setupPageRoutes(),
 	} {
 		all = append(all, list...)
 	}

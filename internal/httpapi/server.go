@@ -95,6 +95,7 @@ type Server struct {
 	testIdP          *testidp.Service
 	idpPages         *testidp.Pages
 	setup            *setup.Service
+	setupPages       *setup.Pages
 	log              *slog.Logger
 	clock            func() time.Time
 	ids              ids.Generator
@@ -128,7 +129,7 @@ func New(d Deps) *Server {
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
-		setup:  d.Setup,
+		setup: d.Setup, setupPages: setup.NewPages(),
 		limits: d.Limits, limiter: ratelimit.NewMemory(d.Clock, 0),
 		webhooks: d.Webhooks, eventLog: d.Events,
 	}

@@ -17,12 +17,15 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-// oidcSecrets are the protocol secrets of an OIDC login, sealed in the
-// stored request: the nonce bound into the ID token and the PKCE verifier
-// Seam itself uses at the provider's token endpoint.
-type oidcSecrets struct {
-	Nonce    string `json:"nonce"`
-	Verifier string `json:"verifier"`
+// requestSecrets are the secrets of a login, sealed in the stored request:
+// for OIDC the nonce bound into the ID token and the PKCE verifier Seam
+// itself uses at the provider's token endpoint; for a test login from a
+// setup page (either protocol) the page path that shows its outcome, which
+// holds the setup link's secret.
+type requestSecrets struct {
+	Nonce       string `json:"nonce,omitempty"`
+	Verifier    string `json:"verifier,omitempty"`
+	SetupReturn string `json:"setup_return,omitempty"`
 }
 
 func requestAAD(requestID string) []byte { return []byte("seam/sso-request/" + requestID) }
@@ -39,7 +42,7 @@ func (s *Service) startOIDC(ctx context.Context, rt *route, req *store.SSOReques
 		return nil, apierr.BadRequest("invalid_custom_scopes", "custom_scopes must be space-separated OAuth scope names.")
 	}
 	req.ID = oidc.RandomToken(s.Rand)
-	sec := oidcSecrets{Nonce: oidc.RandomToken(s.Rand)}
+	sec := requestSecrets{Nonce: oidc.RandomToken(s.Rand), SetupReturn: rt.setupReturn}
 	var challenge string
 	sec.Verifier, challenge = oidc.PKCE(s.Rand)
 	raw, _ := json.Marshal(sec)
@@ -53,7 +56,7 @@ func (s *Service) startOIDC(ctx context.Context, rt *route, req *store.SSOReques
 	if err := s.Store.CreateSSORequest(ctx, req); err != nil {
 		return nil, apierr.Internal(err)
 	}
-	return &StartResult{RedirectURL: redirect, Cookie: s.requestCookie(rt.idp.ID, req.ID)}, nil
+	return &StartResult{RedirectURL: redirect, Cookie: s.startCookie(rt, req.ID)}, nil
 }
 
 func oidcAPIError(err error) error {
@@ -97,7 +100,15 @@ func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackRes
 	if _, err := oidc.ParseCallback(cb.Query); err != nil && oidc.ReasonOf(err) != oidc.ReasonAuthorizationError {
 		return nil, s.unrecorded(conn, oidcFailure(err))
 	}
-	res, facts, ferr := s.verifyOIDC(ctx, conn, cb)
+	var matched *store.SSORequest
+	res, facts, ferr := s.verifyOIDC(ctx, conn, cb, &matched)
+	if test := s.testRequest(ctx, conn, matched, "", cb.Cookies); test != nil {
+		if facts == nil {
+			facts = &oidcFacts{}
+		}
+		facts.TestLogin, facts.TestIdentity = true, testIdentityOf(res)
+		return s.finishTest(test, conn, s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts))
+	}
 	s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts)
 	if ferr != nil {
 		return nil, ferr
@@ -115,6 +126,10 @@ type oidcFacts struct {
 	IdentityLink *linkFacts `json:"identity_link,omitempty"`
 	// Outbound is how a request to the provider failed, when one did.
 	Outbound *oidcOutbound `json:"outbound,omitempty"`
+	// TestLogin marks a test login from a setup page; TestIdentity is what
+	// it would have logged in as (no member or session was made).
+	TestLogin    bool          `json:"test_login,omitempty"`
+	TestIdentity *testIdentity `json:"test_identity,omitempty"`
 }
 
 // oidcOutbound is how a request to the provider (token, JWKS or userinfo
@@ -150,14 +165,14 @@ func oidcFailure(err error) *Failure {
 	return internalFailure("the OpenID Provider's answer could not be processed", err)
 }
 
-func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback) (*CallbackResult, *oidcFacts, *Failure) {
+func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OIDCCallback, matched **store.SSORequest) (*CallbackResult, *oidcFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
 			Detail: "The OIDC connection is not active yet: " + s.missingText(conn)}
 	}
 	params, err := oidc.ParseCallback(cb.Query)
 	if oidc.ReasonOf(err) == oidc.ReasonAuthorizationError {
-		return nil, nil, s.providerError(ctx, conn, cb, params.State, err)
+		return nil, nil, s.providerError(ctx, conn, cb, params.State, err, matched)
 	}
 	if err != nil {
 		return nil, nil, oidcFailure(err)
@@ -178,6 +193,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if !s.sentBy(ctx, conn, req) {
 		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
 	}
+	*matched = req
 	run, err := s.SSO.OIDCRuntime(conn)
 	if err != nil {
 		return nil, nil, internalFailure("the connection's client secret could not be loaded", err)
@@ -191,7 +207,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if err != nil {
 		return nil, nil, internalFailure("the login request's secrets could not be opened", err)
 	}
-	var sec oidcSecrets
+	var sec requestSecrets
 	if err := json.Unmarshal(plain, &sec); err != nil {
 		return nil, nil, internalFailure("the login request's secrets are corrupt", err)
 	}
@@ -229,6 +245,9 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if ferr != nil {
 		return nil, facts, ferr
 	}
+	if req.SetupLinkID != "" {
+		return &CallbackResult{tested: id}, facts, nil // a test login: no token, member or session
+	}
 	res, link, ferr := s.issueToken(ctx, conn, req, id)
 	facts.IdentityLink = link
 	return res, facts, ferr
@@ -240,10 +259,11 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 // callback answers a pending login of this connection that this browser
 // started; that login is used up. Otherwise the page says only what Seam
 // verified.
-func (s *Service) providerError(ctx context.Context, conn *store.Connection, cb OIDCCallback, state string, err error) *Failure {
+func (s *Service) providerError(ctx context.Context, conn *store.Connection, cb OIDCCallback, state string, err error, matched **store.SSORequest) *Failure {
 	if state != "" && hasCookie(cb.Cookies, requestCookiePrefix+state) {
 		req, cerr := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, state, s.Now())
 		if cerr == nil && s.sentBy(ctx, conn, req) {
+			*matched = req
 			return oidcFailure(err)
 		}
 	}

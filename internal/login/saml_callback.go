@@ -43,6 +43,8 @@ type CallbackResult struct {
 	RedirectURL string
 	// ClearCookie is the request cookie to delete, if one was used.
 	ClearCookie *http.Cookie
+	// tested is the identity a test login from a setup page verified.
+	tested *identity
 }
 
 // HandleSAML verifies an IdP's SAML response posted to the ACS. Every
@@ -64,7 +66,8 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 		}
 		return nil, s.unrecorded(conn, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be decoded."})
 	}
-	res, facts, link, ferr := s.verifySAML(ctx, conn, cb)
+	var matched *store.SSORequest
+	res, facts, link, ferr := s.verifySAML(ctx, conn, cb, &matched)
 	if ferr != nil && shapeRefusal(ferr.Reason) {
 		return nil, s.unrecorded(conn, ferr) // not a SAML response at all: nothing to show an IT admin
 	}
@@ -73,6 +76,18 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 		v := factsView(facts)
 		v.IdentityLink = link
 		view = v
+	}
+	inResponseTo := ""
+	if facts != nil {
+		inResponseTo = facts.InResponseTo
+	}
+	if test := s.testRequest(ctx, conn, matched, inResponseTo, cb.Cookies); test != nil {
+		v := factsJSON{}
+		if facts != nil {
+			v = factsView(facts)
+		}
+		v.TestLogin, v.TestIdentity = true, testIdentityOf(res)
+		return s.finishTest(test, conn, s.recordAttempt(ctx, conn, cb.RequestID, ferr, v))
 	}
 	s.recordAttempt(ctx, conn, cb.RequestID, ferr, view)
 	if ferr != nil {
@@ -128,7 +143,7 @@ func reject(r *saml.Rejection) *Failure {
 	return &Failure{Status: http.StatusBadRequest, ErrorType: r.ErrorType(), Reason: string(r.Reason), Detail: r.Detail}
 }
 
-func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
+func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback, matched **store.SSORequest) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
 			Detail: "The SAML connection is not active yet: " + s.missingText(conn)}
@@ -160,6 +175,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 		if req, err = s.matchRequest(ctx, conn, a.InResponseTo, cb.Cookies); err != nil {
 			return nil, facts, nil, asFailure(err)
 		}
+		*matched = req
 	} else if run.IDPInitiatedAuthDisabled {
 		return nil, facts, nil, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
 			"IdP-initiated login is disabled on this connection (idp_initiated_auth_disabled); start the login from the application."))
@@ -176,6 +192,9 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	id, ferr := mapSAMLIdentity(run, a)
 	if ferr != nil {
 		return nil, facts, nil, ferr
+	}
+	if req != nil && req.SetupLinkID != "" {
+		return &CallbackResult{tested: id}, facts, nil, nil // a test login: no token, member or session
 	}
 	res, link, ferr := s.issueToken(ctx, conn, req, id)
 	return res, facts, link, ferr
@@ -275,7 +294,7 @@ func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failu
 
 // recordAttempt stores the outcome; a failure to record is logged by the
 // caller's error path only, never turned into a login failure.
-func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, requestID string, f *Failure, facts any) {
+func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, requestID string, f *Failure, facts any) string {
 	a := &store.LoginAttempt{
 		ID: s.IDs.New(ids.LoginAttempt, connEnv(conn)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
 		ConnectionID: conn.ID, RequestID: requestID, Outcome: "success", CreatedAt: s.Now(),
@@ -295,16 +314,17 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 		if s.Log != nil {
 			s.Log.ErrorContext(ctx, "recording a login attempt failed", "connection_id", conn.ID, "error", err)
 		}
-		return
+		return ""
 	}
 	// Keep the newest attempts only: a flood of refused posts to one
 	// connection replaces its oldest records instead of growing the table.
 	if !trimsOn(a.ID, s.attemptsKept()) {
-		return
+		return a.ID
 	}
 	if err := s.Store.TrimLoginAttempts(ctx, conn.ProjectID, conn.ID, s.attemptsKept()); err != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "trimming login attempts failed", "connection_id", conn.ID, "error", err)
 	}
+	return a.ID
 }
 
 // maxFactsBytes bounds one attempt's stored diagnostics: an IdP may send

@@ -2,6 +2,7 @@ package login
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -24,6 +25,12 @@ func (s *Service) startSAML(ctx context.Context, rt *route, req *store.SSOReques
 	if req.ID, err = saml.NewRequestID(s.Rand); err != nil {
 		return nil, apierr.Internal(err)
 	}
+	if rt.setupReturn != "" {
+		raw, _ := json.Marshal(requestSecrets{SetupReturn: rt.setupReturn})
+		if req.Secrets, err = s.Sealer.Seal(raw, requestAAD(req.ID)); err != nil {
+			return nil, apierr.Internal(err)
+		}
+	}
 	redirect, err := saml.RedirectURL(saml.AuthnRequestParams{
 		ID: req.ID, IssueInstant: s.Now(), SPEntityID: run.SPEntityID, ACSURL: run.RequestACSURL,
 		Destination: run.IDPSSOURL, NameIDFormat: run.NameIDFormat, SigningKey: run.SigningKey,
@@ -34,7 +41,7 @@ func (s *Service) startSAML(ctx context.Context, rt *route, req *store.SSOReques
 	if err := s.Store.CreateSSORequest(ctx, req); err != nil {
 		return nil, apierr.Internal(err)
 	}
-	return &StartResult{RedirectURL: redirect, Cookie: s.requestCookie(rt.idp.ID, req.ID)}, nil
+	return &StartResult{RedirectURL: redirect, Cookie: s.startCookie(rt, req.ID)}, nil
 }
 
 // requestCookie is scoped to the ACS path of the IdP-side connection and

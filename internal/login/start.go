@@ -40,6 +40,9 @@ type route struct {
 	project *store.Project
 	conn    *store.Connection // what the login started on
 	idp     *store.Connection // SAML or OIDC connection that talks to the IdP
+	// setupReturn is set for a test login started from a setup page: the
+	// page path its outcome is shown at (test_login.go).
+	setupReturn string
 }
 
 // Start validates a start request, stores its state and returns the IdP URL.

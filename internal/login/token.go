@@ -121,6 +121,10 @@ type factsJSON struct {
 	Audiences              []string            `json:"audiences,omitempty"`
 	Attributes             map[string][]string `json:"attributes,omitempty"`
 	IdentityLink           *linkFacts          `json:"identity_link,omitempty"`
+	// TestLogin marks a test login from a setup page; TestIdentity is what
+	// it would have logged in as (no member or session was made).
+	TestLogin    bool          `json:"test_login,omitempty"`
+	TestIdentity *testIdentity `json:"test_identity,omitempty"`
 }
 
 func factsView(f *saml.Facts) factsJSON {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -45,27 +46,35 @@ func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *st
 	}
 	e := env(p)
 	return s.mutateSAMLTx(ctx, org, id, func(q store.Queries, c *store.Connection, cfg *samlConfig) error {
-		cfg.IDPEntityID = md.EntityID
-		cfg.IDPSSOURL = md.SSOURL
-		// Metadata often still lists a retired certificate during rotation:
-		// expired ones are skipped, but at least one must be current.
-		added := 0
-		for _, cert := range md.Certificates {
-			if s.Now().After(cert.NotAfter) {
-				continue
-			}
-			if err := s.appendVerification(cfg, e, cert); err != nil {
-				return err
-			}
-			added++
-		}
-		if added == 0 {
-			return apierr.BadRequest("saml_connection_metadata_invalid_format", "The metadata's signing certificates have all expired.")
+		if err := s.applyIDPMetadata(cfg, e, md); err != nil {
+			return err
 		}
 		// Remembered in the same transaction, so the scheduled refresh
 		// (saml_refresh.go) follows the URL this update succeeded with.
 		return s.rememberMetadataURL(ctx, q, c, in.MetadataURL)
 	})
+}
+
+// applyIDPMetadata sets a SAML connection's IdP settings from its metadata.
+func (s *Service) applyIDPMetadata(cfg *samlConfig, e ids.Environment, md *idpMetadata) error {
+	cfg.IDPEntityID = md.EntityID
+	cfg.IDPSSOURL = md.SSOURL
+	// Metadata often still lists a retired certificate during rotation:
+	// expired ones are skipped, but at least one must be current.
+	added := 0
+	for _, cert := range md.Certificates {
+		if s.Now().After(cert.NotAfter) {
+			continue
+		}
+		if err := s.appendVerification(cfg, e, cert); err != nil {
+			return err
+		}
+		added++
+	}
+	if added == 0 {
+		return apierr.BadRequest("saml_connection_metadata_invalid_format", "The metadata's signing certificates have all expired.")
+	}
+	return nil
 }
 
 // idpMetadata is what an IdP's metadata document contributes to a
@@ -84,6 +93,13 @@ func (s *Service) fetchIDPMetadata(ctx context.Context, metadataURL string) (*id
 	if err != nil {
 		return nil, err
 	}
+	return parseIDPMetadata(body)
+}
+
+// parseIDPMetadata parses an IdP metadata document and validates its entity
+// ID and SSO URL: the one rule for a fetched document and an uploaded one
+// (UpdateSAMLByMetadata).
+func parseIDPMetadata(body []byte) (*idpMetadata, error) {
 	md, err := saml.ParseIDPMetadata(body)
 	if err != nil {
 		return nil, err
