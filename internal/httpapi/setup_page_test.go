@@ -1,0 +1,278 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/apptest"
+)
+
+// The setup page's own guarantees: refusals in plain words for unknown,
+// expired, revoked links and deleted organizations; security headers on
+// every answer; CSRF refusals; tenancy (a link reaches only its own
+// organization, and only the connection kind it is pinned to); per-link
+// limits; and no secret on the page. The login flow through the page is in
+// tests/interop/setup_test.go and tests/conformance/setup_browser.test.mjs.
+
+type pageResp struct {
+	status int
+	header http.Header
+	body   string
+	loc    string
+}
+
+func pageDo(t *testing.T, method, u string, form url.Values, header map[string]string) pageResp {
+	t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, u, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return pageResp{resp.StatusCode, resp.Header, string(raw), resp.Header.Get("Location")}
+}
+
+var pageCSRF = regexp.MustCompile(`name="csrf_token" value="([0-9a-f]{64})"`)
+var pageErrorType = regexp.MustCompile(`Error: <code>([^<]*)</code>`)
+
+func newLink(e *apptest.Env, org string, body map[string]any) string {
+	e.T.Helper()
+	return e.MustOK(e.Call("POST", "/v1/b2b/sso/setup_links/"+org, body)).Str("url")
+}
+
+func wantRefusal(t *testing.T, r pageResp, status int, typ, words string) {
+	t.Helper()
+	m := pageErrorType.FindStringSubmatch(r.body)
+	if r.status != status || m == nil || m[1] != typ || !strings.Contains(r.body, words) {
+		t.Errorf("got %d %v, want %d %s with %q: %.600s", r.status, m, status, typ, words, r.body)
+	}
+	wantPageHeaders(t, r)
+}
+
+func wantPageHeaders(t *testing.T, r pageResp) {
+	t.Helper()
+	csp := r.header.Get("Content-Security-Policy")
+	for _, d := range []string{"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"} {
+		if !strings.Contains(csp, d) {
+			t.Errorf("CSP %q lacks %s", csp, d)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %q", csp)
+	}
+	for k, v := range map[string]string{"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"} {
+		if got := r.header.Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	if regexp.MustCompile(`<script>|<script [^>]*>[^<]|\son[a-z]+=|style="`).MatchString(r.body) {
+		t.Errorf("the page has inline script or style: %.400s", r.body)
+	}
+}
+
+func TestSetupPageRefusals(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("Acme", "acme")
+		link := newLink(e, "acme", map[string]any{})
+		home := pageDo(t, "GET", link, nil, nil)
+		if home.status != http.StatusOK || !strings.Contains(home.body, "Set up single sign-on for Acme") {
+			t.Fatalf("home: %d %.300s", home.status, home.body)
+		}
+		wantPageHeaders(t, home)
+
+		wantRefusal(t, pageDo(t, "GET", e.URL+"/setup/seam-setup-test-"+strings.Repeat("0", 64), nil, nil), 404, "setup_link_not_found", "not valid")
+		wantRefusal(t, pageDo(t, "GET", e.URL+"/setup/not-a-link", nil, nil), 404, "setup_link_not_found", "not valid")
+		wantRefusal(t, pageDo(t, "GET", link[:len(link)-1]+"x", nil, nil), 404, "setup_link_not_found", "not valid")
+
+		short := newLink(e, "acme", map[string]any{"expires_in_minutes": 1})
+		e.Clock.Advance(2 * time.Minute)
+		wantRefusal(t, pageDo(t, "GET", short, nil, nil), 410, "setup_link_expired", "expired")
+		wantRefusal(t, pageDo(t, "GET", short+"/connections/saml-connection-test-00000000-0000-4000-8000-000000000000", nil, nil), 410, "setup_link_expired", "expired")
+
+		revoked := e.MustOK(e.Call("POST", "/v1/b2b/sso/setup_links/acme", map[string]any{}))
+		e.MustOK(e.Call("DELETE", "/v1/b2b/sso/setup_links/acme/links/"+revoked.Str("setup_link_id"), nil))
+		wantRefusal(t, pageDo(t, "GET", revoked.Str("url"), nil, nil), 410, "setup_link_revoked", "switched off")
+
+		doomed := e.CreateOrg("Doomed", "doomed")["organization_id"].(string)
+		gone := newLink(e, "doomed", map[string]any{})
+		e.MustOK(e.Call("DELETE", "/v1/b2b/organizations/"+doomed, nil))
+		wantRefusal(t, pageDo(t, "GET", gone, nil, nil), 404, "setup_link_not_found", "not valid")
+	})
+}
+
+func TestSetupPageCSRF(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	link := newLink(e, "acme", map[string]any{})
+	token := pageCSRF.FindStringSubmatch(pageDo(t, "GET", link, nil, nil).body)[1]
+	other := pageCSRF.FindStringSubmatch(pageDo(t, "GET", newLink(e, "acme", map[string]any{}), nil, nil).body)[1]
+	if token == other {
+		t.Fatal("two links share a CSRF token")
+	}
+	create := func(tok string, header map[string]string) pageResp {
+		return pageDo(t, "POST", link+"/connections", url.Values{"kind": {"saml"}, "guide": {"okta"}, "csrf_token": {tok}}, header)
+	}
+	for _, c := range []struct {
+		name   string
+		token  string
+		header map[string]string
+	}{
+		{"no token", "", nil},
+		{"another link's token", other, nil},
+		{"cross-site", token, map[string]string{"Sec-Fetch-Site": "cross-site"}},
+		{"same-site, other origin", token, map[string]string{"Sec-Fetch-Site": "same-site"}},
+		{"foreign Origin", token, map[string]string{"Origin": "http://evil.example"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			wantRefusal(t, create(c.token, c.header), 403, "setup_csrf_invalid", "did not come from this setup page")
+		})
+	}
+	if n := len(e.MustOK(e.Call("GET", "/v1/b2b/sso/acme", nil)).Body["saml_connections"].([]any)); n != 0 {
+		t.Fatalf("a refused form created %d connections", n)
+	}
+	ok := create(token, map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+	if ok.status != http.StatusSeeOther || !strings.Contains(ok.loc, "/connections/saml-connection-test-") {
+		t.Fatalf("a valid form: %d %q %.300s", ok.status, ok.loc, ok.body)
+	}
+	conns := e.MustOK(e.Call("GET", "/v1/b2b/sso/acme", nil)).Body["saml_connections"].([]any)
+	if len(conns) != 1 || conns[0].(map[string]any)["identity_provider"] != "okta" {
+		t.Fatalf("connections after the valid form: %v", conns)
+	}
+}
+
+// TestSetupPageTenancy: a link for organization A can never read or change
+// organization B's connections (same project or another), nor a kind it is
+// not pinned to.
+func TestSetupPageTenancy(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("Acme", "acme")
+		e.CreateOrg("Beta", "beta")
+		linkA := newLink(e, "acme", map[string]any{})
+		token := pageCSRF.FindStringSubmatch(pageDo(t, "GET", linkA, nil, nil).body)[1]
+		betaSAML := activeSAML(e, "beta", false)
+		betaOIDC := createOIDC(e, "beta")["connection_id"].(string)
+		conns := func() string {
+			b := e.MustOK(e.Call("GET", "/v1/b2b/sso/beta", nil)).Body
+			delete(b, "request_id")
+			return fmt.Sprint(b)
+		}
+		before := conns()
+
+		p2 := e.NewProject("test")
+		e.Do(apptest.Request{Method: "POST", Path: "/v1/b2b/organizations", Creds: p2, Body: map[string]any{"organization_name": "P2", "organization_slug": "acme"}})
+		p2SAML := e.Do(apptest.Request{Method: "POST", Path: "/v1/b2b/sso/saml/acme", Creds: p2, Body: map[string]any{}}).Obj("connection")["connection_id"].(string)
+
+		for _, id := range []string{betaSAML, betaOIDC, p2SAML} {
+			c := linkA + "/connections/" + id
+			for _, r := range []pageResp{
+				pageDo(t, "GET", c, nil, nil),
+				pageDo(t, "GET", c+"/metadata", nil, nil),
+				pageDo(t, "GET", c+"/tests/sso-login-attempt-test-00000000-0000-4000-8000-000000000000", nil, nil),
+				pageDo(t, "POST", c+"/attributes", url.Values{"csrf_token": {token}, "email": {"x"}, "full_name": {"y"}}, nil),
+				pageDo(t, "POST", c+"/saml", url.Values{"csrf_token": {token}, "idp_entity_id": {"https://evil.example"}}, nil),
+				pageDo(t, "POST", c+"/oidc", url.Values{"csrf_token": {token}, "client_id": {"evil"}}, nil),
+				pageDo(t, "POST", c+"/metadata_xml", url.Values{"csrf_token": {token}, "metadata_xml": {"<x/>"}}, nil),
+				pageDo(t, "POST", c+"/test", url.Values{"csrf_token": {token}}, nil),
+			} {
+				if r.status != http.StatusNotFound || strings.Contains(r.body, id) && !strings.Contains(r.body, "was not found") {
+					t.Errorf("link A on %s: %d %.300s", id, r.status, r.body)
+				}
+				if strings.Contains(r.body, "idp.example.com/beta") {
+					t.Errorf("link A read organization B's settings: %.300s", r.body)
+				}
+			}
+		}
+		if home := pageDo(t, "GET", linkA, nil, nil); strings.Contains(home.body, betaSAML) || strings.Contains(home.body, p2SAML) {
+			t.Errorf("link A's page lists another organization's connection")
+		}
+		if after := conns(); after != before {
+			t.Errorf("organization B changed through link A:\n%s\n%s", before, after)
+		}
+
+		// A link pinned to OIDC neither shows nor creates SAML connections.
+		acmeSAML := createSAML(e, "acme")["connection_id"].(string)
+		pinned := newLink(e, "acme", map[string]any{"connection_kind": "oidc"})
+		ptoken := pageCSRF.FindStringSubmatch(pageDo(t, "GET", pinned, nil, nil).body)[1]
+		if r := pageDo(t, "GET", pinned+"/connections/"+acmeSAML, nil, nil); r.status != http.StatusNotFound {
+			t.Errorf("an OIDC link opened a SAML connection: %d", r.status)
+		}
+		if r := pageDo(t, "POST", pinned+"/connections", url.Values{"csrf_token": {ptoken}, "kind": {"saml"}}, nil); r.status != http.StatusBadRequest {
+			t.Errorf("an OIDC link created a SAML connection: %d", r.status)
+		}
+		if r := pageDo(t, "GET", pinned, nil, nil); strings.Contains(r.body, acmeSAML) || strings.Contains(r.body, `value="saml"`) {
+			t.Errorf("an OIDC link's page offers SAML")
+		}
+	})
+}
+
+func TestSetupPageNoSecrets(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	link := newLink(e, "acme", map[string]any{})
+	home := pageDo(t, "GET", link, nil, nil)
+	token := pageCSRF.FindStringSubmatch(home.body)[1]
+	r := pageDo(t, "POST", link+"/connections", url.Values{"csrf_token": {token}, "kind": {"oidc"}, "guide": {"generic-oidc"}}, nil)
+	conn := r.loc
+	r = pageDo(t, "POST", e.URL+strings.SplitN(conn, "?", 2)[0]+"/oidc", url.Values{"csrf_token": {token}, "client_id": {"cid"}, "client_secret": {"sup3r-s3cret-value"}}, nil)
+	if r.status != http.StatusSeeOther {
+		t.Fatalf("saving the secret: %d %.400s", r.status, r.body)
+	}
+	page := pageDo(t, "GET", e.URL+r.loc, nil, nil)
+	if !strings.Contains(page.body, "client secret <strong>set</strong>") {
+		t.Fatalf("the page does not say the secret is set: %.500s", page.body)
+	}
+	samlLoc := pageDo(t, "POST", link+"/connections", url.Values{"csrf_token": {token}, "kind": {"saml"}}, nil).loc
+	samlPage := pageDo(t, "GET", e.URL+samlLoc, nil, nil)
+	for _, p := range []pageResp{home, page, samlPage} {
+		for _, secret := range []string{"sup3r-s3cret-value", "PRIVATE KEY", e.Creds.Secret, "sealed"} {
+			if strings.Contains(p.body, secret) {
+				t.Errorf("a setup page shows %q", secret)
+			}
+		}
+	}
+	if !strings.Contains(samlPage.body, "BEGIN CERTIFICATE") {
+		t.Errorf("the SAML page lacks the SP signing certificate to copy")
+	}
+}
+
+func TestSetupPageLinkLimits(t *testing.T) {
+	e := apptest.New(t, "sqlite")
+	e.CreateOrg("Acme", "acme")
+	link := newLink(e, "acme", map[string]any{})
+	token := pageCSRF.FindStringSubmatch(pageDo(t, "GET", link, nil, nil).body)[1]
+	var last pageResp
+	for i := 0; i < 31; i++ {
+		last = pageDo(t, "POST", link+"/connections", url.Values{"csrf_token": {token}, "kind": {"bogus"}}, nil)
+	}
+	wantRefusal(t, last, http.StatusTooManyRequests, "too_many_requests", "Too many changes")
+	if last.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	// Another link of the same organization is not affected.
+	if r := pageDo(t, "GET", newLink(e, "acme", map[string]any{}), nil, nil); r.status != http.StatusOK {
+		t.Errorf("another link: %d", r.status)
+	}
+}
