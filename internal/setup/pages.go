@@ -65,7 +65,7 @@ type TestSummary struct {
 // Refusal explains a refused request in plain words; Type and RequestID
 // are shown as the login error page shows them.
 type Refusal struct {
-	Status                           int
+	Status                            int
 	Heading, Message, Type, RequestID string
 }
 
