@@ -60,7 +60,18 @@ type CopyValue struct {
 type Cert struct {
 	ID, Issuer, Fingerprint, Expires string
 	DaysLeft                         int
+	Left                             string // "in 3 days", "in 1 day", "within a day"
 	Warn, Expired                    bool
+}
+
+func daysLeft(n int) string {
+	switch n {
+	case 0:
+		return "within a day"
+	case 1:
+		return "in 1 day"
+	}
+	return "in " + strconv.Itoa(n) + " days"
 }
 
 // Mapping is the attribute-mapping form: the saved mapping, or the
@@ -153,6 +164,7 @@ func SAMLView(v *sso.SAMLConnection, guideKey, metadataURL string, now time.Time
 			left := vc.ExpiresAt.Sub(now)
 			cert.Expires = vc.ExpiresAt.UTC().Format("2 Jan 2006 15:04 UTC")
 			cert.DaysLeft = int(left.Hours() / 24)
+			cert.Left = daysLeft(cert.DaysLeft)
 			cert.Expired = left <= 0
 			cert.Warn = !cert.Expired && left < CertWarningWindow
 		}
@@ -189,7 +201,7 @@ func certWarnings(x *x509.Certificate, c Cert) []string {
 	case c.Expired:
 		out = append(out, name+" expired on "+c.Expires+"; responses signed with it are refused. Load the IdP's current metadata.")
 	case c.Warn:
-		out = append(out, name+" expires in "+strconv.Itoa(c.DaysLeft)+" days ("+c.Expires+"). Add the IdP's next certificate before then (load its metadata again once it lists the new one).")
+		out = append(out, name+" expires "+c.Left+" ("+c.Expires+"). Add the IdP's next certificate before then (load its metadata again once it lists the new one).")
 	}
 	if k, ok := x.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() < 2048 {
 		out = append(out, name+" has a "+strconv.Itoa(k.N.BitLen())+"-bit RSA key; 2048 bits or more is the current minimum. Generate a new certificate at the IdP.")

@@ -27,9 +27,13 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
  *            email_verified claim; null leaves the claim out (as Microsoft
  *            Entra ID does)
  *
+ * publicHost names the provider in its issuer (e.g. 'localhost', another
+ * site than Seam's 127.0.0.1 for browser tests); it still listens on
+ * 127.0.0.1.
+ *
  * Resolves to { url (the issuer), close(), lastAuthorization() }.
  */
-export async function startOP({ clientId, clientSecret, redirectURIs, tokenEndpointAuthMethod = 'client_secret_basic', account }, { port = 0 } = {}) {
+export async function startOP({ clientId, clientSecret, redirectURIs, tokenEndpointAuthMethod = 'client_secret_basic', account }, { port = 0, publicHost = '127.0.0.1' } = {}) {
   if (!clientId || !clientSecret || !redirectURIs?.length || !account?.sub) {
     throw new Error('startOP: clientId, clientSecret, redirectURIs and account.sub are required');
   }
@@ -38,7 +42,7 @@ export async function startOP({ clientId, clientSecret, redirectURIs, tokenEndpo
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
   });
-  const issuer = `http://127.0.0.1:${server.address().port}`;
+  const issuer = `http://${publicHost}:${server.address().port}`;
 
   // A fresh signing key per run, so nothing is shared between tests.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
