@@ -124,17 +124,29 @@ func (s *Server) requireSetupLink(next http.Handler) http.Handler {
 				s.setupRefuse(w, r, err)
 				return
 			}
-			for k, vs := range r.PostForm {
-				for _, v := range append(vs, k) {
-					if err := checkText("A form field", v); err != nil {
-						s.setupRefuse(w, r, err)
-						return
-					}
-				}
+			if err := checkForm(r.PostForm); err != nil {
+				s.setupRefuse(w, r, err)
+				return
 			}
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), setupKey{}, acc)))
 	})
+}
+
+// checkForm refuses form names and values that cannot be stored, as the
+// boundary does for path and query parameters.
+func checkForm(f url.Values) error {
+	for k, vs := range f {
+		if err := checkText("A form field name", k); err != nil {
+			return err
+		}
+		for _, v := range vs {
+			if err := checkText("Form field "+apierr.Quote(k), v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // csrfToken binds a form to its link: an HMAC, keyed with the link's
@@ -272,7 +284,7 @@ func guidesOfKind(kind string) []setup.Guide {
 func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) {
 	acc := setupFrom(r)
 	kind, key := r.PostForm.Get("kind"), r.PostForm.Get("guide")
-	if kind != store.KindSAML && kind != store.KindOIDC || !acc.Allows(kind) {
+	if (kind != store.KindSAML && kind != store.KindOIDC) || !acc.Allows(kind) {
 		s.setupRefuse(w, r, apierr.BadRequest("invalid_connection_kind", "Choose one of the protocols this link offers."))
 		return
 	}
@@ -286,9 +298,6 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var c *store.Connection
 	var err error
-	// events (issue 13): record the change here with source "setup_link"
-	// and acc.Link.ID; every setup-page change below goes through an sso
-	// service call like this one.
 	if kind == store.KindSAML {
 		c, err = s.sso.CreateSAML(r.Context(), acc.Project, acc.Organization, sso.SAMLCreate{DisplayName: opt.Of(name), IdentityProvider: opt.Of(g.IdentityProvider)})
 	} else {
@@ -304,6 +313,10 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) {
 // setupSaved redirects to the connection page after a change (POST,
 // redirect, GET), naming the change by a fixed key.
 func (s *Server) setupSaved(w http.ResponseWriter, r *http.Request, connID, guide, what string) {
+	// events (issue 13): every saved setup-page change passes here (and the
+	// OIDC save with a discovery warning in setupOIDC): record it with the
+	// setup-link source, setupFrom(r).Link.ID, the connection connID and
+	// what ("created", "metadata", "manual", "oidc", "attributes").
 	acc := setupFrom(r)
 	q := url.Values{"saved": {what}}
 	if guide != "" {
@@ -498,6 +511,7 @@ func (s *Server) setupOIDC(w http.ResponseWriter, r *http.Request) {
 	updated, warning, err := s.sso.UpdateOIDC(r.Context(), acc.Project, acc.Organization, c.ID, in)
 	if err == nil && warning != "" {
 		// Saved, but discovery failed: show the warning on the page itself.
+		// events (issue 13): a saved change, as in setupSaved.
 		s.setupConnectionPage(w, r, updated, http.StatusOK, &setup.Page{Notice: "Saved, with a warning: " + warning})
 		return
 	}
