@@ -1,6 +1,8 @@
 package httpapi_test
 
 import (
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
 	"io"
 	"net/http"
@@ -275,4 +277,88 @@ func TestSetupPageLinkLimits(t *testing.T) {
 	if r := pageDo(t, "GET", newLink(e, "acme", map[string]any{}), nil, nil); r.status != http.StatusOK {
 		t.Errorf("another link: %d", r.status)
 	}
+}
+
+// TestSetupPageConfigureByUploadAndHand: the metadata-upload and manual
+// ways in, through the sso service's rules: an Okta document opens the
+// Okta guide and sets identity_provider; a broken document or value is
+// refused with the API's error type and changes nothing.
+func TestSetupPageConfigureByUploadAndHand(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.CreateOrg("Acme", "acme")
+		link := newLink(e, "acme", map[string]any{})
+		token := pageCSRF.FindStringSubmatch(pageDo(t, "GET", link, nil, nil).body)[1]
+		loc := pageDo(t, "POST", link+"/connections", url.Values{"csrf_token": {token}, "kind": {"saml"}, "guide": {"generic-saml"}}, nil).loc
+		conn := e.URL + strings.SplitN(loc, "?", 2)[0]
+		id := conn[strings.LastIndex(conn, "/")+1:]
+		view := func() map[string]any {
+			for _, c := range e.MustOK(e.Call("GET", "/v1/b2b/sso/acme", nil)).Body["saml_connections"].([]any) {
+				if m := c.(map[string]any); m["connection_id"] == id {
+					return m
+				}
+			}
+			t.Fatalf("connection %s is gone", id)
+			return nil
+		}
+
+		cert, _ := testCert(t, "okta idp")
+		block, _ := pem.Decode([]byte(cert))
+		okta := fmt.Sprintf(`<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="http://www.okta.com/exk1fcia6d6EMsf331d8">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>%s</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://acme.okta.com/app/acme_seam_1/exk1fcia6d6EMsf331d8/sso/saml"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`, base64.StdEncoding.EncodeToString(block.Bytes))
+
+		bad := pageDo(t, "POST", conn+"/metadata_xml", url.Values{"csrf_token": {token}, "metadata_xml": {"<html>login</html>"}}, nil)
+		if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "That change was not saved") || !strings.Contains(bad.body, "<code>invalid_xml_from_saml_metadata_url</code>") {
+			t.Errorf("broken metadata: %d %v", bad.status, pageErrorType.FindStringSubmatch(bad.body))
+		}
+		wantPageHeaders(t, bad)
+		if v := view(); v["idp_entity_id"] != "" {
+			t.Fatalf("a refused document changed the connection: %v", v)
+		}
+
+		r := pageDo(t, "POST", conn+"/metadata_xml", url.Values{"csrf_token": {token}, "metadata_xml": {okta}, "guide": {"generic-saml"}}, nil)
+		if r.status != http.StatusSeeOther || !strings.Contains(r.loc, "guide=okta") || !strings.Contains(r.loc, "saved=metadata") {
+			t.Fatalf("Okta metadata: %d %q %.300s", r.status, r.loc, r.body)
+		}
+		v := view()
+		if v["idp_entity_id"] != "http://www.okta.com/exk1fcia6d6EMsf331d8" || v["identity_provider"] != "okta" || len(v["verification_certificates"].([]any)) != 1 {
+			t.Fatalf("after Okta metadata: %v", v)
+		}
+		page := pageDo(t, "GET", e.URL+r.loc, nil, nil)
+		for _, want := range []string{"Recognised from the IdP's metadata: <strong>Okta</strong>", "Guide: Okta", "Audience URI (SP Entity ID)", "value=\"firstName\""} {
+			if !strings.Contains(page.body, want) {
+				t.Errorf("the Okta page lacks %q: %s", want, page.body[strings.Index(page.body, "<section class=\"guide\">"):][:300])
+			}
+		}
+		if !strings.Contains(page.header.Get("Content-Security-Policy"), "form-action 'self' https://acme.okta.com;") {
+			t.Errorf("the test form may not lead to the IdP: %q", page.header.Get("Content-Security-Policy"))
+		}
+
+		// By hand: a bad SSO URL is the API's error; a good one is saved.
+		bad = pageDo(t, "POST", conn+"/saml", url.Values{"csrf_token": {token}, "idp_sso_url": {"ftp://idp.example/sso"}}, nil)
+		if bad.status != http.StatusBadRequest || !strings.Contains(bad.body, "<code>saml_connection_idp_sso_url_invalid_format</code>") {
+			t.Errorf("bad SSO URL: %d %v", bad.status, pageErrorType.FindStringSubmatch(bad.body))
+		}
+		cert2, _ := testCert(t, "second idp cert")
+		r = pageDo(t, "POST", conn+"/saml", url.Values{"csrf_token": {token}, "idp_sso_url": {"https://idp.example/sso"},
+			"idp_entity_id": {"https://idp.example/entity"}, "x509_certificate": {cert2}}, nil)
+		if r.status != http.StatusSeeOther {
+			t.Fatalf("by hand: %d %.600s", r.status, r.body)
+		}
+		if v := view(); v["idp_sso_url"] != "https://idp.example/sso" || len(v["verification_certificates"].([]any)) != 2 || v["status"] != "pending" {
+			t.Fatalf("after the manual values: %v", v)
+		}
+		r = pageDo(t, "POST", conn+"/attributes", url.Values{"csrf_token": {token}, "first_name": {"givenName"}}, nil)
+		if r.status != http.StatusBadRequest {
+			t.Errorf("a mapping without email was saved: %d", r.status)
+		}
+		r = pageDo(t, "POST", conn+"/attributes", url.Values{"csrf_token": {token}, "email": {"mail"}, "full_name": {"cn"}}, nil)
+		if r.status != http.StatusSeeOther || view()["status"] != "active" {
+			t.Fatalf("mapping: %d, status %v", r.status, view()["status"])
+		}
+	})
 }
