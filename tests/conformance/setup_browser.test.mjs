@@ -18,7 +18,8 @@
 // client ID and secret (discovery fills the endpoints), test: success; a
 // wrong client secret: the typed refusal of the token endpoint.
 //
-// Every page load is checked for Content-Security-Policy violations.
+// Every page load is checked for Content-Security-Policy violations, and a
+// connection page is read again with JavaScript switched off.
 // Screenshots go to tests/conformance/artifacts/ (gitignored); docs/img/
 // holds copies for docs/setup-portal.md.
 
@@ -191,6 +192,17 @@ for (const backend of backends) {
       await Promise.all([tab.waitForURL(/#step-idp-values$/), tab.click('#fix-link')]);
       assert.ok(await tab.isVisible('#step-idp-values'));
       await tab.close();
+
+      // Without JavaScript the page still reads: status, values to copy,
+      // certificates (the copy buttons, which need script, are hidden).
+      const noJS = await browser.newContext({ javaScriptEnabled: false });
+      const plain = await noJS.newPage();
+      await plain.goto(page.url().split('#')[0]);
+      assert.equal(await status(plain), 'active');
+      assert.equal(await plain.inputValue('#v-acs-url'), acs);
+      assert.equal(await plain.isVisible('button[data-copy="v-acs-url"]'), false);
+      assert.match(await plain.textContent('.certs'), /samlify setup IdP/);
+      await noJS.close();
       await context.close();
       assert.deepEqual(problems, [], 'CSP violations or script errors');
     });
