@@ -360,5 +360,12 @@ func TestSetupPageConfigureByUploadAndHand(t *testing.T) {
 		if r.status != http.StatusSeeOther || view()["status"] != "active" {
 			t.Fatalf("mapping: %d, status %v", r.status, view()["status"])
 		}
+
+		// A weaker setting made through the API is named on the page in
+		// sso's own words (the API's security_warnings).
+		e.MustOK(e.Call("PUT", samlPath("acme", id), map[string]any{"allow_legacy_rsa_sha1": true}))
+		if page := pageDo(t, "GET", conn, nil, nil); !strings.Contains(page.body, "allow_legacy_rsa_sha1 is on") {
+			t.Errorf("the page does not warn about the legacy algorithm")
+		}
 	})
 }

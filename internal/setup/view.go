@@ -150,6 +150,9 @@ func SAMLView(v *sso.SAMLConnection, guideKey, metadataURL string, now time.Time
 		Active: v.Status == "active", Missing: missingOf(v.MissingSettings), Guide: g, Guides: guidesOf(store.KindSAML), Detected: det,
 		IDPEntityID: v.IDPEntityID, IDPSSOURL: v.IDPSSOURL, IdPOrigin: origin(v.IDPSSOURL),
 		Expected: Expected{IDPEntityID: v.IDPEntityID, Audience: v.AudienceURI, ACSURL: v.ACSURL, EmailAttribute: v.AttributeMapping["email"]}}
+	// sso's list of weakening settings first (the API shows the same
+	// list); the page adds advice from the certificates and URLs it shows.
+	c.Warnings = append(c.Warnings, v.SecurityWarnings...)
 	c.Copy = []CopyValue{
 		{ID: "acs-url", Label: g.Labels.ACS, Value: v.ACSURL},
 		{ID: "entity-id", Label: g.Labels.EntityID, Value: v.AudienceURI},

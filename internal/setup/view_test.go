@@ -36,7 +36,7 @@ func TestSAMLViewCertificatesAndWarnings(t *testing.T) {
 	v := &sso.SAMLConnection{ConnectionID: "saml-connection-test-1", Status: "pending", IdentityProvider: "generic",
 		IDPEntityID: "https://sts.windows.net/tenant/", IDPSSOURL: "http://login.microsoftonline.com/tenant/saml2",
 		ACSURL: "https://seam.example/acs", AudienceURI: "https://seam.example/acs", MissingSettings: []string{"attribute_mapping"},
-		AttributeMapping: map[string]string{},
+		AttributeMapping: map[string]string{}, SecurityWarnings: []string{"allow_legacy_rsa_sha1 is on"},
 		VerificationCertificates: []sso.X509Certificate{
 			{CertificateID: "soon", Certificate: certPEM(t, 2048, x509.SHA256WithRSA, now.Add(10*24*time.Hour)), ExpiresAt: at(10*24*time.Hour + time.Hour)},
 			{CertificateID: "later", Certificate: certPEM(t, 2048, x509.SHA256WithRSA, now.Add(400*24*time.Hour)), ExpiresAt: at(400 * 24 * time.Hour)},
@@ -50,6 +50,9 @@ func TestSAMLViewCertificatesAndWarnings(t *testing.T) {
 		t.Errorf("certificates = %+v", c.Certs)
 	}
 	all := strings.Join(c.Warnings, "\n")
+	if c.Warnings[0] != "allow_legacy_rsa_sha1 is on" {
+		t.Errorf("the API's security_warnings do not come first: %q", c.Warnings)
+	}
 	for _, want := range []string{"expires in 10 days", "expired on", "1024-bit RSA key", "IdP-initiated", "plain http"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("warnings lack %q:\n%s", want, all)
