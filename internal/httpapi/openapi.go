@@ -29,6 +29,10 @@ func buildOpenAPI(routes []route, baseURL, version string) map[string]any {
 		if x := rbacExtension(rt); x != nil {
 			op["x-seam-member-session"] = x
 		}
+		if rt.auth == authSetupLink {
+			// OpenAPI has no security scheme for a secret in the path.
+			op["x-seam-auth"] = "setup_link: the setup link's secret is the {setup_token} path segment"
+		}
 		if params := parametersOf(rt); len(params) > 0 {
 			op["parameters"] = params
 		}

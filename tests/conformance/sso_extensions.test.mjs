@@ -423,6 +423,10 @@ describeEachBackend('seam extensions', (seam) => {
           if (!(Array.isArray(op.security) && op.security.length === 0)) continue;
           // The built-in test IdP is public like any IdP (its pages and endpoints serve browsers and Seam itself).
           if (p.startsWith('/v1/test_idp/')) assert.match(op.summary, /Test IdP/);
+          // Setup pages are authorized by the setup link's secret in the path
+          // (x-seam-auth); their assets and the SP metadata URL are public.
+          else if (p.startsWith('/setup/{setup_token}')) assert.match(op['x-seam-auth'], /^setup_link/);
+          else if (p.startsWith('/setup/')) assert.match(op.summary, /Seam extension: the setup page/);
           else open.push(`${m.toUpperCase()} ${p}`);
         }
       }
