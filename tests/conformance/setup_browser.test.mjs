@@ -253,6 +253,32 @@ for (const backend of backends) {
       assert.deepEqual(problems, [], 'CSP violations or script errors');
     });
 
+    it('reads an uploaded metadata file into the form (Google Workspace has no metadata URL)', async () => {
+      const { organization } = await seam.client.organizations.create({ organization_name: 'Upload Co', organization_slug: uid('upload') });
+      const link = await newSetupLink(seam, organization.organization_id);
+      const context = await browser.newContext();
+      const problems = watchViolations(context);
+      const page = await context.newPage();
+      await page.goto(link);
+      await page.selectOption('#guide', 'google');
+      await Promise.all([page.waitForURL(/\/connections\/saml-connection-/), page.click('form.start button[type=submit]')]);
+      assert.match(await page.textContent('.guide h2'), /Google Workspace/);
+      const spMetadata = await (await fetch(await page.inputValue('#v-metadata-url'))).text();
+      const keys = generateKeyPair('samlify upload IdP');
+      const idp = await samlifyIdP.startIdP({ spMetadata, privateKey: keys.privateKey, certificate: keys.certificate, user: { email: 'u@upload.example.com' } }, { publicHost: 'localhost' });
+      closers.push(() => idp.close());
+      const xml = await (await fetch(idp.loopbackMetadataURL)).text();
+      await page.click('summary:has-text("Option 2")');
+      await page.setInputFiles('#metadata_file', { name: 'GoogleIDPMetadata.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) });
+      await page.waitForFunction(() => document.getElementById('metadata_xml').value.includes('EntityDescriptor'));
+      await Promise.all([page.waitForURL(/saved=metadata/), page.click('form[action$="/metadata_xml"] button')]);
+      assert.equal(await page.textContent('#idp-entity-id'), `${idp.url}/metadata`);
+      assert.equal(await status(page), 'pending');
+      assert.match(await page.textContent('#missing'), /attribute_mapping/);
+      await context.close();
+      assert.deepEqual(problems, [], 'CSP violations or script errors');
+    });
+
     it('refuses a revoked link in plain words', async () => {
       const { organization } = await seam.client.organizations.create({ organization_name: 'Gone Co', organization_slug: uid('gone') });
       const r = await seam.request('POST', `/v1/b2b/sso/setup_links/${organization.organization_id}`, { body: {} });
