@@ -376,7 +376,12 @@ func (s *Server) setupView(r *http.Request, c *store.Connection) (*setup.ConnVie
 		if err != nil {
 			return nil, apierr.Internal(err)
 		}
-		return setup.SAMLView(v, guide, s.baseURL+setup.PathPrefix+"/metadata/"+c.ID, s.clock()), nil
+		org := setupFrom(r).Organization
+		lc, err := s.sso.CertificateLifecycle(r.Context(), org, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		return setup.SAMLView(v, lc, guide, s.baseURL+setup.PathPrefix+"/metadata/"+c.ID, s.clock()), nil
 	}
 	v, err := s.sso.OIDCView(c)
 	if err != nil {

@@ -14,10 +14,6 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-// CertWarningWindow is how long before its expiry a verification
-// certificate is flagged on the page.
-const CertWarningWindow = 30 * 24 * time.Hour
-
 // ConnView is one connection as the setup page shows it. It is built from
 // the sso package's API views, so the page shows what the API returns and
 // nothing the API withholds (no private key, no client secret).
@@ -44,6 +40,15 @@ type ConnView struct {
 	// IdPOrigin is the origin a test login is sent to (the page's
 	// Content-Security-Policy allows its form to go there).
 	IdPOrigin string
+	// Refresh is the scheduled re-reading of the IdP's metadata URL (SAML
+	// connections configured from one).
+	Refresh *Refresh
+}
+
+// Refresh is a SAML connection's metadata refresh as the page shows it.
+type Refresh struct {
+	URL, Next                    string
+	LastAt, LastOutcome, LastMsg string
 }
 
 // Missing is one setting a pending connection still needs, named by the
@@ -139,8 +144,9 @@ func pickGuide(kind, key, identityProvider string, detected Detected) Guide {
 }
 
 // SAMLView builds the page's view of a SAML connection. metadataURL is
-// the public SP metadata URL.
-func SAMLView(v *sso.SAMLConnection, guideKey, metadataURL string, now time.Time) *ConnView {
+// the public SP metadata URL; lc, when not nil, its metadata refresh
+// schedule and outcomes.
+func SAMLView(v *sso.SAMLConnection, lc *sso.CertificateLifecycle, guideKey, metadataURL string, now time.Time) *ConnView {
 	det := Detected{}
 	if v.IDPEntityID != "" || v.IDPSSOURL != "" {
 		det = DetectIdP(v.IDPEntityID, v.IDPSSOURL)
@@ -169,7 +175,7 @@ func SAMLView(v *sso.SAMLConnection, guideKey, metadataURL string, now time.Time
 			cert.DaysLeft = int(left.Hours() / 24)
 			cert.Left = daysLeft(cert.DaysLeft)
 			cert.Expired = left <= 0
-			cert.Warn = !cert.Expired && left < CertWarningWindow
+			cert.Warn = !cert.Expired && left < sso.ExpiryWarningWindow
 		}
 		if x, err := keys.ParseCertificatePEM(vc.Certificate); err == nil {
 			cert.Fingerprint = saml.Fingerprint(x.Raw)
@@ -177,6 +183,16 @@ func SAMLView(v *sso.SAMLConnection, guideKey, metadataURL string, now time.Time
 			c.Warnings = append(c.Warnings, certWarnings(x, cert)...)
 		}
 		c.Certs = append(c.Certs, cert)
+	}
+	if lc != nil && lc.MetadataURL != "" {
+		c.Refresh = &Refresh{URL: lc.MetadataURL}
+		if lc.NextRefreshAt != nil {
+			c.Refresh.Next = lc.NextRefreshAt.UTC().Format("2 Jan 2006 15:04 UTC")
+		}
+		if len(lc.Refreshes) > 0 {
+			r := lc.Refreshes[0]
+			c.Refresh.LastAt, c.Refresh.LastOutcome, c.Refresh.LastMsg = r.AttemptedAt.UTC().Format("2 Jan 2006 15:04 UTC"), r.Outcome, r.Message
+		}
 	}
 	m := v.AttributeMapping
 	c.Mapping = Mapping{Email: m["email"], FirstName: m["first_name"], LastName: m["last_name"], FullName: m["full_name"], Groups: m["groups"]}

@@ -42,7 +42,7 @@ func TestSAMLViewCertificatesAndWarnings(t *testing.T) {
 			{CertificateID: "later", Certificate: certPEM(t, 2048, x509.SHA256WithRSA, now.Add(400*24*time.Hour)), ExpiresAt: at(400 * 24 * time.Hour)},
 			{CertificateID: "gone", Certificate: certPEM(t, 1024, x509.SHA256WithRSA, now.Add(-time.Hour)), ExpiresAt: at(-time.Hour)},
 		}}
-	c := SAMLView(v, "", "https://seam.example/setup/metadata/x", now)
+	c := SAMLView(v, nil, "", "https://seam.example/setup/metadata/x", now)
 	if c.Guide.Key != "entra" || c.Detected.Name != "Microsoft Entra ID" {
 		t.Errorf("guide %q detected %+v, want Entra from the metadata's URLs", c.Guide.Key, c.Detected)
 	}
@@ -70,7 +70,7 @@ func TestSAMLViewCertificatesAndWarnings(t *testing.T) {
 	if c.IdPOrigin != "http://login.microsoftonline.com" {
 		t.Errorf("IdP origin %q", c.IdPOrigin)
 	}
-	if got := SAMLView(v, "okta", "", now).Guide.Key; got != "okta" {
+	if got := SAMLView(v, nil, "okta", "", now).Guide.Key; got != "okta" {
 		t.Errorf("an explicit guide choice is %q", got)
 	}
 }

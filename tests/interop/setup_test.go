@@ -86,6 +86,9 @@ func TestSetupPageSAMLTestLogin(t *testing.T) {
 			if !strings.Contains(p.Body, "metadata was loaded") || strings.Contains(p.Body, "idp_sso_url</code>") {
 				t.Fatalf("after the metadata URL: %s", snippet(p.Body))
 			}
+			if !strings.Contains(p.Body, "Seam re-reads <code>"+md+"</code> on a schedule") {
+				t.Errorf("the page does not show the metadata refresh of the URL")
+			}
 			if !strings.Contains(p.Body, "Pending") || !strings.Contains(p.Body, "attribute_mapping") {
 				t.Fatalf("metadata never sets the attribute mapping; the page should still ask for it")
 			}
