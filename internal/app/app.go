@@ -187,7 +187,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		MetricsOnAdminOnly: cfg.AdminAddr != "",
 		Limits:             limitsFrom(cfg),
 		Webhooks:           a.Webhooks, Events: &events.Log{Store: st},
-		Setup: &setup.Service{Store: st, Now: a.Clock, IDs: a.IDs, BaseURL: cfg.BaseURL},
+		Setup: &setup.Service{Store: st, Now: a.Clock, IDs: a.IDs, BaseURL: cfg.BaseURL, Events: a.Events},
 	})
 	return a, nil
 }

@@ -15,6 +15,12 @@ import (
 // eventExempt lists the mutating (non-GET) routes whose success records no
 // event, each with the reason. Everything else that is not a GET must
 // record at least one event when it succeeds.
+// setupForm is the reason setup-page forms are not driven here: they need the
+// page's CSRF token. Their changes go through the sso services like the API's
+// and are recorded with source SETUP_LINK and the link as actor
+// (TestSetupPageConfigureByUploadAndHand counts them).
+const setupForm = "a setup-page form (needs the page's CSRF token): recorded as setup_link.* events, counted by TestSetupPageConfigureByUploadAndHand"
+
 func eventExempt() map[string]string {
 	return map[string]string{
 		"POST /v1/b2b/organizations/search":         "a search: reads only (POST for its body)",
@@ -33,6 +39,14 @@ func eventExempt() map[string]string {
 		"POST /v1/b2b/sso/saml/{organization_id}/connections/{connection_id}/metadata_refreshes": "fetches the metadata URL now: " +
 			"a document that changes the connection (certificate rollover, new SSO URL) is applied through the connection " +
 			"update, which records saml_connection.update; an unchanged one (as here) records only the refresh outcome",
+		"POST /setup/{setup_token}/connections":                              setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/saml":         setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/oidc":         setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/metadata_url": setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/metadata_xml": setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/attributes":   setupForm,
+		"POST /setup/{setup_token}/connections/{connection_id}/test": "starts a test login from the setup page: stores a login request, " +
+			"changes no object (and a test login provisions no member)",
 		"POST /v1/test_idp/{project_id}/saml/sso":   "built-in test IdP page (development only)",
 		"POST /v1/test_idp/{project_id}/saml/login": "built-in test IdP page (development only)",
 		"POST /v1/test_idp/{project_id}/oidc/login": "built-in test IdP page (development only)",

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/ratelimit"
@@ -129,7 +130,11 @@ func (s *Server) requireSetupLink(next http.Handler) http.Handler {
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), setupKey{}, acc)))
+		// Changes made through the page are recorded as the link's
+		// (events.SourceSetupLink), by the same services the API uses.
+		ctx := events.WithOrigin(context.WithValue(r.Context(), setupKey{}, acc),
+			events.Origin{Source: events.SourceSetupLink, Actor: events.Actor{Type: events.ActorSetupLink, ID: acc.Link.ID}})
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -313,10 +318,6 @@ func (s *Server) setupCreate(w http.ResponseWriter, r *http.Request) {
 // setupSaved redirects to the connection page after a change (POST,
 // redirect, GET), naming the change by a fixed key.
 func (s *Server) setupSaved(w http.ResponseWriter, r *http.Request, connID, guide, what string) {
-	// events (issue 13): every saved setup-page change passes here (and the
-	// OIDC save with a discovery warning in setupOIDC): record it with the
-	// setup-link source, setupFrom(r).Link.ID, the connection connID and
-	// what ("created", "metadata", "manual", "oidc", "attributes").
 	acc := setupFrom(r)
 	q := url.Values{"saved": {what}}
 	if guide != "" {
@@ -325,14 +326,22 @@ func (s *Server) setupSaved(w http.ResponseWriter, r *http.Request, connID, guid
 	http.Redirect(w, r, setup.PathPrefix+"/"+acc.Token+"/connections/"+connID+"?"+q.Encode(), http.StatusSeeOther)
 }
 
-// savedNotices are the notices a redirect after a change may show; the
-// query names one by key, so a link cannot put other text on the page.
-var savedNotices = map[string]string{
-	"created":    "The connection was created. Follow the guide below.",
-	"metadata":   "The IdP's metadata was loaded: entity ID, sign-in URL and signing certificate are set.",
-	"manual":     "The IdP's values were saved.",
-	"oidc":       "The provider's values were saved.",
-	"attributes": "The attribute mapping was saved.",
+// savedNotice is the notice a redirect after a change may show; the query
+// names one by key, so a link cannot put other text on the page.
+func savedNotice(key string) string {
+	switch key {
+	case "created":
+		return "The connection was created. Follow the guide below."
+	case "metadata":
+		return "The IdP's metadata was loaded: entity ID, sign-in URL and signing certificate are set."
+	case "manual":
+		return "The IdP's values were saved."
+	case "oidc":
+		return "The provider's values were saved."
+	case "attributes":
+		return "The attribute mapping was saved."
+	}
+	return ""
 }
 
 func (s *Server) setupConnection(w http.ResponseWriter, r *http.Request) {
@@ -341,7 +350,7 @@ func (s *Server) setupConnection(w http.ResponseWriter, r *http.Request) {
 		s.setupRefuse(w, r, err)
 		return
 	}
-	s.setupConnectionPage(w, r, c, http.StatusOK, &setup.Page{Notice: savedNotices[r.URL.Query().Get("saved")]})
+	s.setupConnectionPage(w, r, c, http.StatusOK, &setup.Page{Notice: savedNotice(r.URL.Query().Get("saved"))})
 }
 
 // setupConnectionPage renders a connection with d's notice or error.

@@ -367,5 +367,23 @@ func TestSetupPageConfigureByUploadAndHand(t *testing.T) {
 		if page := pageDo(t, "GET", conn, nil, nil); !strings.Contains(page.body, "allow_legacy_rsa_sha1 is on") {
 			t.Errorf("the page does not warn about the legacy algorithm")
 		}
+
+		// Every saved change above is an event of the link's (source
+		// SETUP_LINK, actor the setup link); the refused ones are none.
+		counts := map[string]int{}
+		for _, ev := range eventsAfter(t, e, 0) {
+			if strings.Contains(ev.payload, id) && ev.source == "SETUP_LINK" {
+				if ev.actor != "setup_link" {
+					t.Errorf("%s recorded with actor %q", ev.typ, ev.actor)
+				}
+				counts[ev.typ]++
+			}
+		}
+		// Created, then metadata XML, manual values and mapping: one create
+		// and at least one update per saved form (a form whose save is
+		// more than one service call records each).
+		if counts["setup_link.saml_connection.create"] != 1 || counts["setup_link.saml_connection.update"] < 3 {
+			t.Errorf("setup-page events = %v; want one create and three or more updates", counts)
+		}
 	})
 }

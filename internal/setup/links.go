@@ -15,6 +15,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/store"
@@ -43,6 +44,8 @@ type Service struct {
 	Now     func() time.Time
 	IDs     ids.Generator
 	BaseURL string
+	// Events records link creation and revocation (setup_link events).
+	Events *events.Recorder
 }
 
 // CreateParams is the body of POST /v1/b2b/sso/{organization_id}/setup_links.
@@ -87,8 +90,15 @@ func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organ
 	now := s.Now()
 	l := &store.SetupLink{ID: s.IDs.New(idPrefix, e), ProjectID: p.ID, OrganizationID: org.ID, TokenHash: bearer.Hash(token),
 		ConnectionKind: kind, CreatedAt: now, ExpiresAt: now.Add(life)}
-	if err := s.Store.CreateSetupLink(ctx, l); err != nil {
-		return nil, apierr.Internal(err)
+	err := s.Store.Tx(ctx, func(q store.Queries) error {
+		if err := q.CreateSetupLink(ctx, l); err != nil {
+			return apierr.Internal(err)
+		}
+		return s.Events.Record(ctx, q, events.Change{ProjectID: l.ProjectID, OrganizationID: l.OrganizationID,
+			ObjectType: events.ObjectSetupLink, ObjectID: l.ID, Action: events.Create, Object: s.view(l)})
+	})
+	if err != nil {
+		return nil, err
 	}
 	v := s.view(l)
 	v.URL = s.BaseURL + PathPrefix + "/" + token
@@ -114,14 +124,19 @@ func (s *Service) Revoke(ctx context.Context, org *store.Organization, id string
 	if !ids.Has(id, idPrefix) {
 		return notFound
 	}
-	err := s.Store.RevokeSetupLink(ctx, org.ProjectID, org.ID, id, s.Now())
-	if errors.Is(err, store.ErrNotFound) {
-		return notFound
-	}
-	if err != nil {
-		return apierr.Internal(err)
-	}
-	return nil
+	return s.Store.Tx(ctx, func(q store.Queries) error {
+		err := q.RevokeSetupLink(ctx, org.ProjectID, org.ID, id, s.Now())
+		if errors.Is(err, store.ErrNotFound) {
+			return notFound
+		}
+		if err != nil {
+			return apierr.Internal(err)
+		}
+		// A revoked link is gone for every purpose; the DELETE is its
+		// delete event.
+		return s.Events.Record(ctx, q, events.Change{ProjectID: org.ProjectID, OrganizationID: org.ID,
+			ObjectType: events.ObjectSetupLink, ObjectID: id, Action: events.Delete})
+	})
 }
 
 func (s *Service) view(l *store.SetupLink) *Link {
