@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apptest"
+	"github.com/seamsso/seam/internal/config"
 )
 
 // The setup page's own guarantees: refusals in plain words for unknown,
@@ -386,4 +387,32 @@ func TestSetupPageConfigureByUploadAndHand(t *testing.T) {
 			t.Errorf("setup-page events = %v; want one create and three or more updates", counts)
 		}
 	})
+}
+
+// TestSetupPageInvalidLinksAreLimited: opening setup links that do not exist
+// is bounded per client address like guessing a secret (the failed
+// authentication limit); another address, and a real link from another
+// address, still open.
+func TestSetupPageInvalidLinksAreLimited(t *testing.T) {
+	e := apptest.New(t, "sqlite", func(c *config.Config) {
+		c.LimitAddress, c.LimitAuthFailures = 100, 3 // the failure limit, not the route's own, is under test
+		c.TrustedProxies = "127.0.0.1/32, ::1"
+	})
+	e.CreateOrg("Acme", "acme")
+	guess := e.URL + "/setup/seam-setup-test-" + strings.Repeat("0", 43)
+	from := func(addr string) map[string]string { return map[string]string{"X-Forwarded-For": addr} }
+	for i := 0; i < 3; i++ {
+		if r := pageDo(t, "GET", guess, nil, from("192.0.2.80")); r.status != http.StatusNotFound {
+			t.Fatalf("guess %d: %d", i, r.status)
+		}
+	}
+	r := pageDo(t, "GET", guess, nil, from("192.0.2.80"))
+	wantRefusal(t, r, http.StatusTooManyRequests, "too_many_requests", "Too many invalid setup links")
+	if r.header.Get("Retry-After") == "" {
+		t.Error("no Retry-After")
+	}
+	link := newLink(e, "acme", map[string]any{})
+	if r := pageDo(t, "GET", link, nil, from("192.0.2.81")); r.status != http.StatusOK {
+		t.Errorf("a real link from another address: %d", r.status)
+	}
 }
