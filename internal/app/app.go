@@ -33,6 +33,7 @@ import (
 	"github.com/seamsso/seam/internal/outbound"
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/scim"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/setup"
 	"github.com/seamsso/seam/internal/sso"
@@ -59,6 +60,7 @@ type App struct {
 	Outbound *outbound.Client
 	Login    *login.Service
 	Members  *members.Service
+	SCIM     *scim.Service
 	Sessions *sessions.Service
 	TestIdP  *testidp.Service
 	Server   *httpapi.Server
@@ -144,6 +146,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,
 	}
+	a.SCIM = &scim.Service{Store: st, Members: a.Members, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL}
 	a.Login = &login.Service{
 		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		ClockSkew: cfg.ClockSkew, Secure: config.SecureContext(cfg.BaseURL), Log: log,
@@ -183,7 +186,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.Server = httpapi.New(httpapi.Deps{
 		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
-		Members: a.Members, Sessions: a.Sessions, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
+		Members: a.Members, Sessions: a.Sessions, SCIM: a.SCIM, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
 		MetricsOnAdminOnly: cfg.AdminAddr != "",
 		Limits:             limitsFrom(cfg),
 		Webhooks:           a.Webhooks, Events: &events.Log{Store: st},

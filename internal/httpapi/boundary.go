@@ -47,6 +47,10 @@ func boundary(rt route, next http.Handler) http.Handler {
 	params := pathParams(rt.pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := checkURL(r, params); err != nil {
+			if rt.auth == authSCIM {
+				writeSCIMError(w, r, scimBoundaryError(err))
+				return
+			}
 			writeError(w, r, err)
 			return
 		}

@@ -21,7 +21,7 @@ type RouteForTest struct {
 // and notice endpoints they do not cover.
 func Routes(s *Server) []RouteForTest {
 	rules := map[sessionRule]string{sessionsRefused: "refused", sessionsRoute: "route", sessionsDomain: "domain", sessionsIgnored: "ignored"}
-	bodies := map[bodyKind]string{noBody: "none", jsonBody: "json", formBodyKind: "form"}
+	bodies := map[bodyKind]string{noBody: "none", jsonBody: "json", formBodyKind: "form", scimBodyKind: "scim"}
 	out := make([]RouteForTest, 0, len(s.routes))
 	for _, rt := range s.routes {
 		out = append(out, RouteForTest{Pattern: rt.pattern, ProjectAuth: rt.auth == authProject,

@@ -347,6 +347,11 @@ func (f *sweepFixture) send(t *testing.T, client *http.Client, method, pattern s
 		} else if v, ok := jsonField(t, raw, "error").(string); ok {
 			errType = v // an OAuth error (RFC 6749 5.2) from the test IdP's token endpoint
 		}
+	case strings.HasPrefix(ct, "application/scim+json"):
+		// An RFC 7644 error response (the SCIM service provider's routes).
+		if v, ok := jsonField(t, raw, "status").(string); ok {
+			errType = "scim " + v
+		}
 	case strings.HasPrefix(ct, "text/html"):
 		if m := htmlErrorType.FindSubmatch(raw); m != nil {
 			errType = string(m[1])

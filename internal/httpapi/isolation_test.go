@@ -242,6 +242,36 @@ func isoRoutes() map[string]isoRoute {
 			mintSession(w.e, nil, w.o1, m)
 			return isoCall{"GET", "/v1/b2b/sessions?organization_id=" + w.o1 + "&member_id=" + m, nil}
 		}},
+		"POST /v1/b2b/scim/{organization_id}/connection": {build: func(w *isoWorld) isoCall {
+			w.e.MustOK(w.e.Call("DELETE", "/v1/b2b/scim/"+w.o1+"/connection/"+isoSCIM(w), nil))
+			return isoCall{"POST", "/v1/b2b/scim/" + w.o1 + "/connection", map[string]any{"display_name": w.uniq("scim")}}
+		}},
+		"GET /v1/b2b/scim/{organization_id}/connection": {build: func(w *isoWorld) isoCall {
+			isoSCIM(w)
+			return isoCall{"GET", "/v1/b2b/scim/" + w.o1 + "/connection", nil}
+		}},
+		"PUT /v1/b2b/scim/{organization_id}/connection/{connection_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"PUT", "/v1/b2b/scim/" + w.o1 + "/connection/" + isoSCIM(w), map[string]any{"display_name": w.uniq("scim")}}
+		}},
+		"DELETE /v1/b2b/scim/{organization_id}/connection/{connection_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"DELETE", "/v1/b2b/scim/" + w.o1 + "/connection/" + isoSCIM(w), nil}
+		}},
+		"GET /v1/b2b/scim/{organization_id}/connection/{connection_id}": {build: func(w *isoWorld) isoCall {
+			return isoCall{"GET", "/v1/b2b/scim/" + w.o1 + "/connection/" + isoSCIM(w), nil}
+		}},
+		"POST /v1/b2b/scim/{organization_id}/connection/{connection_id}/rotate/start": {build: func(w *isoWorld) isoCall {
+			return isoCall{"POST", "/v1/b2b/scim/" + w.o1 + "/connection/" + isoSCIM(w) + "/rotate/start", nil}
+		}},
+		"POST /v1/b2b/scim/{organization_id}/connection/{connection_id}/rotate/complete": {build: func(w *isoWorld) isoCall {
+			id := isoSCIM(w)
+			w.e.MustOK(w.e.Call("POST", "/v1/b2b/scim/"+w.o1+"/connection/"+id+"/rotate/start", nil))
+			return isoCall{"POST", "/v1/b2b/scim/" + w.o1 + "/connection/" + id + "/rotate/complete", nil}
+		}},
+		"POST /v1/b2b/scim/{organization_id}/connection/{connection_id}/rotate/cancel": {build: func(w *isoWorld) isoCall {
+			id := isoSCIM(w)
+			w.e.MustOK(w.e.Call("POST", "/v1/b2b/scim/"+w.o1+"/connection/"+id+"/rotate/start", nil))
+			return isoCall{"POST", "/v1/b2b/scim/" + w.o1 + "/connection/" + id + "/rotate/cancel", nil}
+		}},
 		"GET /v1/b2b/rbac/policy": {build: func(w *isoWorld) isoCall {
 			return isoCall{"GET", "/v1/b2b/rbac/policy", nil}
 		}, ownScope: true},
@@ -399,4 +429,15 @@ func sameSnapshot(a, b map[string]string) bool {
 		}
 	}
 	return true
+}
+
+// isoSCIM returns O1's SCIM connection (an organization has at most one),
+// creating it when there is none.
+func isoSCIM(w *isoWorld) string {
+	r := w.e.MustOK(w.e.Call("GET", "/v1/b2b/scim/"+w.o1+"/connection", nil))
+	if c := r.Obj("connection"); c != nil {
+		return w.keep(c["connection_id"].(string))
+	}
+	c := w.e.MustOK(w.e.Call("POST", "/v1/b2b/scim/"+w.o1+"/connection", map[string]any{})).Obj("connection")
+	return w.keep(c["connection_id"].(string))
 }

@@ -43,6 +43,10 @@ func buildOpenAPI(routes []route, baseURL, version string) map[string]any {
 				"description": "A JSON object, sent as application/json; an empty body is {}. Other content types get 415 unsupported_media_type.",
 				"content":     map[string]any{"application/json": map[string]any{"schema": req.of(reflect.TypeOf(rt.in))}},
 			}
+		case scimBodyKind:
+			schema := map[string]any{"type": "object", "description": rt.in.(scimResource).description}
+			op["requestBody"] = map[string]any{"required": true,
+				"content": map[string]any{scimMediaType: map[string]any{"schema": schema}, "application/json": map[string]any{"schema": schema}}}
 		case formBodyKind:
 			props := map[string]any{}
 			for _, f := range rt.in.(formBody).fields {
@@ -80,6 +84,8 @@ func buildOpenAPI(routes []route, baseURL, version string) map[string]any {
 					"description": "A workspace management key ID as user name and its secret as password (seam workspace-key create)."},
 				"publicToken": map[string]any{"type": "apiKey", "in": "query", "name": "public_token",
 					"description": "The project's public token, for browser endpoints."},
+				"scimBearer": map[string]any{"type": "http", "scheme": "bearer",
+					"description": "A SCIM connection's bearer token (from the SCIM connection create or rotate/start response), for the SCIM 2.0 service provider at the connection's base_url."},
 			},
 		},
 	}
@@ -139,6 +145,8 @@ func securityOf(rt route) []any {
 		return []any{map[string]any{"project": []any{}}}
 	case rt.auth == authWorkspace:
 		return []any{map[string]any{"workspaceKey": []any{}}}
+	case rt.auth == authSCIM:
+		return []any{map[string]any{"scimBearer": []any{}}}
 	case strings.Contains(rt.pattern, "/public/sso/start"):
 		return []any{map[string]any{"publicToken": []any{}}}
 	}
@@ -190,6 +198,9 @@ func responsesOf(rt route, g *schemas) map[string]any {
 	}
 	if rt.auth == authWorkspace {
 		out["401"] = errResp("Missing or wrong workspace key.")
+	}
+	if rt.auth == authSCIM {
+		return scimResponsesOf(rt)
 	}
 	if rt.auth == authProject {
 		out["401"] = errResp("Missing or wrong project credentials.")

@@ -148,7 +148,47 @@ func matrixEndpoints() map[string]matrixEndpoint {
 		"GET /v1/b2b/sso/external/{organization_id}/connections/{connection_id}/logins": {func(f *matrixFixture) (string, string, any) {
 			return "GET", "/v1/b2b/sso/external/acme/connections/" + external(f) + "/logins", nil
 		}, false},
+		"POST " + scimPattern: {func(f *matrixFixture) (string, string, any) {
+			f.e.MustOK(f.e.Call("DELETE", "/v1/b2b/scim/acme/connection/"+matrixSCIM(f), nil))
+			return "POST", "/v1/b2b/scim/acme/connection", map[string]any{"display_name": "Matrix SCIM"}
+		}, true}, // one SCIM connection per organization
+		"GET " + scimPattern: {func(f *matrixFixture) (string, string, any) {
+			matrixSCIM(f)
+			return "GET", "/v1/b2b/scim/acme/connection", nil
+		}, false},
+		"PUT " + scimPattern + "/{connection_id}": {func(f *matrixFixture) (string, string, any) {
+			return "PUT", "/v1/b2b/scim/acme/connection/" + matrixSCIM(f), map[string]any{"display_name": "Renamed"}
+		}, false},
+		"DELETE " + scimPattern + "/{connection_id}": {func(f *matrixFixture) (string, string, any) {
+			return "DELETE", "/v1/b2b/scim/acme/connection/" + matrixSCIM(f), nil
+		}, true},
+		"GET " + scimPattern + "/{connection_id}": {func(f *matrixFixture) (string, string, any) {
+			return "GET", "/v1/b2b/scim/acme/connection/" + matrixSCIM(f), nil
+		}, false},
+		"POST " + scimPattern + "/{connection_id}/rotate/start": {func(f *matrixFixture) (string, string, any) {
+			return "POST", "/v1/b2b/scim/acme/connection/" + matrixSCIM(f) + "/rotate/start", nil
+		}, false},
+		"POST " + scimPattern + "/{connection_id}/rotate/complete": {func(f *matrixFixture) (string, string, any) {
+			id := matrixSCIM(f)
+			f.e.MustOK(f.e.Call("POST", "/v1/b2b/scim/acme/connection/"+id+"/rotate/start", nil))
+			return "POST", "/v1/b2b/scim/acme/connection/" + id + "/rotate/complete", nil
+		}, true},
+		"POST " + scimPattern + "/{connection_id}/rotate/cancel": {func(f *matrixFixture) (string, string, any) {
+			id := matrixSCIM(f)
+			f.e.MustOK(f.e.Call("POST", "/v1/b2b/scim/acme/connection/"+id+"/rotate/start", nil))
+			return "POST", "/v1/b2b/scim/acme/connection/" + id + "/rotate/cancel", nil
+		}, true},
 	}
+}
+
+const scimPattern = "/v1/b2b/scim/{organization_id}/connection"
+
+// matrixSCIM returns acme's SCIM connection, creating it when there is none.
+func matrixSCIM(f *matrixFixture) string {
+	if c := f.e.MustOK(f.e.Call("GET", "/v1/b2b/scim/acme/connection", nil)).Obj("connection"); c != nil {
+		return c["connection_id"].(string)
+	}
+	return f.e.MustOK(f.e.Call("POST", "/v1/b2b/scim/acme/connection", map[string]any{})).Obj("connection")["connection_id"].(string)
 }
 
 // matrixPrincipal is one row of the matrix: the headers sent, and the
@@ -182,7 +222,7 @@ func matrixPrincipals() []matrixPrincipal {
 		{"member without permission", tok(func(f *matrixFixture) minted { return f.plain }), refused(403, "session_authorization_error")},
 		{"admin of another organization", tok(func(f *matrixFixture) minted { return f.otherOrgAdmin }), refused(403, "session_authorization_tenancy_error")},
 		{"admin of another organization (JWT)", jwt(func(f *matrixFixture) minted { return f.otherOrgAdmin }), refused(403, "session_authorization_tenancy_error")},
-		{"custom organization role with only stytch.sso get", tok(func(f *matrixFixture) minted { return f.reader }), func(action string) (int, string) {
+		{"custom organization role with only stytch.sso and stytch.scim get", tok(func(f *matrixFixture) minted { return f.reader }), func(action string) (int, string) {
 			if action == "get" {
 				return http.StatusOK, ""
 			}
@@ -224,8 +264,8 @@ func TestRBACMatrix(t *testing.T) {
 				continue
 			}
 			seen[rt.Pattern] = true
-			if rt.Resource != "stytch.sso" {
-				t.Errorf("route %q authorizes %s at the route: the matrix's principals hold stytch.sso roles; extend them", rt.Pattern, rt.Resource)
+			if rt.Resource != "stytch.sso" && rt.Resource != "stytch.scim" {
+				t.Errorf("route %q authorizes %s at the route: the matrix's principals hold stytch.sso and stytch.scim roles; extend them", rt.Pattern, rt.Resource)
 				continue
 			}
 			if _, ok := endpoints[rt.Pattern]; !ok {
@@ -289,7 +329,8 @@ func newMatrixFixture(t *testing.T, backend string) *matrixFixture {
 	e.CreateOrg("Other", "other")
 	e.MustOK(e.Call("PUT", "/v1/b2b/rbac/organizations/acme", map[string]any{"org_policy": map[string]any{"roles": []any{
 		map[string]any{"role_id": "sso-reader", "description": "Reads SSO settings",
-			"permissions": []any{map[string]any{"resource_id": "stytch.sso", "actions": []string{"get"}}}},
+			"permissions": []any{map[string]any{"resource_id": "stytch.sso", "actions": []string{"get"}},
+				map[string]any{"resource_id": "stytch.scim", "actions": []string{"get"}}}},
 	}}}))
 	admin := createMember(e, "acme", "admin@acme.example", "stytch_admin")
 	admin2 := createMember(e, "acme", "admin2@acme.example", "stytch_admin")
@@ -329,7 +370,8 @@ func createMemberAs(e *apptest.Env, creds *projects.Credentials, org, email stri
 func (f *matrixFixture) snapshot() string {
 	f.t.Helper()
 	var parts []string
-	for _, p := range []string{"/v1/b2b/sso/acme", "/v1/b2b/sso/other", "/v1/b2b/organizations/acme", "/v1/b2b/organizations/other"} {
+	for _, p := range []string{"/v1/b2b/sso/acme", "/v1/b2b/sso/other", "/v1/b2b/organizations/acme", "/v1/b2b/organizations/other",
+		"/v1/b2b/scim/acme/connection"} {
 		parts = append(parts, stripRequestID(f.e.MustOK(f.e.Call("GET", p, nil)).Raw))
 	}
 	return strings.Join(parts, "\n")

@@ -44,6 +44,10 @@ const (
 	// authSetupLink: the setup link's secret in the path ({setup_token});
 	// it reaches only the link's organization (setup_page.go).
 	authSetupLink
+	// authSCIM: a SCIM connection's bearer token (Authorization: Bearer),
+	// for the SCIM service provider at the connection's base URL; errors are
+	// RFC 7644 error responses.
+	authSCIM
 )
 
 // sessionRule is what member-session headers (X-Stytch-Member-Session,
@@ -112,6 +116,9 @@ const (
 	jsonBody
 	// formBodyKind routes read an HTML form post.
 	formBodyKind
+	// scimBodyKind routes read a SCIM resource or PatchOp message sent as
+	// application/scim+json (or application/json).
+	scimBodyKind
 )
 
 // body is the kind of request body the route declares with in.
@@ -121,6 +128,8 @@ func (rt route) body() bodyKind {
 		return noBody
 	case formBody:
 		return formBodyKind
+	case scimResource:
+		return scimBodyKind
 	}
 	return jsonBody
 }
@@ -148,6 +157,9 @@ func (s *Server) guard(rt route) http.Handler {
 	}
 	if rt.auth == authSetupLink {
 		return s.requireSetupLink(h)
+	}
+	if rt.auth == authSCIM {
+		return h // the SCIM handler authenticates the bearer token itself (scimHandler)
 	}
 	if rt.auth != authProject {
 		return h
@@ -198,4 +210,5 @@ const (
 	resourceSSO          = rbac.ResourceSSO
 	resourceOrganization = rbac.ResourceOrganization
 	resourceMember       = rbac.ResourceMember
+	resourceSCIM         = rbac.ResourceSCIM
 )

@@ -15,6 +15,7 @@ func (s *Server) routeTable() []route {
 		s.opsRoutes(),
 		s.organizationRoutes(),
 		s.ssoRoutes(),
+		s.scimRoutes(),
 		s.loginRoutes(),
 		s.memberRoutes(), s.sessionRoutes(), s.rbacRoutes(),
 		s.lifecycleRoutes(),

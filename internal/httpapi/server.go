@@ -24,6 +24,7 @@ import (
 	"github.com/seamsso/seam/internal/projects"
 	"github.com/seamsso/seam/internal/ratelimit"
 	"github.com/seamsso/seam/internal/rbac"
+	"github.com/seamsso/seam/internal/scim"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/setup"
 	"github.com/seamsso/seam/internal/sso"
@@ -43,6 +44,7 @@ type Deps struct {
 	Login         *login.Service
 	Members       *members.Service
 	Sessions      *sessions.Service
+	SCIM          *scim.Service
 	TestIdP       *testidp.Service // the built-in test IdP; nil disables it
 	// Setup serves setup links and the setup page; nil disables both.
 	Setup *setup.Service
@@ -92,6 +94,7 @@ type Server struct {
 	login            *login.Service
 	members          *members.Service
 	sessions         *sessions.Service
+	scim             *scim.Service
 	testIdP          *testidp.Service
 	idpPages         *testidp.Pages
 	setup            *setup.Service
@@ -127,7 +130,7 @@ func New(d Deps) *Server {
 	s := &Server{
 		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, ready: d.Readiness, metricsAdminOnly: d.MetricsOnAdminOnly, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
-		members: d.Members, sessions: d.Sessions, admin: d.Admin,
+		members: d.Members, sessions: d.Sessions, admin: d.Admin, scim: d.SCIM,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),
 		setup: d.Setup, setupPages: setup.NewPages(),
 		limits: d.Limits, limiter: ratelimit.NewMemory(d.Clock, 0),

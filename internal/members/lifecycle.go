@@ -13,11 +13,6 @@ import (
 	"github.com/seamsso/seam/internal/store"
 )
 
-// StatusDeleted is the status Stytch shows for a deleted member (Dangerously
-// Get Member with include_deleted). Deleted members are kept outside the
-// members table (store.DeletedMember), so no other read ever sees one.
-const StatusDeleted = "deleted"
-
 // ActionUnlinkRetiredEmail is the stytch.member (or stytch.self) action
 // Stytch's frontend SDK documents for Unlink Retired Email.
 const ActionUnlinkRetiredEmail = "update.info.unlink.retired-email"

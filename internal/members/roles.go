@@ -44,7 +44,7 @@ type RegistrationRoles struct {
 // documentation for the rules. stytch_member comes first, then direct,
 // email and SSO roles in that order; a role granted several ways is listed
 // once with all its sources.
-func ComputeRoles(p rbac.Policy, org *store.Organization, m *store.Member, regs []RegistrationRoles) []MemberRole {
+func ComputeRoles(p rbac.Policy, org *store.Organization, m *store.Member, regs []RegistrationRoles, scim ...*store.SCIMRegistration) []MemberRole {
 	custom := organizations.CustomRoles(org)
 	var out []MemberRole
 	index := map[string]int{}
@@ -79,6 +79,13 @@ func ComputeRoles(p rbac.Policy, org *store.Organization, m *store.Member, regs 
 		for _, g := range r.GroupRoles {
 			if slices.Contains(r.Groups, g.Group) {
 				add(g.RoleID, RoleSource{Type: SourceSSOGroup, Details: map[string]string{"connection_id": r.ConnectionID, "group": g.Group}})
+			}
+		}
+	}
+	for _, r := range scim {
+		for _, g := range r.GroupRoles {
+			if slices.Contains(r.GroupIDs, g.GroupID) {
+				add(g.RoleID, RoleSource{Type: SourceSCIMGroup, Details: map[string]string{"connection_id": r.User.ConnectionID, "group_id": g.GroupID}})
 			}
 		}
 	}
@@ -128,7 +135,11 @@ func (s *Service) Roles(ctx context.Context, q store.Queries, org *store.Organiz
 	if err != nil {
 		return nil, err
 	}
-	return s.rolesFrom(org, m, regs, conns)
+	scim, err := q.ListSCIMRegistrations(ctx, m.ProjectID, m.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	return s.rolesFrom(org, m, regs, conns, scim...)
 }
 
 // connectionsOf loads the connections of regs in one query, keyed by ID.
@@ -154,7 +165,7 @@ func connectionsOf(ctx context.Context, q store.Queries, projectID string, regs 
 
 // rolesFrom computes the member's roles from its registrations and their
 // connections, without queries.
-func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*store.SSORegistration, conns map[string]*store.Connection) ([]MemberRole, error) {
+func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*store.SSORegistration, conns map[string]*store.Connection, scim ...*store.SCIMRegistration) ([]MemberRole, error) {
 	inputs := make([]RegistrationRoles, 0, len(regs))
 	for _, r := range regs {
 		c, ok := conns[r.ConnectionID]
@@ -170,7 +181,7 @@ func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*st
 			Groups: GroupsFromAttributes(r.Attributes),
 		})
 	}
-	return ComputeRoles(s.Policy, org, m, inputs), nil
+	return ComputeRoles(s.Policy, org, m, inputs, scim...), nil
 }
 
 // validateRoles checks direct role assignments and returns them without

@@ -263,6 +263,9 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		return out, s.record(ctx, q, org, out.Member, events.Create)
 	}
 	m, reg := res.Member, res.Registration
+	if err := refuseDeactivated(m); err != nil {
+		return nil, err
+	}
 	// A login changes the member object when it activates the member,
 	// verifies its email, or adds or relinks a registration; the group
 	// attributes refreshed on every login are not an event of their own.

@@ -39,7 +39,7 @@ type Member struct {
 	UntrustedMetadata      json.RawMessage   `json:"untrusted_metadata"`
 	CreatedAt              time.Time         `json:"created_at"`
 	UpdatedAt              time.Time         `json:"updated_at"`
-	SCIMRegistration       *struct{}         `json:"scim_registration"`
+	SCIMRegistration       *SCIMRegistration `json:"scim_registration"`
 	ExternalID             string            `json:"external_id"`
 	LockCreatedAt          *time.Time        `json:"lock_created_at"`
 	LockExpiresAt          *time.Time        `json:"lock_expires_at"`
@@ -63,11 +63,19 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 	if regs == nil {
 		regs = []*store.SSORegistration{}
 	}
-	roles, err := s.Roles(ctx, q, org, m, regs)
+	conns, err := connectionsOf(ctx, q, m.ProjectID, regs)
 	if err != nil {
 		return nil, err
 	}
-	out := Render(m, regs, roles)
+	scim, err := q.ListSCIMRegistrations(ctx, m.ProjectID, m.ID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	roles, err := s.rolesFrom(org, m, regs, conns, scim...)
+	if err != nil {
+		return nil, err
+	}
+	out := withSCIM(Render(m, regs, roles), scim)
 	if err := withRetiredEmails(ctx, q, m.ProjectID, out); err != nil {
 		return nil, err
 	}
@@ -97,6 +105,14 @@ func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string
 	for _, r := range all {
 		byMember[r.MemberID] = append(byMember[r.MemberID], r)
 	}
+	scimRegs, err := q.ListSCIMRegistrations(ctx, ms[0].ProjectID, ids...)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	scimByMember := map[string][]*store.SCIMRegistration{}
+	for _, r := range scimRegs {
+		scimByMember[r.User.MemberID] = append(scimByMember[r.User.MemberID], r)
+	}
 	out := make([]*Member, 0, len(ms))
 	for _, m := range ms {
 		org := orgs[m.OrganizationID]
@@ -107,11 +123,11 @@ func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string
 		if regs == nil {
 			regs = []*store.SSORegistration{}
 		}
-		roles, err := s.rolesFrom(org, m, regs, conns)
+		roles, err := s.rolesFrom(org, m, regs, conns, scimByMember[m.ID]...)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Render(m, regs, roles))
+		out = append(out, withSCIM(Render(m, regs, roles), scimByMember[m.ID]))
 	}
 	if err := withRetiredEmails(ctx, q, ms[0].ProjectID, out...); err != nil {
 		return nil, err

@@ -49,4 +49,5 @@ type Queries interface {
 	EventQueries
 	WebhookQueries
 	SetupLinkQueries
+	SCIMQueries
 }

@@ -42,6 +42,7 @@ func allCases() []testCase {
 		sealedCases(),
 		eventCases(),
 		setupLinkCases(),
+		scimCases(),
 	} {
 		all = append(all, list...)
 	}
