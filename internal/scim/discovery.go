@@ -1,5 +1,7 @@
 package scim
 
+import "strings"
+
 // Discovery documents (RFC 7644 section 4), built from the attribute
 // tables the service enforces, so what Seam advertises is what it does.
 
@@ -64,7 +66,7 @@ var (
 func schemaDoc(sc *Scope, id, name, desc string, attrs map[string]attrSpec, order []string) map[string]any {
 	list := []any{}
 	for _, n := range order {
-		list = append(list, attrDoc(attrs[lower(n)], id))
+		list = append(list, attrDoc(attrs[strings.ToLower(n)], id))
 	}
 	if id == UserSchema {
 		list = append(list, map[string]any{
@@ -118,14 +120,4 @@ func subDoc(name, mutability string) map[string]any {
 		d["type"], d["referenceTypes"] = "reference", []any{"User", "Group"}
 	}
 	return d
-}
-
-func lower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
