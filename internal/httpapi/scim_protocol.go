@@ -134,8 +134,7 @@ func mustJSON(v any) []byte {
 func scimBody(r *http.Request) ([]byte, error) {
 	media, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (media != scimMediaType && media != "application/json") {
-		return nil, &scim.Error{Status: http.StatusUnsupportedMediaType, ScimType: scim.TypeInvalidSyntax,
-			Detail: "Send the body as application/scim+json."}
+		return nil, &scim.Error{Status: http.StatusUnsupportedMediaType, Detail: "Send the body as application/scim+json."}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
 	var mbe *http.MaxBytesError

@@ -218,22 +218,21 @@ func checkSchemas(raw map[string]any, core string, allowed ...string) error {
 	if !ok || len(list) == 0 {
 		return badRequest(TypeInvalidSyntax, "schemas must list "+core+".")
 	}
-	hasCore := false
+	names := make([]string, 0, len(list))
 	for _, v := range list {
 		s, ok := v.(string)
 		if !ok {
 			return badRequest(TypeInvalidSyntax, "schemas must be an array of URNs.")
 		}
-		switch {
-		case strings.EqualFold(s, core):
-			hasCore = true
-		case containsFold(allowed, s):
-		default:
+		names = append(names, s)
+	}
+	if !containsFold(names, core) {
+		return badRequest(TypeInvalidSyntax, "schemas must list "+core+".")
+	}
+	for _, s := range names {
+		if !strings.EqualFold(s, core) && !containsFold(allowed, s) {
 			return badRequest(TypeInvalidValue, "Unknown schema "+quote(s)+".")
 		}
-	}
-	if !hasCore {
-		return badRequest(TypeInvalidSyntax, "schemas must list "+core+".")
 	}
 	return nil
 }
