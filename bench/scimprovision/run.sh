@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SCIM provisioning benchmark (issue 12): 10,000 users through POST /Users
+# from 4 concurrent clients against `seam serve` on a fresh PostgreSQL
+# database, then filtered lookups, then EXPLAIN of the filtered queries.
+#
+#   bench/scimprovision/run.sh
+#
+# Environment: USERS (10000), CONCURRENCY (4), PORT (18090),
+# PGURL (postgres://postgres@127.0.0.1:5432, trust auth).
+set -euo pipefail
+
+USERS=${USERS:-10000}
+CONCURRENCY=${CONCURRENCY:-4}
+PORT=${PORT:-18090}
+PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+server_pid=""
+pgdb="seam_scim_bench_$(date +%s)_$$"
+cleanup() {
+	if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+	psql "$PGURL/postgres?sslmode=disable" -qc "DROP DATABASE IF EXISTS $pgdb" >/dev/null 2>&1 || true
+	rm -rf "$work"
+}
+trap cleanup EXIT
+
+(cd "$root" && go build -o "$work/seam" ./cmd/seam && go build -o "$work/scimprovision" ./bench/scimprovision)
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(cd "$root" && git rev-parse --short HEAD)"
+
+psql "$PGURL/postgres?sslmode=disable" -qc "CREATE DATABASE $pgdb" >/dev/null
+export SEAM_DATABASE_URL="$PGURL/$pgdb?sslmode=disable"
+SEAM_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
+export SEAM_SECRET_KEY SEAM_LIMIT_ADDRESS=0 SEAM_LIMIT_TARGET=0 SEAM_ADDR="127.0.0.1:$PORT"
+base="http://$SEAM_ADDR"
+"$work/seam" migrate >/dev/null
+creds=$("$work/seam" project create --name scim-bench --json)
+project=$(jq -r .project_id <<<"$creds")
+SEAM_BENCH_SECRET=$(jq -r .secret <<<"$creds")
+export SEAM_BENCH_SECRET
+"$work/seam" serve >"$work/serve.out" 2>"$work/serve.log" &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -fs "$base/readyz" >/dev/null
+
+cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+tick=$(getconf CLK_TCK)
+before=$(cpu "$server_pid")
+"$work/scimprovision" -url "$base" -project "$project" -users "$USERS" -concurrency "$CONCURRENCY"
+after=$(cpu "$server_pid")
+echo "seam serve CPU during the run (provisioning and lookups): $(( (after - before) * 1000 / tick )) ms"
+
+# The plans of the filtered list queries on the provisioned table (after
+# ANALYZE, as docs/deploy.md advises after bulk imports).
+psql "$PGURL/$pgdb?sslmode=disable" -qc "ANALYZE" >/dev/null
+conn=$(psql "$PGURL/$pgdb?sslmode=disable" -tAc "SELECT id FROM scim_connections LIMIT 1")
+for cond in "user_name_key = 'user4242@scim-bench.test'" "external_id = 'ext-4242'" "email = 'user4242@scim-bench.test'"; do
+	echo "# EXPLAIN ... WHERE connection_id = \$1 AND $cond"
+	psql "$PGURL/$pgdb?sslmode=disable" -tAc "EXPLAIN SELECT member_id FROM scim_users WHERE connection_id = '$conn' AND $cond ORDER BY created_at, member_id LIMIT 100" | sed 's/^/#   /'
+done
