@@ -131,8 +131,12 @@ func testSCIMUserFilters(t *testing.T, s store.Store) {
 	cmp := func(attr, op, v string) *store.SCIMCond {
 		return &store.SCIMCond{Kind: store.SCIMCmp, Attr: attr, Op: op, Value: v}
 	}
-	and := func(l, r *store.SCIMCond) *store.SCIMCond { return &store.SCIMCond{Kind: store.SCIMAnd, Left: l, Right: r} }
-	or := func(l, r *store.SCIMCond) *store.SCIMCond { return &store.SCIMCond{Kind: store.SCIMOr, Left: l, Right: r} }
+	and := func(l, r *store.SCIMCond) *store.SCIMCond {
+		return &store.SCIMCond{Kind: store.SCIMAnd, Left: l, Right: r}
+	}
+	or := func(l, r *store.SCIMCond) *store.SCIMCond {
+		return &store.SCIMCond{Kind: store.SCIMOr, Left: l, Right: r}
+	}
 	tests := []struct {
 		name  string
 		where *store.SCIMCond
