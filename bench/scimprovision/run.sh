@@ -58,3 +58,7 @@ for cond in "user_name_key = 'user4242@scim-bench.test'" "external_id = 'ext-424
 	echo "# EXPLAIN ... WHERE connection_id = \$1 AND $cond"
 	psql "$PGURL/$pgdb?sslmode=disable" -tAc "EXPLAIN SELECT member_id FROM scim_users WHERE connection_id = '$conn' AND $cond ORDER BY created_at, member_id LIMIT 100" | sed 's/^/#   /'
 done
+# How the run read the tables: sequential scans and rows they read, index scans.
+echo "# table, seq_scan, seq_tup_read, idx_scan"
+psql "$PGURL/$pgdb?sslmode=disable" -tAc "SELECT relname, seq_scan, seq_tup_read, idx_scan FROM pg_stat_user_tables
+	WHERE relname IN ('members', 'scim_users', 'scim_connections', 'organizations', 'projects', 'member_sessions', 'scim_group_members') ORDER BY relname" | sed 's/^/#   /'

@@ -13,6 +13,9 @@
 //	                      has an SSO registration with
 //	sso_connection_group  the group implicit roles of such a connection whose group
 //	                      is in the registration's groups (GroupsAttribute)
+//	scim_connection_group the scim_group_implicit_role_assignments of the member's
+//	                      SCIM connection whose group the member's SCIM user is in
+//	                      (package scim); counted by every session
 //
 // Roles that neither the project policy nor the organization's custom roles
 // define any more are left out. The member object lists every source; a

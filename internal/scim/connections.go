@@ -6,7 +6,6 @@ import (
 	"errors"
 	"slices"
 	"strconv"
-	"time"
 	"unicode/utf8"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -41,7 +40,6 @@ type Connection struct {
 	NextBearerToken                  string          `json:"next_bearer_token,omitempty"`
 	NextBearerTokenLastFour          string          `json:"next_bearer_token_last_four"`
 	SCIMGroupImplicitRoleAssignments []GroupRoleView `json:"scim_group_implicit_role_assignments"`
-	CreatedAt                        time.Time       `json:"-"`
 }
 
 // GroupRoleView is one scim_group_implicit_role_assignments entry.
@@ -136,7 +134,8 @@ func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organ
 		return nil, apierr.Internal(err)
 	}
 	c.TokenHash, c.TokenLastFour = hash, last4
-	c.CreatedAt, c.UpdatedAt = s.Now(), s.Now()
+	now := s.Now()
+	c.CreatedAt, c.UpdatedAt = now, now
 	var ce *store.ErrConflict
 	if err := s.Store.CreateSCIMConnection(ctx, c); errors.As(err, &ce) {
 		return nil, apierr.BadRequest("scim_connection_already_exists", "The organization already has a SCIM connection; update or delete it.")
@@ -396,7 +395,7 @@ func (s *Service) view(c *store.SCIMConnection, groups map[string]*store.SCIMGro
 	v := &Connection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: "active", DisplayName: c.DisplayName,
 		IdentityProvider: c.IdentityProvider, BaseURL: s.BaseURLOf(c), BearerTokenLastFour: c.TokenLastFour,
-		NextBearerTokenLastFour: c.NextTokenLastFour, SCIMGroupImplicitRoleAssignments: []GroupRoleView{}, CreatedAt: c.CreatedAt,
+		NextBearerTokenLastFour: c.NextTokenLastFour, SCIMGroupImplicitRoleAssignments: []GroupRoleView{},
 	}
 	for _, r := range c.GroupRoles {
 		name := ""
