@@ -12,7 +12,7 @@
 const SENSITIVE = new Set([
   'secret', 'session_token', 'session_jwt', 'intermediate_session_token', 'sso_token', 'token',
   'client_secret', 'signing_private_key', 'saml_encryption_private_key', 'private_key',
-  'SAMLResponse', 'code', 'access_token', 'id_token', 'refresh_token',
+  'SAMLResponse', 'code', 'access_token', 'id_token', 'refresh_token', 'bearer_token', 'next_bearer_token',
 ]);
 const MIN_LENGTH = 16; // shorter values (test placeholders) would match by chance
 const MAX_VALUES = 20000;
