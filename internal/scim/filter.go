@@ -41,6 +41,7 @@ var filterAttrs = map[resourceKind]map[string]string{
 	},
 	groupResource: {
 		"id": store.SCIMAttrID, "displayname": store.SCIMAttrDisplayName, "externalid": store.SCIMAttrExternalID,
+		"members.value": store.SCIMAttrMember, "members": store.SCIMAttrMember,
 	},
 }
 
@@ -149,6 +150,9 @@ func comparison(attr string, x *filter.AttributeExpression) (*store.SCIMCond, er
 	c := &store.SCIMCond{Kind: store.SCIMCmp, Attr: attr, Op: op}
 	if op == store.SCIMPr {
 		return c, nil
+	}
+	if attr == store.SCIMAttrMember && op != store.SCIMEq {
+		return nil, badRequest(TypeInvalidFilter, "members compares with eq only.")
 	}
 	if attr == store.SCIMAttrActive {
 		b, ok := boolValue(x.CompareValue)

@@ -56,6 +56,8 @@ func TestParseFilter(t *testing.T) {
 		{userResource, `userName eq "a" and`, "", true},
 		{groupResource, `displayName eq "Admins"`, "display_name eq Admins", false},
 		{groupResource, `userName eq "a"`, "", true},
+		{groupResource, `id eq "g1" and members[value eq "m1"]`, "(id eq g1 and member eq m1)", false},
+		{groupResource, `members[value co "m"]`, "", true},
 		{userResource, strings.Repeat(`userName eq "a" or `, 70) + `userName eq "a"`, "", true},
 		{userResource, strings.Repeat("(", 3000), "", true},
 	}

@@ -89,6 +89,9 @@ const (
 	SCIMAttrEmail       = "email" // case-insensitive
 	SCIMAttrDisplayName = "display_name"
 	SCIMAttrActive      = "active" // Bool
+	// SCIMAttrMember matches groups that have the member (eq only), for
+	// Entra ID's membership check members[value eq "..."].
+	SCIMAttrMember = "member"
 )
 
 // SCIM filter node kinds and comparison operators.

@@ -163,6 +163,7 @@ var scimUserColumns = map[string]string{
 
 var scimGroupColumns = map[string]string{
 	store.SCIMAttrID: "id", store.SCIMAttrExternalID: "external_id", store.SCIMAttrDisplayName: "display_name",
+	store.SCIMAttrMember: "member",
 }
 
 // scimWhere translates a checked filter into SQL over cols, appending its
@@ -208,6 +209,14 @@ func scimWhere(c *store.SCIMCond, cols map[string]string, args *[]any) (string, 
 	value := c.Value
 	if col == "user_name_key" || col == "email" {
 		value = strings.ToLower(value)
+	}
+	if col == "member" {
+		// Through the membership table's primary key (group_id, member_id):
+		// one index probe per group row.
+		if c.Op != store.SCIMEq {
+			return "", fmt.Errorf("sqlstore: scim operator %q on members", c.Op)
+		}
+		return "EXISTS (SELECT 1 FROM scim_group_members gm WHERE gm.group_id = scim_groups.id AND gm.member_id = " + arg(c.Value) + ")", nil
 	}
 	if col == "active" {
 		switch c.Op {

@@ -221,6 +221,20 @@ func testSCIMGroupsAndRegistrations(t *testing.T, s store.Store) {
 	if ms, _ := s.ListSCIMGroupMembers(ctx(), g.ID); len(ms) != 0 {
 		t.Fatalf("members after clear: %v", ms)
 	}
+	hasMember := func(id string) int {
+		_, n, err := s.ListSCIMGroups(ctx(), store.SCIMList{ConnectionID: c.ID, Limit: 5,
+			Where: &store.SCIMCond{Kind: store.SCIMCmp, Attr: store.SCIMAttrMember, Op: store.SCIMEq, Value: id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if hasMember(m2.ID) != 0 {
+		t.Fatal("a group without members matched a members filter")
+	}
+	if err := s.AddSCIMGroupMembers(ctx(), g.ID, m2.ID); err != nil || hasMember(m2.ID) != 1 || hasMember(m1.ID) != 0 {
+		t.Fatalf("members filter: %v", err)
+	}
 	gs, total, err := s.ListSCIMGroups(ctx(), store.SCIMList{ConnectionID: c.ID, Limit: 5,
 		Where: &store.SCIMCond{Kind: store.SCIMCmp, Attr: store.SCIMAttrDisplayName, Op: store.SCIMEq, Value: "Admins"}})
 	if err != nil || total != 1 || gs[0].ID != g.ID {
