@@ -27,25 +27,18 @@ func (s *Service) Authenticate(ctx context.Context, connectionID, authorization 
 	if !ok || connectionID == "" || len(connectionID) > 256 {
 		return nil, Unauthorized()
 	}
-	c, err := s.Store.GetSCIMConnection(ctx, connectionID)
+	sc, err := s.Store.GetSCIMScope(ctx, connectionID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, Unauthorized()
 	}
 	if err != nil {
 		return nil, AsError(err)
 	}
+	c := sc.Connection
 	if !tokenMatches(c, strings.TrimSpace(token)) {
 		return nil, Unauthorized()
 	}
-	p, err := s.Store.GetProject(ctx, c.ProjectID)
-	if err != nil {
-		return nil, AsError(err)
-	}
-	org, err := s.Store.GetOrganization(ctx, c.ProjectID, c.OrganizationID)
-	if err != nil {
-		return nil, AsError(err)
-	}
-	return &Scope{Project: p, Org: org, Conn: c, Base: s.BaseURL + "/v1/b2b/scim/" + c.ID}, nil
+	return &Scope{Project: sc.Project, Org: sc.Organization, Conn: c, Base: s.BaseURL + "/v1/b2b/scim/" + c.ID}, nil
 }
 
 // recordChange is where every change made through SCIM is recorded, inside

@@ -129,9 +129,19 @@ type SCIMList struct {
 	Limit        int
 }
 
+// SCIMScope is a connection read with its project and organization.
+type SCIMScope struct {
+	Connection   *SCIMConnection
+	Project      *Project
+	Organization *Organization
+}
+
 // SCIMQueries persist SCIM connections, users, groups and memberships.
 type SCIMQueries interface {
 	CreateSCIMConnection(ctx context.Context, c *SCIMConnection) error
+	// GetSCIMScope finds a connection by ID in any project, with its project
+	// and organization, in one query: what every SCIM request starts with.
+	GetSCIMScope(ctx context.Context, connectionID string) (*SCIMScope, error)
 	// GetSCIMConnection finds a connection by ID in any project: the SCIM
 	// base URL names only the connection, and its token decides the rest.
 	GetSCIMConnection(ctx context.Context, id string) (*SCIMConnection, error)

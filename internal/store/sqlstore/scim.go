@@ -13,17 +13,46 @@ const scimConnCols = `project_id, organization_id, id, display_name, identity_pr
 	next_token_hash, next_token_last_four, group_roles, created_at, updated_at`
 
 func scanSCIMConn(row rowScanner) (*store.SCIMConnection, error) {
-	c := &store.SCIMConnection{}
-	var roles json.RawMessage
-	err := row.Scan(&c.ProjectID, &c.OrganizationID, &c.ID, &c.DisplayName, &c.IdentityProvider, &c.TokenHash,
-		&c.TokenLastFour, &c.NextTokenHash, &c.NextTokenLastFour, jsonCol{&roles, "[]"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
-	if err != nil {
+	c, roles := &store.SCIMConnection{}, new(json.RawMessage)
+	if err := scanSCIMConnInto(row, c, roles); err != nil {
 		return nil, err
 	}
+	return c, decodeGroupRoles(c, *roles)
+}
+
+// scanSCIMConnInto scans the columns; the group roles stay raw until
+// decodeGroupRoles (so that a collector can gather the destinations first).
+func scanSCIMConnInto(row rowScanner, c *store.SCIMConnection, roles *json.RawMessage) error {
+	return row.Scan(&c.ProjectID, &c.OrganizationID, &c.ID, &c.DisplayName, &c.IdentityProvider, &c.TokenHash,
+		&c.TokenLastFour, &c.NextTokenHash, &c.NextTokenLastFour, jsonCol{roles, "[]"}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+}
+
+func decodeGroupRoles(c *store.SCIMConnection, roles json.RawMessage) error {
 	if err := json.Unmarshal(roles, &c.GroupRoles); err != nil {
-		return nil, fmt.Errorf("sqlstore: scim group roles: %w", err)
+		return fmt.Errorf("sqlstore: scim group roles: %w", err)
 	}
-	return c, nil
+	return nil
+}
+
+var scimScopeSelect = `SELECT ` + prefixed("c", scimConnCols) + `, ` + prefixed("p", projectCols) + `, ` + prefixed("o", orgCols) + `
+	FROM scim_connections c
+	JOIN projects p ON p.id = c.project_id
+	JOIN organizations o ON o.id = c.organization_id AND o.project_id = c.project_id
+	WHERE c.id = $1`
+
+func (q *queries) GetSCIMScope(ctx context.Context, connectionID string) (*store.SCIMScope, error) {
+	var col collector
+	c, roles := &store.SCIMConnection{}, new(json.RawMessage)
+	_ = scanSCIMConnInto(&col, c, roles)
+	p, _ := scanProject(&col)
+	o, _ := scanOrg(&col)
+	if err := q.ex.QueryRowContext(ctx, scimScopeSelect, connectionID).Scan(col.dest...); err != nil {
+		return nil, q.mapErr(err)
+	}
+	if err := decodeGroupRoles(c, *roles); err != nil {
+		return nil, err
+	}
+	return &store.SCIMScope{Connection: c, Project: p, Organization: o}, nil
 }
 
 func groupRolesJSON(r []store.SCIMGroupRole) string {

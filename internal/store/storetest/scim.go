@@ -66,6 +66,14 @@ func testSCIMConnectionOnePerOrganization(t *testing.T, s store.Store) {
 	if _, err := s.GetSCIMConnectionForUpdate(ctx(), "project-test-other", c.ID); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("another project locks the connection: %v", err)
 	}
+	sc, err := s.GetSCIMScope(ctx(), c.ID)
+	if err != nil || sc.Connection.ID != c.ID || !bytes.Equal(sc.Connection.TokenHash, c.TokenHash) || sc.Connection.GroupRoles == nil ||
+		sc.Project.ID != p.ID || sc.Organization.ID != o.ID || sc.Organization.Slug != "acme" {
+		t.Fatalf("scope: %+v %v", sc, err)
+	}
+	if _, err := s.GetSCIMScope(ctx(), "scim-connection-test-none"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("unknown connection: %v", err)
+	}
 }
 
 func testSCIMConnectionTokensAndRoles(t *testing.T, s store.Store) {
