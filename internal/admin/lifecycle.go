@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -197,9 +198,9 @@ func (s *Service) EnvironmentMetrics(ctx context.Context, slug, envSlug string) 
 	if err != nil {
 		return nil, err
 	}
-	orgs, members, err := s.Store.CountProjectContents(ctx, p.ID)
+	orgs, n, err := s.Store.CountProjectContents(ctx, p.ID, members.HiddenStatuses())
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	return &Metrics{OrganizationCount: orgs, MemberCount: members}, nil
+	return &Metrics{OrganizationCount: orgs, MemberCount: n}, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/apptest"
 )
 
@@ -243,8 +244,11 @@ func TestSCIMProvisioningEffects(t *testing.T) {
 			"schemas":    []any{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
 			"Operations": []any{map[string]any{"op": "Replace", "value": map[string]any{"active": "False", "name.givenName": "Augusta"}}},
 		}))
-		m = e.MustOK(e.Call("GET", "/v1/b2b/organizations/acme/member?member_id="+memberID, nil)).Obj("member")
-		if m["status"] != "deleted" {
+		// A deactivated member is a deleted member: hidden from ordinary
+		// reads, shown by dangerously_get with include_deleted.
+		e.WantError(e.Call("GET", "/v1/b2b/organizations/acme/member?member_id="+memberID, nil), 404, "member_not_found")
+		m = e.MustOK(e.Call("GET", "/v1/b2b/organizations/members/dangerously_get/"+memberID+"?include_deleted=true", nil)).Obj("member")
+		if m["status"] != "deleted" || m["name"] != "Augusta Lovelace" {
 			t.Fatalf("after deactivation: %v", m)
 		}
 		r := e.Call("POST", "/v1/b2b/sessions/authenticate", map[string]any{"session_token": sess.Token})
@@ -291,17 +295,26 @@ func TestSCIMProvisioningEffects(t *testing.T) {
 			t.Fatalf("delete: %d %s", r.Status, r.Raw)
 		}
 		c.wantError(c.do("GET", "/Users/"+memberID, nil), 404, "")
-		m = e.MustOK(e.Call("GET", "/v1/b2b/organizations/acme/member?member_id="+memberID, nil)).Obj("member")
-		if m["status"] != "deleted" || m["scim_registration"] != nil {
-			t.Fatalf("after delete: %v", m)
+		e.WantError(e.Call("GET", "/v1/b2b/organizations/acme/member?member_id="+memberID, nil), 404, "member_not_found")
+		m = e.MustOK(e.Call("GET", "/v1/b2b/organizations/members/dangerously_get/"+memberID+"?include_deleted=true", nil)).Obj("member")
+		if m["status"] != "deleted" || m["scim_registration"] != nil || len(m["sso_registrations"].([]any)) != 1 {
+			t.Fatalf("after delete (SSO registration kept): %v", m)
 		}
 		if r := e.Call("POST", "/v1/b2b/sessions/authenticate", map[string]any{"session_token": sess.Token}); r.Status != 404 {
 			t.Fatalf("session after DELETE: %d %s", r.Status, r.Raw)
 		}
 		p, _ := e.App.Store.GetProject(context.Background(), e.Creds.ProjectID)
 		o, _ := e.App.Orgs.Get(context.Background(), e.App.Store, p.ID, "acme")
-		if _, err := e.App.Members.LinkSSO(context.Background(), p, o, membersIdentity(saml, "sso-subject-1", "ada@acme.test", nil), true, nil); err == nil {
-			t.Fatal("a deactivated member logged in with SSO")
+		// Refused whether the login finds the member by its registration or
+		// by its email address (another subject): no new member either.
+		for _, subject := range []string{"sso-subject-1", "sso-subject-2"} {
+			_, err := e.App.Members.LinkSSO(context.Background(), p, o, membersIdentity(saml, subject, "ada@acme.test", nil), true, nil)
+			if apierr.TypeOf(err) != "member_deactivated" {
+				t.Fatalf("SSO login of a deleted member (%s): %v", subject, err)
+			}
+		}
+		if n := e.MustOK(e.Call("GET", "/v1/b2b/organizations/acme/metrics", nil)).Body["member_count"]; n != 0.0 {
+			t.Fatalf("member_count after deprovisioning = %v", n)
 		}
 	})
 }

@@ -97,8 +97,10 @@ func (s *Service) GetByEmail(ctx context.Context, q store.Queries, org *store.Or
 	return found(m, err)
 }
 
+// found maps a store read of a member to the API's answer: a deleted
+// member is not found, as an absent one (see StatusDeleted).
 func found(m *store.Member, err error) (*store.Member, error) {
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && IsDeleted(m)) {
 		return nil, NotFound()
 	}
 	if err != nil {
@@ -270,10 +272,10 @@ func (s *Service) revokeDemotedSSOSessions(ctx context.Context, q store.Queries,
 	return nil
 }
 
-// Delete removes a member of org, with its registrations, sessions and
-// retired email addresses, and keeps it as a deleted member that Reactivate
-// can bring back. A member session needs stytch.member delete (stytch.self
-// for itself).
+// Delete deletes a member of org (Deactivate: status deleted, sessions
+// revoked in the same transaction, registrations, retired addresses,
+// email address and external ID kept) so that Reactivate can bring it back.
+// A member session needs stytch.member delete (stytch.self for itself).
 func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Organization, ref string) (string, error) {
 	var id string
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -285,15 +287,7 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 			return err
 		}
 		id = m.ID
-		// Stytch keeps deleted members for Reactivate Member; Seam keeps
-		// them apart from the members table (see StatusDeleted).
-		if err := q.ArchiveMember(ctx, m, s.Now()); err != nil {
-			return apierr.Internal(err)
-		}
-		if err := q.DeleteMember(ctx, m.ProjectID, m.ID); err != nil {
-			return apierr.Internal(err)
-		}
-		return s.record(ctx, q, org, m, events.Delete)
+		return s.Deactivate(ctx, q, org, m)
 	})
 	return id, err
 }

@@ -5,28 +5,16 @@ import (
 	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/store"
 )
-
-// StatusDeleted is a member deactivated by the organization's directory
-// (SCIM active=false or DELETE): kept, unable to log in, without sessions.
-const StatusDeleted = "deleted"
 
 // DirectoryProfile is what a directory (a SCIM user) says about a member.
 type DirectoryProfile struct {
 	Email  string
 	Name   string
 	Active bool
-}
-
-// refuseDeactivated keeps a deactivated member from logging in: a login
-// must not undo the directory's decision.
-func refuseDeactivated(m *store.Member) error {
-	if m.Status == StatusDeleted {
-		return apierr.Forbidden("member_deactivated", "This member was deactivated by the organization's directory; it must be reactivated before it can log in.")
-	}
-	return nil
 }
 
 // ProvisionFromDirectory returns the member of org a directory user is:
@@ -42,7 +30,7 @@ func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p
 		if m, err = q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, m.ID); err != nil {
 			return nil, apierr.Internal(err)
 		}
-		return m, s.SyncFromDirectory(ctx, q, m, prof)
+		return m, s.SyncFromDirectory(ctx, q, org, m, prof)
 	}
 	if !errors.Is(err, store.ErrNotFound) {
 		return nil, apierr.Internal(err)
@@ -58,14 +46,16 @@ func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p
 	if err := q.CreateMember(ctx, m); err != nil {
 		return nil, conflictError(err)
 	}
-	return m, nil
+	return m, s.record(ctx, q, org, m, events.Create)
 }
 
 // SyncFromDirectory applies a directory profile to a member locked in the
-// caller's transaction q: email address, name, and active. Deactivating
-// revokes every session of the member in the same transaction, so that no
-// session of a deprovisioned person outlives the change.
-func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, m *store.Member, prof DirectoryProfile) error {
+// caller's transaction q: email address, name, and active. active=false
+// deletes the member (Deactivate: sessions revoked in the same transaction);
+// active=true brings a deleted member back (Restore) and makes a pending or
+// invited one active. Each call records one member event (delete, or
+// update), none for a member that stays deleted.
+func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member, prof DirectoryProfile) error {
 	email, err := NormalizeEmail(prof.Email)
 	if err != nil {
 		return err
@@ -76,38 +66,18 @@ func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, m *sto
 	if prof.Name != "" {
 		m.Name = clipName(prof.Name)
 	}
-	deactivate := !prof.Active && m.Status != StatusDeleted
-	switch {
-	case !prof.Active:
-		m.Status = StatusDeleted
-	case m.Status == StatusDeleted, m.Status == StatusPending, m.Status == StatusInvited:
+	if prof.Active && (m.Status == StatusPending || m.Status == StatusInvited) {
 		m.Status = StatusActive
 	}
 	m.UpdatedAt = s.Now()
 	if err := q.UpdateMember(ctx, m); err != nil {
 		return conflictError(err)
 	}
-	if deactivate {
-		return s.revokeAll(ctx, q, m)
+	switch {
+	case !prof.Active:
+		return s.Deactivate(ctx, q, org, m)
+	case IsDeleted(m):
+		return s.Restore(ctx, q, org, m)
 	}
-	return nil
-}
-
-// Deactivate marks a member locked in q deleted and revokes its sessions.
-func (s *Service) Deactivate(ctx context.Context, q store.Queries, m *store.Member) error {
-	if m.Status == StatusDeleted {
-		return s.revokeAll(ctx, q, m)
-	}
-	m.Status, m.UpdatedAt = StatusDeleted, s.Now()
-	if err := q.UpdateMember(ctx, m); err != nil {
-		return conflictError(err)
-	}
-	return s.revokeAll(ctx, q, m)
-}
-
-func (s *Service) revokeAll(ctx context.Context, q store.Queries, m *store.Member) error {
-	if _, err := q.DeleteMemberSessions(ctx, m.ProjectID, m.ID); err != nil {
-		return apierr.Internal(err)
-	}
-	return nil
+	return s.record(ctx, q, org, m, events.Update)
 }

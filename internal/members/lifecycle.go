@@ -22,26 +22,27 @@ func noDeletedMember() *apierr.Error {
 		"No deleted member with this member_id exists in the organization (reactivation takes the member_id, not an external_id).")
 }
 
-// Reactivate brings back a deleted member of org as an active member, with
-// the fields it had when it was deleted. Its SSO registrations and sessions
-// were deleted with it and stay deleted: its next SSO login links it again by
-// the identity-linking rules. Stytch's rules: the member must have a verified
-// email address, and the address must not belong to another member
-// meanwhile. A member session needs stytch.member create.
+// Reactivate brings back a deleted member of org as an active member, as it
+// was when it was deleted, with its SSO registrations (Restore). Stytch's
+// rules: the member must have a verified email address, and the address must
+// not belong to another member meanwhile (a deleted member keeps its address
+// reserved, so only a retired address of another member can collide). A
+// member session needs stytch.member create.
 func (s *Service) Reactivate(ctx context.Context, pr rbac.Principal, org *store.Organization, memberID string) (*store.Member, error) {
 	if err := pr.Require(s.Policy, org.ID, "", rbac.Need{Resource: rbac.ResourceMember, Action: "create"}); err != nil {
 		return nil, err
 	}
 	var out *store.Member
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		d, err := q.GetDeletedMemberForUpdate(ctx, org.ProjectID, memberID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && d.Member.OrganizationID != org.ID) {
+		m, err := q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, memberID)
+		// The lookup also matches external IDs; reactivation takes the
+		// member_id only.
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (m.ID != memberID || !IsDeleted(m))) {
 			return noDeletedMember()
 		}
 		if err != nil {
 			return apierr.Internal(err)
 		}
-		m := d.Member
 		if !m.EmailVerified {
 			return apierr.BadRequest("email_unverified_for_reactivation",
 				"Only a member whose email address was verified (email_address_verified true) can be reactivated.")
@@ -49,20 +50,11 @@ func (s *Service) Reactivate(ctx context.Context, pr rbac.Principal, org *store.
 		if err := s.checkNotRetiredByOther(ctx, q, org, m.Email, m.ID, "reactivation_email_belongs_to_another_member"); err != nil {
 			return err
 		}
-		m.Status, m.UpdatedAt = StatusActive, s.Now()
-		if err := q.CreateMember(ctx, &m); err != nil {
-			var c *store.ErrConflict
-			if errors.As(err, &c) && c.Field == "email_address" {
-				return apierr.BadRequest("reactivation_email_belongs_to_another_member",
-					"Another member of the organization has this member's email address now; change or delete that member first.")
-			}
-			return conflictError(err)
+		if err := s.Restore(ctx, q, org, m); err != nil {
+			return err
 		}
-		if err := q.ForgetDeletedMember(ctx, org.ProjectID, m.ID); err != nil {
-			return apierr.Internal(err)
-		}
-		out = &m
-		return s.record(ctx, q, org, &m, events.Update)
+		out = m
+		return nil
 	})
 	return out, err
 }
@@ -76,14 +68,8 @@ func (s *Service) DangerouslyGet(ctx context.Context, q store.Queries, projectID
 		return nil, NotFound()
 	}
 	m, err := q.GetMember(ctx, projectID, memberID)
-	if errors.Is(err, store.ErrNotFound) && includeDeleted {
-		d, derr := q.GetDeletedMember(ctx, projectID, memberID)
-		if derr == nil {
-			m, err = &d.Member, nil
-			m.Status = StatusDeleted
-		} else if !errors.Is(derr, store.ErrNotFound) {
-			err = derr
-		}
+	if err == nil && includeDeleted && IsDeleted(m) {
+		return m, nil
 	}
 	return found(m, err)
 }
@@ -96,9 +82,11 @@ func (s *Service) DeleteExternalID(ctx context.Context, pr rbac.Principal, org *
 	return s.Update(ctx, pr, org, ref, UpdateParams{ExternalID: opt.Of("")}, nil)
 }
 
-// Count is the number of members of org (Stytch's organization metrics).
+// Count is the number of members of org, deleted ones left out (Stytch's
+// organization metrics).
 func (s *Service) Count(ctx context.Context, org *store.Organization) (int, error) {
-	n, err := s.Store.CountMembers(ctx, org.ProjectID, org.ID)
+	n, err := s.Store.CountMembers(ctx, store.MemberFilter{ProjectID: org.ProjectID, OrganizationIDs: []string{org.ID},
+		ExcludeStatuses: HiddenStatuses()})
 	if err != nil {
 		return 0, apierr.Internal(err)
 	}

@@ -82,7 +82,8 @@ func (s *Service) Search(ctx context.Context, pr rbac.Principal, projectID strin
 		return nil, err
 	}
 	// One extra row tells whether another page exists.
-	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, Limit: limit + 1, AfterCreated: c.CreatedAt, AfterID: c.ID}
+	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, ExcludeStatuses: HiddenStatuses(),
+		Limit: limit + 1, AfterCreated: c.CreatedAt, AfterID: c.ID}
 	if p.Query != nil {
 		if err := applyQuery(&f, p.Query); err != nil {
 			return nil, err

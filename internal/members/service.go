@@ -37,14 +37,19 @@ func NotFound() *apierr.Error {
 	return apierr.NotFound("member_not_found", "The member could not be found in this organization.")
 }
 
+// keptByDeleted ends the duplicate errors: a deleted member keeps its
+// address and external ID (see StatusDeleted), and the fix is to bring it
+// back rather than to create another.
+const keptByDeleted = " If it is a deleted member, reactivate it (Reactivate Member) instead of creating another."
+
 func conflictError(err error) error {
 	var c *store.ErrConflict
 	if errors.As(err, &c) {
 		switch c.Field {
 		case "email_address":
-			return apierr.BadRequest("duplicate_member_email", "A member with this email address already exists in the organization.")
+			return apierr.BadRequest("duplicate_member_email", "A member with this email address already exists in the organization."+keptByDeleted)
 		case "external_id":
-			return apierr.BadRequest("duplicate_member_external_id", "A member with this external_id already exists in the organization.")
+			return apierr.BadRequest("duplicate_member_external_id", "A member with this external_id already exists in the organization."+keptByDeleted)
 		}
 		return apierr.BadRequest("duplicate_member", "A member with these identifiers already exists.")
 	}

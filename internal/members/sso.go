@@ -157,7 +157,7 @@ type Resolution struct {
 // without changing anything: the callback uses it to refuse early and to
 // choose between the login and signup URLs, and LinkSSO runs it again in
 // its transaction. A refusal is returned as the Resolution's Refusal, not as
-// an error.
+// an error; a deleted member is an error (403 member_deactivated).
 func (s *Service) ResolveSSO(ctx context.Context, q store.Queries, org *store.Organization, id SSOIdentity, allowJIT bool) (*Resolution, error) {
 	if err := id.check(); err != nil {
 		return nil, err
@@ -177,6 +177,11 @@ func (s *Service) ResolveSSO(ctx context.Context, q store.Queries, org *store.Or
 		return nil, err
 	}
 	if m != nil {
+		// A deleted member is refused before any linking rule, whichever
+		// way it was found: a login must not undo the deletion.
+		if err := refuseDeactivated(m); err != nil {
+			return nil, err
+		}
 		facts.EmailMember = true
 		if reg == nil {
 			reg, err = q.GetMemberSSORegistration(ctx, org.ProjectID, m.ID, id.ConnectionID)
@@ -263,9 +268,6 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		return out, s.record(ctx, q, org, out.Member, events.Create)
 	}
 	m, reg := res.Member, res.Registration
-	if err := refuseDeactivated(m); err != nil {
-		return nil, err
-	}
 	// A login changes the member object when it activates the member,
 	// verifies its email, or adds or relinks a registration; the group
 	// attributes refreshed on every login are not an event of their own.

@@ -286,7 +286,7 @@ func (s *Service) changeUser(ctx context.Context, sc *Scope, id string, next fun
 			return mapInternal(err)
 		}
 		wasActive := u.Active
-		if err := s.Members.SyncFromDirectory(ctx, q, m, f.profile()); err != nil {
+		if err := s.Members.SyncFromDirectory(ctx, q, sc.Org, m, f.profile()); err != nil {
 			return err
 		}
 		if err := f.apply(u, res, s.Now()); err != nil {
@@ -324,7 +324,7 @@ func (s *Service) DeleteUser(ctx context.Context, sc *Scope, id string) error {
 		if err != nil {
 			return mapInternal(err)
 		}
-		if err := s.Members.Deactivate(ctx, q, m); err != nil {
+		if err := s.Members.Deactivate(ctx, q, sc.Org, m); err != nil {
 			return err
 		}
 		if err := q.DeleteSCIMUser(ctx, sc.Conn.ID, u.MemberID); err != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -80,6 +81,16 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 	}
 	out := &Issued{Token: g.SessionToken}
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		// The member row is locked and read again, as Delete Member and
+		// SCIM deprovisioning lock it before they revoke its sessions: a
+		// session is never created for a member deleted meanwhile.
+		locked, err := q.GetOrgMemberForUpdate(ctx, p.ID, org.ID, m.ID)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(locked)) {
+			return members.NotFound()
+		}
+		if err != nil {
+			return apierr.Internal(err)
+		}
 		now := s.Now()
 		var sess *store.MemberSession
 		isNew := false

@@ -78,7 +78,7 @@ func (s *Service) Exchange(ctx context.Context, p *store.Project, in ExchangePar
 		return nil, apierr.Internal(err)
 	}
 	m, err := s.Store.GetMemberByEmail(ctx, p.ID, target.ID, sub.Member.Email)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(m)) {
 		return nil, apierr.NotFound("member_not_found",
 			"The organization has no member with this session's email address; the exchange switches to an existing member, it does not create one.")
 	}
@@ -186,7 +186,7 @@ func (s *Service) activate(ctx context.Context, m *store.Member) (*store.Member,
 	var out *store.Member
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		locked, err := q.GetOrgMemberForUpdate(ctx, m.ProjectID, m.OrganizationID, m.ID)
-		if errors.Is(err, store.ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(locked)) {
 			return members.NotFound() // deleted meanwhile
 		}
 		if err != nil {

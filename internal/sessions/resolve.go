@@ -6,6 +6,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
+	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/sessionjwt"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -164,7 +165,7 @@ func (s *Service) resolveWith(ctx context.Context, q store.Queries, p *store.Pro
 // the session holds.
 func (s *Service) subjectOf(ctx context.Context, q store.Queries, p *store.Project, sess *store.MemberSession) (*Subject, error) {
 	m, err := q.GetMember(ctx, p.ID, sess.MemberID)
-	if errors.Is(err, store.ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(m)) {
 		return nil, NotFound()
 	}
 	if err != nil {

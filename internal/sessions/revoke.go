@@ -47,7 +47,7 @@ func (s *Service) Revoke(ctx context.Context, pr rbac.Principal, p *store.Projec
 				return members.NotFound()
 			}
 			m, err := q.GetMember(ctx, p.ID, in.MemberID)
-			if errors.Is(err, store.ErrNotFound) {
+			if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(m)) {
 				return members.NotFound()
 			}
 			if err != nil {

@@ -72,6 +72,9 @@ type MemberFilter struct {
 	OrganizationIDs []string // required: at least one
 	Conditions      []MemberCondition
 	Any             bool
+	// ExcludeStatuses leaves out members with these statuses, whatever the
+	// conditions (the members package hides deleted members this way).
+	ExcludeStatuses []string
 	AfterCreated    time.Time // keyset cursor position
 	AfterID         string
 	Limit           int

@@ -10,7 +10,7 @@ type ProjectAdminQueries interface {
 	// it owns: credentials, redirect URLs, organizations, connections,
 	// members, sessions, keys and login state. ErrNotFound when there is none.
 	DeleteProject(ctx context.Context, id string) error
-	// CountProjectContents counts a project's organizations and members
-	// (deleted members are not members).
-	CountProjectContents(ctx context.Context, id string) (organizations, members int, err error)
+	// CountProjectContents counts a project's organizations and its members
+	// whose status is not one of excludeMemberStatuses.
+	CountProjectContents(ctx context.Context, id string, excludeMemberStatuses []string) (organizations, members int, err error)
 }

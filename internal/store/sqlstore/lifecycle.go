@@ -2,60 +2,18 @@ package sqlstore
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/seamsso/seam/internal/store"
 )
 
-// ArchiveMember stores m as JSON: a deleted member is only ever read whole
-// (reactivation, dangerously_get with include_deleted), never searched.
-func (q *queries) ArchiveMember(ctx context.Context, m *store.Member, at time.Time) error {
-	// Times are kept as the members table keeps them (see ts), so that a
-	// reactivated member reads back as it was.
-	c := *m
-	c.CreatedAt, c.UpdatedAt = c.CreatedAt.UTC().Truncate(time.Microsecond), c.UpdatedAt.UTC().Truncate(time.Microsecond)
-	rec, err := json.Marshal(&c)
+func (q *queries) CountMembers(ctx context.Context, f store.MemberFilter) (int, error) {
+	cond, args, err := memberWhere(f)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	_, err = q.ex.ExecContext(ctx, `INSERT INTO deleted_members (id, project_id, organization_id, member, deleted_at)
-		VALUES ($1, $2, $3, $4, $5)`, m.ID, m.ProjectID, m.OrganizationID, string(rec), ts(at))
-	return q.mapErr(err)
-}
-
-func (q *queries) scanDeletedMember(row rowScanner) (*store.DeletedMember, error) {
-	var rec json.RawMessage
-	d := &store.DeletedMember{}
-	if err := row.Scan(jsonCol{&rec, "{}"}, timeCol{&d.DeletedAt}); err != nil {
-		return nil, q.mapErr(err)
-	}
-	if err := json.Unmarshal(rec, &d.Member); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-func (q *queries) GetDeletedMember(ctx context.Context, projectID, id string) (*store.DeletedMember, error) {
-	return q.scanDeletedMember(q.ex.QueryRowContext(ctx, `SELECT member, deleted_at FROM deleted_members
-		WHERE project_id = $1 AND id = $2`, projectID, id))
-}
-
-func (q *queries) GetDeletedMemberForUpdate(ctx context.Context, projectID, id string) (*store.DeletedMember, error) {
-	return q.scanDeletedMember(q.ex.QueryRowContext(ctx, `SELECT member, deleted_at FROM deleted_members
-		WHERE project_id = $1 AND id = $2`+q.d.forUpdate(), projectID, id))
-}
-
-func (q *queries) ForgetDeletedMember(ctx context.Context, projectID, id string) error {
-	res, err := q.ex.ExecContext(ctx, `DELETE FROM deleted_members WHERE project_id = $1 AND id = $2`, projectID, id)
-	return q.affectedOne(res, err)
-}
-
-func (q *queries) CountMembers(ctx context.Context, projectID, organizationID string) (int, error) {
 	var n int
-	err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE project_id = $1 AND organization_id = $2`,
-		projectID, organizationID).Scan(&n)
+	err = q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM members WHERE `+cond, args...).Scan(&n)
 	return n, q.mapErr(err)
 }
 

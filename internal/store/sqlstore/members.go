@@ -118,6 +118,9 @@ func memberWhere(f store.MemberFilter) (string, []any, error) {
 		return ph
 	}
 	where := []string{"project_id = $1", "organization_id IN (" + list(f.OrganizationIDs) + ")"}
+	if len(f.ExcludeStatuses) > 0 {
+		where = append(where, "status NOT IN ("+list(f.ExcludeStatuses)+")")
+	}
 	var conds []string
 	for _, c := range f.Conditions {
 		switch c.Kind {

@@ -12,9 +12,18 @@ func (q *queries) DeleteProject(ctx context.Context, id string) error {
 	return q.affectedOne(res, err)
 }
 
-func (q *queries) CountProjectContents(ctx context.Context, id string) (int, int, error) {
-	var orgs, members int
-	err := q.ex.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organizations WHERE project_id = $1),
-		(SELECT COUNT(*) FROM members WHERE project_id = $1)`, id).Scan(&orgs, &members)
-	return orgs, members, q.mapErr(err)
+func (q *queries) CountProjectContents(ctx context.Context, id string, excludeMemberStatuses []string) (int, int, error) {
+	args := []any{id}
+	members := `SELECT COUNT(*) FROM members WHERE project_id = $1`
+	if len(excludeMemberStatuses) > 0 {
+		ph, _ := placeholders(2, len(excludeMemberStatuses))
+		members += ` AND status NOT IN (` + ph + `)`
+		for _, st := range excludeMemberStatuses {
+			args = append(args, st)
+		}
+	}
+	var orgs, n int
+	err := q.ex.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organizations WHERE project_id = $1), (`+members+`)`,
+		args...).Scan(&orgs, &n)
+	return orgs, n, q.mapErr(err)
 }

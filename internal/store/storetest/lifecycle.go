@@ -10,110 +10,40 @@ import (
 
 func lifecycleCases() []testCase {
 	return []testCase{
-		{"lifecycle/archive_reactivate_round_trip", func(t *testing.T, s store.Store) {
+		{"lifecycle/excluded_statuses_are_not_searched_or_counted", func(t *testing.T, s store.Store) {
 			f := newFixtures(t, s)
 			p := f.project()
 			o := f.org(p.ID, "acme")
 			m := f.member(o, "ada@example.com")
-			m.ExternalID, m.EmailVerified, m.IsBreakglass = "ext-ada", true, true
+			m.ExternalID = "ext-ada"
+			f.member(o, "bob@example.com")
+			m.Status = "deleted"
 			if err := s.UpdateMember(ctx(), m); err != nil {
 				t.Fatal(err)
 			}
-			at := base.Add(time.Hour)
-			err := s.Tx(ctx(), func(q store.Queries) error {
-				if err := q.ArchiveMember(ctx(), m, at); err != nil {
-					return err
-				}
-				return q.DeleteMember(ctx(), p.ID, m.ID)
-			})
-			if err != nil {
-				t.Fatal(err)
+			all := store.MemberFilter{ProjectID: p.ID, OrganizationIDs: []string{o.ID}, Limit: 10}
+			live := all
+			live.ExcludeStatuses = []string{"deleted"}
+			if n, err := s.CountMembers(ctx(), all); err != nil || n != 2 {
+				t.Errorf("CountMembers(all) = %d, %v; want 2", n, err)
 			}
-			if _, err := s.GetMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Fatalf("deleted member still found: %v", err)
+			if n, err := s.CountMembers(ctx(), live); err != nil || n != 1 {
+				t.Errorf("CountMembers(live) = %d, %v; want 1", n, err)
 			}
-			if n, err := s.CountMembers(ctx(), p.ID, o.ID); err != nil || n != 0 {
-				t.Errorf("CountMembers = %d, %v; want 0", n, err)
+			// The exclusion holds whatever the conditions, OR included.
+			live.Any = true
+			live.Conditions = []store.MemberCondition{{Kind: store.MemberByEmails, Values: []string{"ada@example.com"}},
+				{Kind: store.MemberByStatuses, Values: []string{"deleted", "active"}}}
+			got, total, err := s.SearchMembers(ctx(), live)
+			if err != nil || total != 1 || len(got) != 1 || got[0].Email != "bob@example.com" {
+				t.Errorf("SearchMembers(live) = %v, %d, %v; want bob only", got, total, err)
 			}
-			d, err := s.GetDeletedMember(ctx(), p.ID, m.ID)
-			if err != nil {
-				t.Fatal(err)
-			}
-			wantTime(t, "deleted_at", d.DeletedAt, at)
-			got := d.Member
-			if got.ID != m.ID || got.Email != m.Email || got.ExternalID != "ext-ada" || !got.EmailVerified || !got.IsBreakglass ||
-				got.OrganizationID != o.ID || len(got.Roles) != 1 || got.Roles[0] != "stytch_admin" {
-				t.Errorf("archived member = %+v", got)
-			}
-			sameJSON(t, "trusted", got.TrustedMetadata, m.TrustedMetadata)
-			sameJSON(t, "untrusted", got.UntrustedMetadata, m.UntrustedMetadata)
-			wantTime(t, "created_at", got.CreatedAt, m.CreatedAt)
-			// Other projects see nothing.
-			if _, err := s.GetDeletedMember(ctx(), f.project().ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("other project: %v", err)
-			}
-			// The email is free again while the member is deleted.
-			other := f.member(o, "ada@example.com")
-			if n, _ := s.CountMembers(ctx(), p.ID, o.ID); n != 1 {
-				t.Errorf("CountMembers = %d, want 1", n)
-			}
-			err = s.Tx(ctx(), func(q store.Queries) error {
-				d, err := q.GetDeletedMemberForUpdate(ctx(), p.ID, m.ID)
-				if err != nil {
-					return err
-				}
-				if err := q.CreateMember(ctx(), &d.Member); err != nil {
-					return err
-				}
-				return q.ForgetDeletedMember(ctx(), p.ID, m.ID)
-			})
-			wantConflict(t, "reactivate onto a taken email", err, "email_address")
-			if _, err := s.GetDeletedMember(ctx(), p.ID, m.ID); err != nil {
-				t.Errorf("a failed reactivation must keep the record: %v", err)
-			}
-			if err := s.DeleteMember(ctx(), p.ID, other.ID); err != nil {
-				t.Fatal(err)
-			}
-			err = s.Tx(ctx(), func(q store.Queries) error {
-				d, err := q.GetDeletedMemberForUpdate(ctx(), p.ID, m.ID)
-				if err != nil {
-					return err
-				}
-				if err := q.CreateMember(ctx(), &d.Member); err != nil {
-					return err
-				}
-				return q.ForgetDeletedMember(ctx(), p.ID, m.ID)
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if back, err := s.GetOrgMember(ctx(), p.ID, o.ID, "ext-ada"); err != nil || back.ID != m.ID {
-				t.Errorf("reactivated member: %v, %v", back, err)
-			}
-			if _, err := s.GetDeletedMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("record kept after reactivation: %v", err)
-			}
-			if err := s.ForgetDeletedMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("forget twice: %v", err)
-			}
-		}},
-		{"lifecycle/deleted_members_go_with_their_organization", func(t *testing.T, s store.Store) {
-			f := newFixtures(t, s)
-			p := f.project()
-			o := f.org(p.ID, "acme")
-			m := f.member(o, "ada@example.com")
-			if err := s.ArchiveMember(ctx(), m, base); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.DeleteMember(ctx(), p.ID, m.ID); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.DeleteOrganization(ctx(), p.ID, o.ID); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.GetDeletedMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("deleted member outlived its organization: %v", err)
-			}
+			// A member with an excluded status keeps its email address and
+			// external ID: the rows stay.
+			wantConflict(t, "taken email", s.CreateMember(ctx(), &store.Member{ProjectID: p.ID, OrganizationID: o.ID,
+				ID: f.id("member"), Email: "ADA@example.com", Status: "active", Roles: []string{}, CreatedAt: base, UpdatedAt: base}), "email_address")
+			wantConflict(t, "taken external ID", s.CreateMember(ctx(), &store.Member{ProjectID: p.ID, OrganizationID: o.ID,
+				ID: f.id("member"), Email: "eve@example.com", ExternalID: "ext-ada", Status: "active", Roles: []string{}, CreatedAt: base, UpdatedAt: base}), "external_id")
 		}},
 		{"lifecycle/project_rename_and_delete", func(t *testing.T, s store.Store) {
 			f := newFixtures(t, s)
@@ -130,10 +60,8 @@ func lifecycleCases() []testCase {
 			o := f.org(p.ID, "acme")
 			m := f.member(o, "ada@example.com")
 			bob := f.member(o, "bob@example.com")
-			if err := s.ArchiveMember(ctx(), bob, base); err != nil {
-				t.Fatal(err)
-			}
-			if err := s.DeleteMember(ctx(), p.ID, bob.ID); err != nil {
+			bob.Status = "deleted"
+			if err := s.UpdateMember(ctx(), bob); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.CreateProjectSecret(ctx(), &store.ProjectSecret{ID: f.id("secret"), ProjectID: p.ID, Hash: []byte("h"), CreatedAt: base}); err != nil {
@@ -142,8 +70,8 @@ func lifecycleCases() []testCase {
 			ko := f.org(keep.ID, "acme")
 			km := f.member(ko, "ada@example.com")
 			f.org(p.ID, "beta")
-			if orgs, members, err := s.CountProjectContents(ctx(), p.ID); err != nil || orgs != 2 || members != 1 {
-				t.Errorf("CountProjectContents = %d, %d, %v; want 2 organizations, 1 member (the deleted one is not)", orgs, members, err)
+			if orgs, members, err := s.CountProjectContents(ctx(), p.ID, []string{"deleted"}); err != nil || orgs != 2 || members != 1 {
+				t.Errorf("CountProjectContents = %d, %d, %v; want 2 organizations, 1 member (the excluded status is not)", orgs, members, err)
 			}
 			if err := s.DeleteProject(ctx(), p.ID); err != nil {
 				t.Fatal(err)

@@ -1,19 +1,6 @@
--- The member lifecycle: deleted members and retired email addresses.
+-- The member lifecycle: retired email addresses. A deleted member stays in
+-- members with status 'deleted' (migration 0011 allows it).
 -- Times are fixed-width UTC text (see encode.go).
-
--- A deleted member leaves the members table (its registrations and sessions
--- go with it, and its email address and external ID are free again) but is
--- kept here, as it was, so that Reactivate Member can bring it back and
--- Dangerously Get Member with include_deleted can show it. member is the
--- member row as JSON (sqlstore encodes it).
-CREATE TABLE deleted_members (
-    id              TEXT PRIMARY KEY,
-    project_id      TEXT NOT NULL REFERENCES projects (id) ON DELETE CASCADE,
-    organization_id TEXT NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-    member          TEXT NOT NULL,
-    deleted_at      TEXT NOT NULL
-);
-CREATE INDEX deleted_members_by_organization ON deleted_members (project_id, organization_id);
 
 -- An email address a member had before an update replaced it. It stays
 -- reserved for that member in its organization until unlinked.
