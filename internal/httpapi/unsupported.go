@@ -27,7 +27,6 @@ const (
 	reasonOAuth       = "Seam implements enterprise SSO (SAML, OIDC, External), not social OAuth logins (Google, Microsoft, GitHub, ...)"
 	reasonConnected   = "Seam is an SSO service provider, not an OAuth authorization server for Connected Apps"
 	reasonIdPTokens   = "Seam keeps no identity-provider access or refresh tokens after an OIDC login"
-	reasonSCIM        = "SCIM directory sync is not available in this build"
 	reasonSessionMove = "Seam issues sessions from its own SSO logins only; it does not import or attest sessions from elsewhere"
 )
 
@@ -47,12 +46,6 @@ func unsupportedEndpoints() []unsupportedEndpoint {
 		{"POST", "/v1/b2b/sessions/exchange_access_token", "Connected Apps access tokens", reasonConnected},
 		{"POST", "/v1/b2b/sessions/attest", "session attestation (trusted auth tokens)", reasonSessionMove},
 		{"POST", "/v1/b2b/sessions/migrate", "session migration", reasonSessionMove},
-		// SCIM management (issue 12 parts 1-5) is built separately; once its
-		// routes are in the table these entries no longer answer (the mux
-		// matches first) and should go.
-		{"", "/v1/b2b/scim/{organization_id}/connection", "SCIM", reasonSCIM},
-		{"", "/v1/b2b/scim/{organization_id}/connection/{connection_id}", "SCIM", reasonSCIM},
-		{"POST", "/v1/b2b/scim/{organization_id}/connection/{connection_id}/rotate/{step}", "SCIM", reasonSCIM},
 		{"", "/v1/b2b/magic_links/{...}", "email magic links", reasonEmail},
 		{"", "/v1/b2b/otps/{...}", "one-time passcodes", reasonMFA},
 		{"", "/v1/b2b/totp/{...}", "TOTP", reasonMFA},

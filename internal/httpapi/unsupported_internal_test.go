@@ -14,9 +14,10 @@ func TestUnsupportedFor(t *testing.T) {
 		{"GET", "/v1/b2b/organizations/org-1/members/member-1/oauth_providers", ""},
 		{"POST", "/v1/b2b/sessions/migrate", "session migration"},
 		{"POST", "/v1/b2b/sessions/migrate/extra", ""},
-		{"PUT", "/v1/b2b/scim/org-1/connection/conn-1", "SCIM"},
+		// SCIM is served (routes.go), so none of its paths is unsupported.
+		{"PUT", "/v1/b2b/scim/org-1/connection/conn-1", ""},
 		{"GET", "/v1/b2b/scim", ""},
-		{"POST", "/v1/b2b/scim/org-1/connection/conn-1/rotate/start", "SCIM"},
+		{"POST", "/v1/b2b/scim/org-1/connection/conn-1/rotate/start", ""},
 		{"GET", "/v1/b2b/scim/conn-1/Users", ""},
 		{"POST", "/v1/b2b/magic_links/email/login_or_signup", "email magic links"},
 		{"GET", "/v1/b2b/organizations//connected_apps", ""},

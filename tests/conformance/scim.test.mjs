@@ -170,7 +170,9 @@ describeEachBackend('scim connections', (seam) => {
     assert.equal(r.status, 200);
     assert.equal(r.body.active, false);
     await expectStytchError(seam.client.sessions.authenticate({ session_token: s.session_token }), 404, 'session_not_found');
-    const { member } = await seam.client.organizations.members.get({ organization_id: org.organization_id, member_id: u.id });
+    // A deprovisioned member is a deleted member: hidden from members.get, shown by dangerouslyGet include_deleted.
+    await expectStytchError(seam.client.organizations.members.get({ organization_id: org.organization_id, member_id: u.id }), 404, 'member_not_found');
+    const { member } = await seam.client.organizations.members.dangerouslyGet({ member_id: u.id, include_deleted: true });
     assert.equal(member.status, 'deleted');
     assert.equal(member.scim_registration.scim_attributes.active, false);
     assert.equal(member.scim_registration.external_id, '00u42');
