@@ -146,7 +146,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,
 	}
-	a.SCIM = &scim.Service{Store: st, Members: a.Members, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL}
+	a.SCIM = &scim.Service{Store: st, Members: a.Members, Events: a.Events, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL}
 	a.Login = &login.Service{
 		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		ClockSkew: cfg.ClockSkew, Secure: config.SecureContext(cfg.BaseURL), Log: log,

@@ -169,7 +169,7 @@ func TestEveryMutatingRouteRecordsAnEvent(t *testing.T) {
 		key := &projects.Credentials{ProjectID: k.KeyID, Secret: k.Secret}
 		env := "/pwa/v3/projects/" + e.Creds.ProjectID + "/environments/test"
 
-		iso, pwa, exempt := isoRoutes(), pwaEventRoutes(e, env, key), eventExempt()
+		iso, pwa, exempt, scimCalls := isoRoutes(), pwaEventRoutes(e, env, key), eventExempt(), scimEventRoutes(e)
 		seen := map[string]bool{}
 		for _, rt := range httpapi.Routes(e.App.Server) {
 			method, _, _ := strings.Cut(rt.Pattern, " ")
@@ -184,8 +184,13 @@ func TestEveryMutatingRouteRecordsAnEvent(t *testing.T) {
 				w.t = t
 				var call isoCall
 				var creds *projects.Credentials
+				var scimCall func() scimResp
+				var scimStatus int
 				wantSource := "DIRECT"
 				switch {
+				case scimCalls[rt.Pattern] != nil:
+					scimCall, scimStatus = scimCalls[rt.Pattern]()
+					wantSource = "SCIM"
 				case iso[rt.Pattern].build != nil:
 					call = iso[rt.Pattern].build(w)
 				case pwa[rt.Pattern] != nil:
@@ -194,10 +199,16 @@ func TestEveryMutatingRouteRecordsAnEvent(t *testing.T) {
 					t.Fatalf("mutating route %q has no event test: describe how to call it (isoRoutes or pwaEventRoutes), or exempt it with a reason (eventExempt)", rt.Pattern)
 				}
 				before := maxSeq(t, e)
-				e.MustOK(e.Do(apptest.Request{Method: call.method, Path: call.path, Body: call.body, Creds: creds}))
+				if scimCall != nil {
+					if r := scimCall(); r.Status != scimStatus {
+						t.Fatalf("%s: status %d, want %d: %s", rt.Pattern, r.Status, scimStatus, r.Raw)
+					}
+				} else {
+					e.MustOK(e.Do(apptest.Request{Method: call.method, Path: call.path, Body: call.body, Creds: creds}))
+				}
 				got := eventsAfter(t, e, before)
 				if len(got) == 0 {
-					t.Fatalf("%s %s succeeded without recording an event", call.method, call.path)
+					t.Fatalf("%s (%s %s) succeeded without recording an event", rt.Pattern, call.method, call.path)
 				}
 				for _, ev := range got {
 					if ev.source != wantSource || !strings.HasPrefix(ev.typ, strings.ToLower(wantSource)+".") {

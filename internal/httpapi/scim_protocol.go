@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/logctx"
 	"github.com/seamsso/seam/internal/scim"
 )
@@ -77,6 +78,10 @@ func (s *Server) scimHandler(h scimFunc) http.Handler {
 			return
 		}
 		logctx.Note(r.Context(), logctx.What{ProjectID: sc.Project.ID, OrganizationID: sc.Org.ID})
+		// Changes made through this request are the directory's: source
+		// SCIM, actor the connection whose token authenticated.
+		r = r.WithContext(events.WithOrigin(r.Context(), events.Origin{Source: events.SourceSCIM,
+			Actor: events.Actor{Type: events.ActorSCIMToken, ID: sc.Conn.ID}}))
 		status, body, err := h(r, sc)
 		if err != nil {
 			writeSCIMError(w, r, err)

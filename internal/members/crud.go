@@ -287,7 +287,10 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 			return err
 		}
 		id = m.ID
-		return s.Deactivate(ctx, q, org, m)
+		if err := s.Deactivate(ctx, q, m); err != nil {
+			return err
+		}
+		return s.record(ctx, q, org, m, events.Delete)
 	})
 	return id, err
 }

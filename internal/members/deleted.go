@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -40,10 +39,9 @@ func refuseDeactivated(m *store.Member) error {
 // transaction, every session of the member revoked, so that no session of a
 // deleted person outlives the change. Its SSO registrations stay. Delete
 // Member and SCIM deprovisioning both call it; deactivating a deleted member
-// only makes sure it has no session. The deletion is recorded as the
-// member's delete event, with the source the caller's surface set (DIRECT
-// for the API, SCIM for the directory).
-func (s *Service) Deactivate(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member) error {
+// only makes sure it has no session. The caller records the change's event
+// once everything it changes is written (its object then shows it all).
+func (s *Service) Deactivate(ctx context.Context, q store.Queries, m *store.Member) error {
 	if _, err := q.DeleteMemberSessions(ctx, m.ProjectID, m.ID); err != nil {
 		return apierr.Internal(err)
 	}
@@ -54,14 +52,13 @@ func (s *Service) Deactivate(ctx context.Context, q store.Queries, org *store.Or
 	if err := q.UpdateMember(ctx, m); err != nil {
 		return conflictError(err)
 	}
-	return s.record(ctx, q, org, m, events.Delete)
+	return nil
 }
 
 // Restore makes a deleted member locked in q active again, as it was, with
 // its SSO registrations. Reactivate Member (after Stytch's checks) and the
-// directory's active=true both call it; it is recorded as the member's
-// update event.
-func (s *Service) Restore(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member) error {
+// directory's active=true both call it; the caller records the event.
+func (s *Service) Restore(ctx context.Context, q store.Queries, m *store.Member) error {
 	if !IsDeleted(m) {
 		return nil
 	}
@@ -69,5 +66,5 @@ func (s *Service) Restore(ctx context.Context, q store.Queries, org *store.Organ
 	if err := q.UpdateMember(ctx, m); err != nil {
 		return conflictError(err)
 	}
-	return s.record(ctx, q, org, m, events.Update)
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -19,21 +18,23 @@ type DirectoryProfile struct {
 
 // ProvisionFromDirectory returns the member of org a directory user is:
 // the member with its email address, updated to the profile, or a new
-// member. It runs in the caller's transaction q.
-func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, prof DirectoryProfile) (*store.Member, error) {
+// member, and the member's status before ("" for a new member). It runs in
+// the caller's transaction q.
+func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, prof DirectoryProfile) (*store.Member, string, error) {
 	email, err := NormalizeEmail(prof.Email)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	m, err := q.GetMemberByEmail(ctx, org.ProjectID, org.ID, email)
 	if err == nil {
 		if m, err = q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, m.ID); err != nil {
-			return nil, apierr.Internal(err)
+			return nil, "", apierr.Internal(err)
 		}
-		return m, s.SyncFromDirectory(ctx, q, org, m, prof)
+		before := m.Status
+		return m, before, s.SyncFromDirectory(ctx, q, m, prof)
 	}
 	if !errors.Is(err, store.ErrNotFound) {
-		return nil, apierr.Internal(err)
+		return nil, "", apierr.Internal(err)
 	}
 	now := s.Now()
 	m = &store.Member{
@@ -44,18 +45,17 @@ func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p
 		m.Status = StatusDeleted
 	}
 	if err := q.CreateMember(ctx, m); err != nil {
-		return nil, conflictError(err)
+		return nil, "", conflictError(err)
 	}
-	return m, s.record(ctx, q, org, m, events.Create)
+	return m, "", nil
 }
 
 // SyncFromDirectory applies a directory profile to a member locked in the
 // caller's transaction q: email address, name, and active. active=false
 // deletes the member (Deactivate: sessions revoked in the same transaction);
 // active=true brings a deleted member back (Restore) and makes a pending or
-// invited one active. Each call records one member event (delete, or
-// update), none for a member that stays deleted.
-func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member, prof DirectoryProfile) error {
+// invited one active. The directory records the change's event.
+func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, m *store.Member, prof DirectoryProfile) error {
 	email, err := NormalizeEmail(prof.Email)
 	if err != nil {
 		return err
@@ -73,11 +73,8 @@ func (s *Service) SyncFromDirectory(ctx context.Context, q store.Queries, org *s
 	if err := q.UpdateMember(ctx, m); err != nil {
 		return conflictError(err)
 	}
-	switch {
-	case !prof.Active:
-		return s.Deactivate(ctx, q, org, m)
-	case IsDeleted(m):
-		return s.Restore(ctx, q, org, m)
+	if !prof.Active {
+		return s.Deactivate(ctx, q, m)
 	}
-	return s.record(ctx, q, org, m, events.Update)
+	return s.Restore(ctx, q, m)
 }

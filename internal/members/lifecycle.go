@@ -50,11 +50,11 @@ func (s *Service) Reactivate(ctx context.Context, pr rbac.Principal, org *store.
 		if err := s.checkNotRetiredByOther(ctx, q, org, m.Email, m.ID, "reactivation_email_belongs_to_another_member"); err != nil {
 			return err
 		}
-		if err := s.Restore(ctx, q, org, m); err != nil {
+		if err := s.Restore(ctx, q, m); err != nil {
 			return err
 		}
 		out = m
-		return nil
+		return s.record(ctx, q, org, m, events.Update)
 	})
 	return out, err
 }

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/opt"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/store"
@@ -136,14 +137,20 @@ func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organ
 	c.TokenHash, c.TokenLastFour = hash, last4
 	now := s.Now()
 	c.CreatedAt, c.UpdatedAt = now, now
-	var ce *store.ErrConflict
-	if err := s.Store.CreateSCIMConnection(ctx, c); errors.As(err, &ce) {
-		return nil, apierr.BadRequest("scim_connection_already_exists", "The organization already has a SCIM connection; update or delete it.")
-	} else if err != nil {
-		return nil, apierr.Internal(err)
-	}
 	v := s.view(c, nil)
-	v.BearerToken = token
+	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		var ce *store.ErrConflict
+		if err := q.CreateSCIMConnection(ctx, c); errors.As(err, &ce) {
+			return apierr.BadRequest("scim_connection_already_exists", "The organization already has a SCIM connection; update or delete it.")
+		} else if err != nil {
+			return apierr.Internal(err)
+		}
+		return s.recordConnection(ctx, q, c, events.Create, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	v.BearerToken = token // after the event: never in it
 	return v, nil
 }
 
@@ -159,8 +166,8 @@ func (s *Service) Get(ctx context.Context, org *store.Organization) (*Connection
 	return s.viewLoaded(ctx, s.Store, c)
 }
 
-// locked runs fn on the organization's connection id under a row lock and
-// returns the connection's view afterwards.
+// locked runs fn on the organization's connection id under a row lock,
+// records the update, and returns the connection's view afterwards.
 func (s *Service) locked(ctx context.Context, org *store.Organization, id string, fn func(q store.Queries, c *store.SCIMConnection) error) (*Connection, error) {
 	var out *Connection
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
@@ -171,8 +178,10 @@ func (s *Service) locked(ctx context.Context, org *store.Organization, id string
 		if err := fn(q, c); err != nil {
 			return err
 		}
-		out, err = s.viewLoaded(ctx, q, c)
-		return err
+		if out, err = s.viewLoaded(ctx, q, c); err != nil {
+			return err
+		}
+		return s.recordConnection(ctx, q, c, events.Update, out)
 	})
 	return out, err
 }
@@ -289,7 +298,10 @@ func (s *Service) Delete(ctx context.Context, org *store.Organization, id string
 		if err != nil {
 			return err
 		}
-		return mapInternal(q.DeleteSCIMConnection(ctx, c.ProjectID, c.ID))
+		if err := q.DeleteSCIMConnection(ctx, c.ProjectID, c.ID); err != nil {
+			return mapInternal(err)
+		}
+		return s.recordConnection(ctx, q, c, events.Delete, nil)
 	})
 }
 

@@ -87,7 +87,7 @@ func (s *Service) CreateGroup(ctx context.Context, sc *Scope, body []byte) (map[
 		if err := q.AddSCIMGroupMembers(ctx, g.ID, st.members...); err != nil {
 			return mapInternal(err)
 		}
-		return s.recordChange(ctx, q, sc, "group.created", g.ID)
+		return s.recordGroupChange(ctx, q, sc, st.members)
 	})
 	if err != nil {
 		return nil, AsError(err)
@@ -254,7 +254,12 @@ func (s *Service) changeGroup(ctx context.Context, sc *Scope, id string, next fu
 		if err := q.RemoveSCIMGroupMembers(ctx, g.ID, false, removed...); err != nil {
 			return mapInternal(err)
 		}
-		return s.recordChange(ctx, q, sc, "group.updated", g.ID)
+		touched := append(added, removed...)
+		if st.displayName != cur.displayName {
+			// Every member lists the group by its name.
+			touched = append(touched, st.members...)
+		}
+		return s.recordGroupChange(ctx, q, sc, touched)
 	})
 	if err != nil {
 		return nil, AsError(err)
@@ -274,6 +279,10 @@ func (s *Service) DeleteGroup(ctx context.Context, sc *Scope, id string) error {
 		if err != nil {
 			return err
 		}
+		ms, err := q.ListSCIMGroupMembers(ctx, g.ID)
+		if err != nil {
+			return mapInternal(err)
+		}
 		if err := q.DeleteSCIMGroup(ctx, sc.Conn.ID, g.ID); err != nil {
 			return mapInternal(err)
 		}
@@ -284,7 +293,11 @@ func (s *Service) DeleteGroup(ctx context.Context, sc *Scope, id string) error {
 				return mapInternal(err)
 			}
 		}
-		return s.recordChange(ctx, q, sc, "group.deleted", g.ID)
+		former := make([]string, 0, len(ms))
+		for _, m := range ms {
+			former = append(former, m.MemberID)
+		}
+		return s.recordGroupChange(ctx, q, sc, former)
 	})
 	if err != nil {
 		return AsError(err)

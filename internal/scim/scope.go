@@ -40,13 +40,3 @@ func (s *Service) Authenticate(ctx context.Context, connectionID, authorization 
 	}
 	return &Scope{Project: sc.Project, Org: sc.Organization, Conn: c, Base: s.BaseURL + "/v1/b2b/scim/" + c.ID}, nil
 }
-
-// recordChange is where every change made through SCIM is recorded, inside
-// the transaction that makes it. The events issue (13) records an event
-// with source "SCIM" here: kind is "user.created", "user.updated",
-// "user.deactivated", "group.created", "group.updated" or "group.deleted",
-// id the member or group ID.
-func (s *Service) recordChange(ctx context.Context, q store.Queries, sc *Scope, kind, id string) error {
-	_, _, _, _, _ = ctx, q, sc, kind, id
-	return nil
-}

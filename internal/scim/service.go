@@ -4,6 +4,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/rbac"
@@ -21,10 +22,12 @@ const (
 type Service struct {
 	Store   store.Store
 	Members *members.Service
-	Policy  rbac.Policy
-	Now     func() time.Time
-	Rand    io.Reader // bearer tokens
-	IDs     ids.Generator
+	// Events records the changes (nil records nothing).
+	Events *events.Recorder
+	Policy rbac.Policy
+	Now    func() time.Time
+	Rand   io.Reader // bearer tokens
+	IDs    ids.Generator
 	// BaseURL is SEAM_BASE_URL without a trailing slash: the origin of every
 	// connection's base_url.
 	BaseURL string

@@ -115,7 +115,7 @@ func (s *Service) CreateUser(ctx context.Context, sc *Scope, body []byte) (map[s
 	}
 	var u *store.SCIMUser
 	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		m, err := s.Members.ProvisionFromDirectory(ctx, q, sc.Project, sc.Org, f.profile())
+		m, before, err := s.Members.ProvisionFromDirectory(ctx, q, sc.Project, sc.Org, f.profile())
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (s *Service) CreateUser(ctx context.Context, sc *Scope, body []byte) (map[s
 		if err := q.CreateSCIMUser(ctx, u); err != nil {
 			return userConflict(err)
 		}
-		return s.recordChange(ctx, q, sc, "user.created", m.ID)
+		return s.recordChange(ctx, q, sc, before, m)
 	})
 	if err != nil {
 		return nil, AsError(err)
@@ -285,8 +285,8 @@ func (s *Service) changeUser(ctx context.Context, sc *Scope, id string, next fun
 		if err != nil {
 			return mapInternal(err)
 		}
-		wasActive := u.Active
-		if err := s.Members.SyncFromDirectory(ctx, q, sc.Org, m, f.profile()); err != nil {
+		before := m.Status
+		if err := s.Members.SyncFromDirectory(ctx, q, m, f.profile()); err != nil {
 			return err
 		}
 		if err := f.apply(u, res, s.Now()); err != nil {
@@ -295,11 +295,7 @@ func (s *Service) changeUser(ctx context.Context, sc *Scope, id string, next fun
 		if err := q.UpdateSCIMUser(ctx, u); err != nil {
 			return userConflict(err)
 		}
-		kind := "user.updated"
-		if wasActive && !u.Active {
-			kind = "user.deactivated"
-		}
-		return s.recordChange(ctx, q, sc, kind, u.MemberID)
+		return s.recordChange(ctx, q, sc, before, m)
 	})
 	if err != nil {
 		return nil, AsError(err)
@@ -324,13 +320,14 @@ func (s *Service) DeleteUser(ctx context.Context, sc *Scope, id string) error {
 		if err != nil {
 			return mapInternal(err)
 		}
-		if err := s.Members.Deactivate(ctx, q, sc.Org, m); err != nil {
+		before := m.Status
+		if err := s.Members.Deactivate(ctx, q, m); err != nil {
 			return err
 		}
 		if err := q.DeleteSCIMUser(ctx, sc.Conn.ID, u.MemberID); err != nil {
 			return mapInternal(err)
 		}
-		return s.recordChange(ctx, q, sc, "user.deactivated", u.MemberID)
+		return s.recordChange(ctx, q, sc, before, m)
 	})
 	if err != nil {
 		return AsError(err)
