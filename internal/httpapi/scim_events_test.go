@@ -39,7 +39,9 @@ func scimEventRoutes(e *apptest.Env) map[string]scimEventRoute {
 	}
 	return map[string]scimEventRoute{
 		"POST " + base + "/Users": func() (func() scimResp, int) {
-			return func() scimResp { return c.do("POST", "/Users", scimUser("events-new@scim.test", "events-new@scim.test", nil)) }, 201
+			return func() scimResp {
+				return c.do("POST", "/Users", scimUser("events-new@scim.test", "events-new@scim.test", nil))
+			}, 201
 		},
 		"PUT " + base + "/Users/{id}": func() (func() scimResp, int) {
 			id := user()
@@ -109,7 +111,9 @@ func TestSCIMMemberEvents(t *testing.T) {
 				"Operations": []any{map[string]any{"op": "replace", "path": "active", "value": active}}}
 		}
 		var id string
-		step("provision", func() { id = c.must(201, c.do("POST", "/Users", scimUser("ada@acme.test", "ada@acme.test", nil)))["id"].(string) },
+		step("provision", func() {
+			id = c.must(201, c.do("POST", "/Users", scimUser("ada@acme.test", "ada@acme.test", nil)))["id"].(string)
+		},
 			"scim.member.create/scim_token")
 		step("deactivate", func() { c.must(200, c.do("PATCH", "/Users/"+id, patch(false))) }, "scim.member.delete/scim_token")
 		step("deactivate again", func() { c.must(200, c.do("PATCH", "/Users/"+id, patch(false))) })
