@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import SCIMMY from 'scimmy';
-import { describeEachBackend } from './harness.mjs';
+import { describeEachBackend, expectStytchError } from './harness.mjs';
 import { scimClient } from './scim.test.mjs';
 
 const uid = (p) => `${p}-${randomBytes(4).toString('hex')}`;
@@ -268,8 +268,13 @@ describeEachBackend('scim RFC 7643/7644 compliance', (seam) => {
         for (const [k, v] of Object.entries(step.expect ?? {})) assert.deepEqual(r.body[k], v, `${step.name}: ${k}`);
         for (const [k, field] of Object.entries(step.capture ?? {})) vars[k] = r.body[field];
       }
-      const { member } = await seam.client.organizations.members.get({ organization_id: org.organization_id, member_id: vars[fixture.final.member] });
+      // dangerouslyGet with include_deleted: a deprovisioned member is deleted, which members.get does not show.
+      const { member } = await seam.client.organizations.members.dangerouslyGet({ member_id: vars[fixture.final.member], include_deleted: true });
+      assert.equal(member.organization_id, org.organization_id);
       assert.equal(member.status, fixture.final.status);
+      if (fixture.final.status === 'deleted') {
+        await expectStytchError(seam.client.organizations.members.get({ organization_id: org.organization_id, member_id: member.member_id }), 404, 'member_not_found');
+      }
     });
   }
 });
