@@ -107,6 +107,9 @@ func (s *Service) subjectByCredential(ctx context.Context, p *store.Project, tok
 	if sess, err = s.live(sess, err); err != nil {
 		return nil, err
 	}
+	if members.IsDeleted(ss.Member) {
+		return nil, NotFound()
+	}
 	roles, err := s.sessionRoles(ctx, s.Store, ss.Organization, ss.Member, sess)
 	if err != nil {
 		return nil, err
