@@ -94,8 +94,9 @@ type MemberQueries interface {
 	// GetMemberByEmail matches the email case-insensitively.
 	GetMemberByEmail(ctx context.Context, projectID, organizationID, email string) (*Member, error)
 	UpdateMember(ctx context.Context, m *Member) error
-	// DeleteMember removes the member, its registrations and its sessions.
-	DeleteMember(ctx context.Context, projectID, id string) error
+	// There is no DeleteMember: a deleted member stays, with status
+	// "deleted" (package members); member rows go only with their
+	// organization or project.
 	// SearchMembers returns matches ordered by (created_at, id) and the total
 	// count of matches ignoring the cursor and limit.
 	SearchMembers(ctx context.Context, f MemberFilter) ([]*Member, int, error)

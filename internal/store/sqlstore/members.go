@@ -96,11 +96,6 @@ func (q *queries) UpdateMember(ctx context.Context, m *store.Member) error {
 	return q.affectedOne(res, nil)
 }
 
-func (q *queries) DeleteMember(ctx context.Context, projectID, id string) error {
-	res, err := q.ex.ExecContext(ctx, `DELETE FROM members WHERE project_id = $1 AND id = $2`, projectID, id)
-	return q.affectedOne(res, err)
-}
-
 // memberWhere builds the WHERE clause of a member search; n is the next
 // placeholder index.
 func memberWhere(f store.MemberFilter) (string, []any, error) {

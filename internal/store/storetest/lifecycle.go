@@ -135,11 +135,11 @@ func lifecycleCases() []testCase {
 			if err := s.DeleteRetiredEmail(ctx(), p.ID, r1.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("delete twice: %v", err)
 			}
-			if err := s.DeleteMember(ctx(), p.ID, m.ID); err != nil {
+			if err := s.DeleteOrganization(ctx(), p.ID, o.ID); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.ListRetiredEmails(ctx(), p.ID, m.ID); len(list) != 0 {
-				t.Errorf("retired addresses outlived their member: %+v", list)
+				t.Errorf("retired addresses outlived their organization: %+v", list)
 			}
 		}},
 	}

@@ -99,17 +99,14 @@ func memberCases() []testCase {
 			if _, err := s.GetOrgMember(ctx(), p.ID, o.ID, "ext-1"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("cleared external id still resolves: %v", err)
 			}
-			if err := s.DeleteMember(ctx(), p.ID, m.ID); err != nil {
+			if err := s.DeleteOrganization(ctx(), p.ID, o.ID); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.GetMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("after delete: %v", err)
+				t.Errorf("after its organization's delete: %v", err)
 			}
 			if err := s.UpdateMember(ctx(), again); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("update deleted: %v", err)
-			}
-			if err := s.DeleteMember(ctx(), p.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("delete twice: %v", err)
+				t.Errorf("update of a member gone with its organization: %v", err)
 			}
 		}},
 		{"members/uniqueness_and_scoping", func(t *testing.T, s store.Store) {
@@ -143,8 +140,9 @@ func memberCases() []testCase {
 			if _, err := s.GetMemberByEmail(ctx(), p2.ID, a.ID, "bob@example.com"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("other project finds member by email: %v", err)
 			}
-			if err := s.DeleteMember(ctx(), p2.ID, m.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("other project deletes member: %v", err)
+			if err := s.UpdateMember(ctx(), &store.Member{ProjectID: p2.ID, OrganizationID: m.OrganizationID, ID: m.ID, Email: m.Email,
+				Status: m.Status, Roles: m.Roles, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("other project updates member: %v", err)
 			}
 		}},
 		{"members/search", func(t *testing.T, s store.Store) {
@@ -252,19 +250,19 @@ func memberCases() []testCase {
 			if list, _ := s.ListSSORegistrations(ctx(), f.project().ID, m.ID); len(list) != 0 {
 				t.Errorf("other project lists %d registrations", len(list))
 			}
-			// Deleting a connection removes its registrations; deleting a
-			// member removes the rest.
+			// Deleting a connection removes its registrations; deleting the
+			// organization removes the rest (a deleted member keeps them).
 			if err := s.DeleteConnection(ctx(), p.ID, c2.ID); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.ListSSORegistrations(ctx(), p.ID, m.ID); len(list) != 1 {
 				t.Errorf("after connection delete: %d registrations", len(list))
 			}
-			if err := s.DeleteMember(ctx(), p.ID, m.ID); err != nil {
+			if err := s.DeleteOrganization(ctx(), p.ID, m.OrganizationID); err != nil {
 				t.Fatal(err)
 			}
 			if list, _ := s.ListSSORegistrations(ctx(), p.ID, m.ID); len(list) != 0 {
-				t.Errorf("after member delete: %d registrations", len(list))
+				t.Errorf("after organization delete: %d registrations", len(list))
 			}
 		}},
 		{"members/organization_delete_cascades", func(t *testing.T, s store.Store) {

@@ -190,11 +190,11 @@ func sessionCases() []testCase {
 			if _, err := s.GetSession(ctx(), p.ID, keep.ID); err != nil {
 				t.Errorf("another member's session was revoked: %v", err)
 			}
-			if err := s.DeleteMember(ctx(), p.ID, n.ID); err != nil {
+			if err := s.DeleteOrganization(ctx(), p.ID, n.OrganizationID); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.GetSession(ctx(), p.ID, keep.ID); !errors.Is(err, store.ErrNotFound) {
-				t.Errorf("session outlived its member: %v", err)
+				t.Errorf("session outlived its member's organization: %v", err)
 			}
 		}},
 		{"sessions/signing_keys", func(t *testing.T, s store.Store) {
