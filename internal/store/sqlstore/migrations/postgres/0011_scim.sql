@@ -61,7 +61,7 @@ CREATE TABLE scim_group_members (
 );
 CREATE INDEX scim_group_members_by_member ON scim_group_members (member_id);
 
--- Deprovisioning (SCIM active=false or DELETE) keeps the member with status
--- 'deleted', as Stytch shows it.
+-- A deleted member (Delete Member, or SCIM active=false or DELETE) stays in
+-- members with status 'deleted', as Stytch shows it (package members).
 ALTER TABLE members DROP CONSTRAINT IF EXISTS members_status_check;
 ALTER TABLE members ADD CONSTRAINT members_status_check CHECK (status IN ('active', 'pending', 'invited', 'deleted'));

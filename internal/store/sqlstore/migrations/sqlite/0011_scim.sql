@@ -1,7 +1,8 @@
 -- SCIM directory sync (package scim); see the PostgreSQL migration for the
 -- meaning of each table. Times are fixed-width UTC text, booleans 0/1.
 
--- Deprovisioning keeps the member with status 'deleted'. SQLite cannot alter
+-- A deleted member (Delete Member, or SCIM deprovisioning) stays in members
+-- with status 'deleted'. SQLite cannot alter
 -- a CHECK constraint, and rebuilding members would cascade-delete its
 -- registrations and sessions (foreign keys are on inside the migration's
 -- transaction), so the constraint text is widened in place: the documented
