@@ -148,6 +148,12 @@ func (s *Server) authFailed(r *http.Request, kind, id string, err error) {
 	if apierr.As(err).Status != http.StatusUnauthorized {
 		return
 	}
+	s.countAuthFailure(r, kind, id)
+}
+
+// countAuthFailure counts one refused credential of kind for id from the
+// request's client address (see authGate).
+func (s *Server) countAuthFailure(r *http.Request, kind, id string) {
 	addr := s.clientKey(r)
 	s.limiter.Take("authfail\x00addr\x00"+addr, s.limits.AuthFailures)
 	s.limiter.Take("authfail\x00"+kind+"\x00"+id, s.limits.ProjectAuthFailures)

@@ -183,3 +183,34 @@ func mustGet(t *testing.T, url string) *http.Response {
 	}
 	return resp
 }
+
+// TestSCIMTokenGuessingIsLimited: wrong SCIM bearer tokens count as failed
+// authentications of the client address and of the connection (as wrong
+// project secrets do); over the limit the address is refused with a SCIM
+// 429 and Retry-After even with the right token, and the IdP's own address
+// still provisions.
+func TestSCIMTokenGuessingIsLimited(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := limitsEnv(t, backend)
+		e.CreateOrg("Acme", "acme")
+		conn := e.MustOK(e.Call("POST", "/v1/b2b/scim/acme/connection", map[string]any{"display_name": "Okta", "identity_provider": "okta"})).Obj("connection")
+		users := "/v1/b2b/scim/" + conn["connection_id"].(string) + "/Users"
+		call := func(from, token string) *apptest.Response {
+			return e.Do(apptest.Request{Method: "GET", Path: users, NoAuth: true,
+				Header: map[string]string{"X-Forwarded-For": from, "Authorization": "Bearer " + token}})
+		}
+		for i := 0; i < 3; i++ {
+			if r := call("192.0.2.90", "wrong-token"); r.Status != http.StatusUnauthorized {
+				t.Fatalf("wrong token %d: %d %s", i, r.Status, r.Raw)
+			}
+		}
+		r := call("192.0.2.90", conn["bearer_token"].(string))
+		if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" ||
+			!strings.Contains(string(r.Raw), `"status":"429"`) || !strings.Contains(string(r.Raw), "urn:ietf:params:scim:api:messages:2.0:Error") {
+			t.Fatalf("the guessing address with the right token: %d %q %s", r.Status, r.Header.Get("Retry-After"), r.Raw)
+		}
+		if r := call("192.0.2.91", conn["bearer_token"].(string)); r.Status != http.StatusOK {
+			t.Fatalf("the IdP's address: %d %s", r.Status, r.Raw)
+		}
+	})
+}

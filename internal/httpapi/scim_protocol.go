@@ -72,8 +72,18 @@ func (s *Server) scimProtocolRoutes() []route {
 // writes the result as application/scim+json.
 func (s *Server) scimHandler(h scimFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sc, err := s.scim.Authenticate(r.Context(), r.PathValue("connection_id"), r.Header.Get("Authorization"))
+		// Guessing bearer tokens is bounded like guessing project secrets:
+		// failures count per client address and per connection (authGate).
+		connID := r.PathValue("connection_id")
+		if err := s.authGate(r, "scim_token", connID); err != nil {
+			writeSCIMError(w, r, err)
+			return
+		}
+		sc, err := s.scim.Authenticate(r.Context(), connID, r.Header.Get("Authorization"))
 		if err != nil {
+			if scim.AsError(err).Status == http.StatusUnauthorized {
+				s.countAuthFailure(r, "scim_token", connID)
+			}
 			writeSCIMError(w, r, err)
 			return
 		}
@@ -122,6 +132,11 @@ func writeSCIMError(w http.ResponseWriter, r *http.Request, err error) {
 	logctx.Note(r.Context(), logctx.What{ErrorType: "scim_" + strconv.Itoa(e.Status) + e.ScimType})
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="SCIM"`)
+	}
+	if ae := apierr.As(err); ae != nil && ae.Status == http.StatusTooManyRequests {
+		if n, ok := ae.Details[apierr.RetryAfterKey].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(n))
+		}
 	}
 	b := mustJSON(e.Body())
 	w.Header().Set("Content-Type", scimMediaType)

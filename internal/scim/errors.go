@@ -76,6 +76,11 @@ func AsError(err error) *Error {
 	if errors.As(err, &se) {
 		return se
 	}
+	if ae := apierr.As(err); ae != nil && ae.Status == http.StatusTooManyRequests {
+		// An abuse limit: no scimType (tooMany means too many results);
+		// the HTTP layer sends Retry-After, which Okta and Entra honour.
+		return &Error{Status: ae.Status, Detail: ae.Message, cause: err}
+	}
 	if ae := apierr.As(err); ae != nil && ae.Status < 500 {
 		st := ae.Status
 		scimType := TypeInvalidValue
