@@ -3,6 +3,7 @@ package interop
 import (
 	"net/http"
 	"net/url"
+	"sync"
 	"testing"
 
 	"github.com/seamsso/seam/internal/apptest"
@@ -59,5 +60,47 @@ func TestReplicas(t *testing.T) {
 		atB.Action, _ = url.Parse(b.URL + acs.Path)
 		errorPage(t, br, br.Submit(&atB), http.StatusBadRequest, "duplicate_saml_response")
 		wantLatestLogin(t, conn.Logins(t), "replay")
+
+		// The same response posted to both replicas at the same instant
+		// logs in exactly once: the replay record is a unique row, so one
+		// insert wins whatever the timing. Several rounds, fresh responses.
+		for round := 0; round < 5; round++ {
+			br = NewBrowser(t)
+			idp.LogIn(br)
+			br.Stop = func(u *url.URL) bool { return u.Path == acs.Path || u.Hostname() == "app.test" }
+			br.Get(idp.URL + "/login/seam")
+			form := lastACSPost(t, br).Fields
+			statuses := make([]int, 2)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, base := range []string{a.URL, b.URL} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+					<-start
+					resp, err := c.PostForm(base+acs.Path, form)
+					if err != nil {
+						return // statuses[i] stays 0, counted as neither
+					}
+					resp.Body.Close()
+					statuses[i] = resp.StatusCode
+				}()
+			}
+			close(start)
+			wg.Wait()
+			ok, refused := 0, 0
+			for _, s := range statuses {
+				switch s {
+				case http.StatusFound:
+					ok++
+				case http.StatusBadRequest:
+					refused++
+				}
+			}
+			if ok != 1 || refused != 1 {
+				t.Fatalf("round %d: one response posted to both replicas at once answered %v; want one login (302) and one replay refusal (400)", round, statuses)
+			}
+		}
 	})
 }
