@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/rsa"
 	"crypto/sha256"
@@ -8,9 +9,11 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/seamsso/seam/internal/apptest"
 	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/sso"
 )
 
 // signedBy reports which of the connection's signing certificates (by ID)
@@ -128,5 +131,64 @@ func TestSPSigningCertificateRotation(t *testing.T) {
 		if metadataKeys() != 5 {
 			t.Errorf("%d signing keys published with four next certificates", metadataKeys())
 		}
+	})
+}
+
+// The schedule does the same without an operator: 60 days before Seam's
+// signing certificate expires a next one is published in the SP metadata,
+// 30 days before it signs; running the schedule again changes nothing.
+func TestSPSigningCertificateScheduledRotation(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		f := newSAMLFixture(t, backend)
+		e := f.e
+		p := samlPath("acme", f.connID)
+		current := func() map[string]any {
+			return e.MustOK(e.Call("GET", "/v1/b2b/sso/acme", nil)).Body["saml_connections"].([]any)[0].(map[string]any)
+		}
+		run := func(want int) {
+			t.Helper()
+			n, err := e.App.SSO.RotateSigningCertificates(context.Background(), sso.DefaultSPRotation())
+			if err != nil || n != want {
+				t.Fatalf("schedule: %d steps, %v; want %d", n, err, want)
+			}
+		}
+		c := current()
+		first := c["signing_certificates"].([]any)[0].(map[string]any)
+		expires, err := time.Parse(time.RFC3339, first["expires_at"].(string))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := signedBy(t, f, c["signing_certificates"].([]any)); got != first["certificate_id"] {
+			t.Fatalf("signed by %q before the schedule", got)
+		}
+
+		e.Clock.Advance(expires.Sub(e.Clock.Now()) - 61*24*time.Hour)
+		run(0) // more than 60 days left: nothing to do
+
+		e.Clock.Advance(2 * 24 * time.Hour)
+		run(1)
+		c = current()
+		if ids := c["published_signing_certificate_ids"].([]any); len(ids) != 2 || ids[0] != first["certificate_id"] {
+			t.Fatalf("after publishing: %v", ids)
+		}
+		if n := strings.Count(string(e.MustOK(e.Call("GET", p+"/metadata", nil)).Raw), `use="signing"`); n != 2 {
+			t.Fatalf("the SP metadata publishes %d signing keys, want 2", n)
+		}
+		if got := signedBy(t, f, c["signing_certificates"].([]any)); got != first["certificate_id"] {
+			t.Fatalf("the next certificate signs before its time: %q", got)
+		}
+		run(0) // published already
+
+		e.Clock.Advance(30 * 24 * time.Hour)
+		run(1)
+		c = current()
+		next := c["signing_certificates"].([]any)[0].(map[string]any)
+		if next["certificate_id"] == first["certificate_id"] {
+			t.Fatal("the next certificate was not activated")
+		}
+		if got := signedBy(t, f, c["signing_certificates"].([]any)); got != next["certificate_id"] {
+			t.Fatalf("signed by %q after activation, want %q", got, next["certificate_id"])
+		}
+		run(0)
 	})
 }

@@ -35,6 +35,9 @@ type Worker struct {
 	ExpiryEvery time.Duration
 	// Expiry receives each scan (metrics); nil skips the scan.
 	Expiry func([]sso.ConnectionExpiry)
+	// SPRotation is the schedule of Seam's own SP signing certificates,
+	// run at each expiry scan (sso.DefaultSPRotation when zero).
+	SPRotation sso.SPRotation
 }
 
 func (w *Worker) interval() time.Duration {
@@ -96,6 +99,22 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	}
 }
 
+// RotateSPCertificates runs the SP signing-certificate schedule over every
+// SAML connection (sso.RotateSigningCertificates) and logs what it did.
+func (w *Worker) RotateSPCertificates(ctx context.Context) {
+	p := w.SPRotation
+	if p == (sso.SPRotation{}) {
+		p = sso.DefaultSPRotation()
+	}
+	n, err := w.SSO.RotateSigningCertificates(ctx, p)
+	if n > 0 {
+		w.Log.Info("SP signing certificates rotated on schedule", slog.Int("steps", n))
+	}
+	if err != nil && ctx.Err() == nil {
+		w.Log.Warn("SP signing-certificate schedule failed", slog.String("error", err.Error()))
+	}
+}
+
 // ScanExpiry reports certificate expiry to Expiry.
 func (w *Worker) ScanExpiry(ctx context.Context) error {
 	if w.Expiry == nil {
@@ -127,6 +146,7 @@ func (w *Worker) Run(ctx context.Context) {
 			w.Log.Warn("metadata refresh: claiming due connections failed", slog.String("error", err.Error()))
 		}
 		if now := w.Now(); now.Sub(lastScan) >= every {
+			w.RotateSPCertificates(ctx)
 			if err := w.ScanExpiry(ctx); err != nil && ctx.Err() == nil {
 				w.Log.Warn("certificate expiry scan failed", slog.String("error", err.Error()))
 			} else {
