@@ -80,11 +80,7 @@ func (s *Server) dangerouslyGetMember(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) deleteMemberExternalID(r *http.Request) (int, any, error) {
-	org, err := s.resolveOrg(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	pr, err := s.principal(r)
+	org, pr, err := s.orgAndPrincipal(r)
 	if err != nil {
 		return 0, nil, err
 	}

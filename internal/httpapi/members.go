@@ -58,6 +58,18 @@ func (s *Server) memberAndOrg(r *http.Request, org *store.Organization, m *store
 // principal resolves the member-session headers to the call's principal:
 // the project secret alone without them (fully privileged), else the
 // session, whose roles the domain services check (rbac.Principal).
+// orgAndPrincipal resolves the path's organization and the caller's
+// principal: the first two steps of the handlers that act on an
+// organization's objects with the caller's permissions.
+func (s *Server) orgAndPrincipal(r *http.Request) (*store.Organization, rbac.Principal, error) {
+	org, err := s.resolveOrg(r)
+	if err != nil {
+		return nil, rbac.Principal{}, err
+	}
+	pr, err := s.principal(r)
+	return org, pr, err
+}
+
 func (s *Server) principal(r *http.Request) (rbac.Principal, error) {
 	return s.sessions.Principal(r.Context(), projectFrom(r.Context()), r.Header.Get(headerSession), r.Header.Get(headerSessionJWT))
 }
@@ -144,11 +156,7 @@ func (s *Server) updateMember(r *http.Request) (int, any, error) {
 }
 
 func (s *Server) deleteMember(r *http.Request) (int, any, error) {
-	org, err := s.resolveOrg(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	pr, err := s.principal(r)
+	org, pr, err := s.orgAndPrincipal(r)
 	if err != nil {
 		return 0, nil, err
 	}
