@@ -2,8 +2,10 @@ package sso
 
 import (
 	"context"
+	"crypto/rsa"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -28,14 +30,30 @@ func (s *Service) AddNextSigningCertificate(ctx context.Context, p *store.Projec
 			return apierr.BadRequest("too_many_saml_signing_certificates",
 				"A connection holds at most 5 signing certificates; delete a retired one before adding another.")
 		}
-		cert, err := s.newSigningCert(c.ID, env(p), key)
-		if err != nil {
-			return err
-		}
-		cert.Next = true
-		cfg.Signing = append(cfg.Signing, cert)
-		return nil
+		return s.addNextSigning(c, cfg, env(p), key)
 	})
+}
+
+// addNextSigning appends a certificate for key that the SP metadata
+// publishes but that does not sign yet. The caller has made room for it.
+func (s *Service) addNextSigning(c *store.Connection, cfg *samlConfig, e ids.Environment, key *rsa.PrivateKey) error {
+	cert, err := s.newSigningCert(c.ID, e, key)
+	if err != nil {
+		return err
+	}
+	cert.Next = true
+	cfg.Signing = append(cfg.Signing, cert)
+	return nil
+}
+
+// activateSigning makes the signing certificate at index i the one that
+// signs: first in the list, no longer "next".
+func (s *Service) activateSigning(cfg *samlConfig, i int) {
+	cert := cfg.Signing[i]
+	cert.Next = false
+	cert.UpdatedAt = s.Now()
+	rest := append(cfg.Signing[:i:i], cfg.Signing[i+1:]...)
+	cfg.Signing = append([]storedCert{cert}, rest...)
 }
 
 // ActivateSigningCertificate makes a signing certificate the one that
@@ -46,11 +64,7 @@ func (s *Service) ActivateSigningCertificate(ctx context.Context, org *store.Org
 		if i < 0 {
 			return signingNotFound(certID)
 		}
-		cert := cfg.Signing[i]
-		cert.Next = false
-		cert.UpdatedAt = s.Now()
-		rest := append(cfg.Signing[:i:i], cfg.Signing[i+1:]...)
-		cfg.Signing = append([]storedCert{cert}, rest...)
+		s.activateSigning(cfg, i)
 		return nil
 	})
 }

@@ -91,13 +91,7 @@ func (s *Service) RotateSigningOnSchedule(ctx context.Context, c *store.Connecti
 			if len(cfg.Signing) >= maxSigningCerts && !dropOldestRetired(cfg) {
 				return errSigningCertsFull
 			}
-			cert, err := s.newSigningCert(c.ID, ids.EnvOf(c.ID, ids.SAMLConnection), key)
-			if err != nil {
-				return err
-			}
-			cert.Next = true
-			cfg.Signing = append(cfg.Signing, cert)
-			return nil
+			return s.addNextSigning(c, cfg, ids.EnvOf(c.ID, ids.SAMLConnection), key)
 		}
 	case SPStepActivate:
 		fn = func(c *store.Connection, cfg *samlConfig) error {
@@ -105,11 +99,7 @@ func (s *Service) RotateSigningOnSchedule(ctx context.Context, c *store.Connecti
 			if st != SPStepActivate {
 				return errUnchanged
 			}
-			i := indexCert(cfg.Signing, id)
-			cert := cfg.Signing[i]
-			cert.Next, cert.UpdatedAt = false, s.Now()
-			rest := append(cfg.Signing[:i:i], cfg.Signing[i+1:]...)
-			cfg.Signing = append([]storedCert{cert}, rest...)
+			s.activateSigning(cfg, indexCert(cfg.Signing, id))
 			return nil
 		}
 	}
