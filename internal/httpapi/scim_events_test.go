@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -125,4 +126,72 @@ func TestSCIMMemberEvents(t *testing.T) {
 			}
 		})
 	})
+}
+
+// TestSCIMCreateEventMemberIsTheGetMember: the scim.member.create event's
+// member is built from the rows the POST wrote, not read back (one query
+// fewer per view part); it must be the member a GET returns afterwards:
+// email-domain roles, the SCIM registration with every attribute, empty
+// SSO registrations and retired addresses. A user linked to an existing
+// member by email is an update whose member is read back, and is checked
+// the same way.
+func TestSCIMCreateEventMemberIsTheGetMember(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		e.MustOK(e.Call("POST", "/v1/b2b/organizations", map[string]any{"organization_name": "Acme", "organization_slug": "acme",
+			"rbac_email_implicit_role_assignments": []map[string]string{{"domain": "acme.test", "role_id": "stytch_admin"}}}))
+		c, conn := newSCIM(e, "acme", nil)
+		g := c.must(201, c.do("POST", "/Groups", map[string]any{"schemas": []any{"urn:ietf:params:scim:schemas:core:2.0:Group"}, "displayName": "Admins"}))
+		e.MustOK(e.Call("PUT", "/v1/b2b/scim/acme/connection/"+conn["connection_id"].(string), map[string]any{
+			"scim_group_implicit_role_assignments": []any{map[string]any{"group_id": g["id"], "role_id": "stytch_admin"}},
+		}))
+		e.MustOK(e.Call("POST", "/v1/b2b/organizations/acme/members", map[string]any{"email_address": "bob@acme.test", "name": "Bob"}))
+
+		check := func(what, userName, wantType string, extra map[string]any) {
+			t.Helper()
+			before := maxSeq(t, e)
+			id := c.must(201, c.do("POST", "/Users", scimUser(userName, userName, extra)))["id"].(string)
+			evs := eventsAfter(t, e, before)
+			if len(evs) != 1 || evs[0].typ != wantType {
+				t.Fatalf("%s: events %v, want one %s", what, evs, wantType)
+			}
+			var payload struct {
+				Member json.RawMessage `json:"member"`
+			}
+			if err := json.Unmarshal([]byte(evs[0].payload), &payload); err != nil {
+				t.Fatal(err)
+			}
+			got := e.MustOK(e.Call("GET", "/v1/b2b/organizations/acme/member?member_id="+id, nil)).Obj("member")
+			if a, b := canonicalJSON(t, payload.Member), canonicalJSON(t, got); a != b {
+				t.Fatalf("%s: event member\n%s\nGET member\n%s", what, a, b)
+			}
+		}
+		check("new member", "ada@acme.test", "scim.member.create", map[string]any{
+			"externalId": "ext-ada", "displayName": "Ada L.", "title": "Countess", "locale": "en-GB",
+			"phoneNumbers": []any{map[string]any{"value": "+44 20 7946 0000", "type": "work"}},
+			"addresses":    []any{map[string]any{"streetAddress": "1 St James's Square", "locality": "London", "type": "work", "primary": true}},
+			"schemas":      []any{"urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"},
+			"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": map[string]any{"department": "Analytical Engines",
+				"manager": map[string]any{"value": "m-1", "displayName": "Charles"}},
+		})
+		check("member linked by email", "bob@acme.test", "scim.member.update", nil)
+	})
+}
+
+// canonicalJSON re-encodes a JSON value with sorted keys (PostgreSQL's
+// jsonb does not keep the written order).
+func canonicalJSON(t *testing.T, v any) string {
+	t.Helper()
+	if raw, ok := v.(json.RawMessage); ok {
+		var x any
+		if err := json.Unmarshal(raw, &x); err != nil {
+			t.Fatal(err)
+		}
+		v = x
+	}
+	b, err := json.MarshalIndent(v, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -82,6 +82,21 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 	return out, nil
 }
 
+// ViewCreated is View for a member created in the caller's transaction
+// together with its SCIM registrations scim (SCIM provisioning): a member
+// that did not exist before the transaction has no SSO registrations and no
+// retired email addresses yet, and a new SCIM user is in no group, so the
+// view is built from what the caller just wrote, with no query. It equals
+// what View returns after the commit.
+func (s *Service) ViewCreated(org *store.Organization, m *store.Member, scim ...*store.SCIMRegistration) (*Member, error) {
+	regs := []*store.SSORegistration{}
+	roles, err := s.rolesFrom(org, m, regs, nil, scim...)
+	if err != nil {
+		return nil, err
+	}
+	return withSCIM(Render(m, regs, roles), scim), nil
+}
+
 // ViewPage is View for a page of members of the given organizations (keyed
 // by ID): one query for all their registrations and one for the
 // connections those name, whatever the page size.

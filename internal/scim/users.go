@@ -128,6 +128,9 @@ func (s *Service) CreateUser(ctx context.Context, sc *Scope, body []byte) (map[s
 		if err := q.CreateSCIMUser(ctx, u); err != nil {
 			return userConflict(err)
 		}
+		if before == "" {
+			return s.recordCreate(ctx, q, sc, m, u)
+		}
 		return s.recordChange(ctx, q, sc, before, m)
 	})
 	if err != nil {
