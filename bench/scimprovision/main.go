@@ -35,6 +35,7 @@ type config struct {
 	base, project, secret string
 	users, concurrency    int
 	lookups               int
+	serverPID, clockTicks int
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -45,6 +46,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&c.users, "users", 10000, "users to provision")
 	fs.IntVar(&c.concurrency, "concurrency", 4, "concurrent clients")
 	fs.IntVar(&c.lookups, "lookups", 300, "filtered lookups of each kind after provisioning")
+	fs.IntVar(&c.serverPID, "server-pid", 0, "seam serve's process ID: report its CPU time during provisioning (Linux /proc)")
+	fs.IntVar(&c.clockTicks, "clock-ticks", 100, "clock ticks per second of /proc/PID/stat (getconf CLK_TCK)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -58,6 +61,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 
+	cost, err := startCost(ctx, client, c)
+	if err != nil {
+		return err
+	}
 	var next atomic.Int64
 	lat := make([][]time.Duration, c.concurrency)
 	errs := make([]error, c.concurrency)
@@ -97,7 +104,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	p := percentiles(all)
 	fmt.Fprintf(out, "provisioned %d users with %d clients in %.2f s: %.0f users/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
 		len(all), c.concurrency, elapsed.Seconds(), float64(len(all))/elapsed.Seconds(), ms(p[0]), ms(p[1]), ms(p[2]), ms(p[3]))
+	if err := cost.report(ctx, out, len(all)); err != nil {
+		return err
+	}
 
+	if c.lookups <= 0 {
+		return nil
+	}
 	for _, f := range []struct{ name, filter string }{
 		{"userName eq", `userName eq "user%d@scim-bench.test"`},
 		{"externalId eq", `externalId eq "ext-%d"`},

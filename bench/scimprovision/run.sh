@@ -5,12 +5,19 @@
 #
 #   bench/scimprovision/run.sh
 #
-# Environment: USERS (10000), CONCURRENCY (4), PORT (18090),
-# PGURL (postgres://postgres@127.0.0.1:5432, trust auth).
+# Environment: USERS (10000), CONCURRENCY (4), LOOKUPS (300 of each kind),
+# PORT (18090), PGURL (postgres://postgres@127.0.0.1:5432, trust auth);
+# SEAM_BIN and SCIMPROVISION_BIN run prebuilt binaries instead of building
+# this tree (compare.sh runs an older commit's seam this way).
+#
+# It prints the wall time and latencies of the 10,000 POSTs, the database
+# statements per POST (from seam's /metrics) and seam's CPU time per POST
+# during provisioning, then the lookups, plans and table statistics.
 set -euo pipefail
 
 USERS=${USERS:-10000}
 CONCURRENCY=${CONCURRENCY:-4}
+LOOKUPS=${LOOKUPS:-300}
 PORT=${PORT:-18090}
 PGURL=${PGURL:-postgres://postgres@127.0.0.1:5432}
 
@@ -25,20 +32,23 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$root" && go build -o "$work/seam" ./cmd/seam && go build -o "$work/scimprovision" ./bench/scimprovision)
-echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); commit $(cd "$root" && git rev-parse --short HEAD)"
+seam=${SEAM_BIN:-$work/seam}
+tool=${SCIMPROVISION_BIN:-$work/scimprovision}
+if [ -z "${SEAM_BIN:-}" ]; then (cd "$root" && go build -o "$seam" ./cmd/seam); fi
+if [ -z "${SCIMPROVISION_BIN:-}" ]; then (cd "$root" && go build -o "$tool" ./bench/scimprovision); fi
+echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); seam: ${SEAM_BIN:-built from commit $(git -C "$root" rev-parse --short HEAD)$(git -C "$root" diff --quiet HEAD -- . || echo ' with uncommitted changes')}"
 
 psql "$PGURL/postgres?sslmode=disable" -qc "CREATE DATABASE $pgdb" >/dev/null
 export SEAM_DATABASE_URL="$PGURL/$pgdb?sslmode=disable"
 SEAM_SECRET_KEY=$(head -c 32 /dev/urandom | base64)
 export SEAM_SECRET_KEY SEAM_LIMIT_ADDRESS=0 SEAM_LIMIT_TARGET=0 SEAM_ADDR="127.0.0.1:$PORT"
 base="http://$SEAM_ADDR"
-"$work/seam" migrate >/dev/null
-creds=$("$work/seam" project create --name scim-bench --json)
+"$seam" migrate >/dev/null
+creds=$("$seam" project create --name scim-bench --json)
 project=$(jq -r .project_id <<<"$creds")
 SEAM_BENCH_SECRET=$(jq -r .secret <<<"$creds")
 export SEAM_BENCH_SECRET
-"$work/seam" serve >"$work/serve.out" 2>"$work/serve.log" &
+"$seam" serve >"$work/serve.out" 2>"$work/serve.log" &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$base/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$base/readyz" >/dev/null
@@ -46,8 +56,10 @@ curl -fs "$base/readyz" >/dev/null
 cpu() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tick=$(getconf CLK_TCK)
 before=$(cpu "$server_pid")
-"$work/scimprovision" -url "$base" -project "$project" -users "$USERS" -concurrency "$CONCURRENCY"
+"$tool" -url "$base" -project "$project" -users "$USERS" -concurrency "$CONCURRENCY" -lookups "$LOOKUPS" \
+	-server-pid "$server_pid" -clock-ticks "$tick"
 after=$(cpu "$server_pid")
+echo "# load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "seam serve CPU during the run (provisioning and lookups): $(( (after - before) * 1000 / tick )) ms"
 
 # The plans of the filtered list queries on the provisioned table (after
