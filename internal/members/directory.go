@@ -25,11 +25,10 @@ func (s *Service) ProvisionFromDirectory(ctx context.Context, q store.Queries, p
 	if err != nil {
 		return nil, "", err
 	}
-	m, err := q.GetMemberByEmail(ctx, org.ProjectID, org.ID, email)
+	// One locking read: it finds the member to adopt, or nothing for the
+	// create below (whose unique email then settles a concurrent create).
+	m, err := q.GetMemberByEmailForUpdate(ctx, org.ProjectID, org.ID, email)
 	if err == nil {
-		if m, err = q.GetOrgMemberForUpdate(ctx, org.ProjectID, org.ID, m.ID); err != nil {
-			return nil, "", apierr.Internal(err)
-		}
 		before := m.Status
 		return m, before, s.SyncFromDirectory(ctx, q, m, prof)
 	}

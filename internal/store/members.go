@@ -93,6 +93,9 @@ type MemberQueries interface {
 	GetOrgMemberForUpdate(ctx context.Context, projectID, organizationID, ref string) (*Member, error)
 	// GetMemberByEmail matches the email case-insensitively.
 	GetMemberByEmail(ctx context.Context, projectID, organizationID, email string) (*Member, error)
+	// GetMemberByEmailForUpdate is GetMemberByEmail with a row lock (inside
+	// Tx), in one query.
+	GetMemberByEmailForUpdate(ctx context.Context, projectID, organizationID, email string) (*Member, error)
 	UpdateMember(ctx context.Context, m *Member) error
 	// There is no DeleteMember: a deleted member stays, with status
 	// "deleted" (package members); member rows go only with their

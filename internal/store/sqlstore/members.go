@@ -77,9 +77,19 @@ func (q *queries) GetOrgMemberForUpdate(ctx context.Context, projectID, organiza
 	return m, q.mapErr(err)
 }
 
+const memberByEmail = `SELECT ` + memberCols + ` FROM members WHERE project_id = $1 AND organization_id = $2 AND email = $3`
+
 func (q *queries) GetMemberByEmail(ctx context.Context, projectID, organizationID, email string) (*store.Member, error) {
-	m, err := scanMember(q.ex.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members
-		WHERE project_id = $1 AND organization_id = $2 AND email = $3`, projectID, organizationID, strings.ToLower(email)))
+	m, err := scanMember(q.ex.QueryRowContext(ctx, memberByEmail, projectID, organizationID, strings.ToLower(email)))
+	return m, q.mapErr(err)
+}
+
+// GetMemberByEmailForUpdate locks the row it finds: the email is unique in
+// the organization, so no ORDER BY or LIMIT is needed and PostgreSQL's
+// re-check of a concurrently updated row simply finds nothing when the
+// address moved.
+func (q *queries) GetMemberByEmailForUpdate(ctx context.Context, projectID, organizationID, email string) (*store.Member, error) {
+	m, err := scanMember(q.ex.QueryRowContext(ctx, memberByEmail+q.d.forUpdate(), projectID, organizationID, strings.ToLower(email)))
 	return m, q.mapErr(err)
 }
 

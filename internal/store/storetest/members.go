@@ -85,6 +85,11 @@ func memberCases() []testCase {
 			check("org member by external id", got, err)
 			got, err = s.GetMemberByEmail(ctx(), p.ID, o.ID, "ADA@example.com")
 			check("by email", got, err)
+			err = s.Tx(ctx(), func(q store.Queries) error {
+				got, err = q.GetMemberByEmailForUpdate(ctx(), p.ID, o.ID, "ADA@example.com")
+				return err
+			})
+			check("by email for update", got, err)
 
 			got.Name, got.Email, got.Status, got.Roles, got.IsBreakglass = "Ada L", "ada@new.example", "active", nil, false
 			got.ExternalID, got.UntrustedMetadata, got.UpdatedAt = "", json.RawMessage(`{}`), base.Add(time.Hour)
