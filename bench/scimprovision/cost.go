@@ -19,8 +19,8 @@ import (
 type cost struct {
 	c       config
 	client  *http.Client
-	queries map[string]float64
-	cpu     float64 // seconds; 0 without -server-pid
+	queries map[string]float64 // "<op> count" and "<op> sum" (seconds)
+	cpu     float64            // seconds; 0 without -server-pid
 }
 
 func startCost(ctx context.Context, client *http.Client, c config) (*cost, error) {
@@ -55,30 +55,39 @@ func (k *cost) report(ctx context.Context, out io.Writer, posts int) error {
 		return err
 	}
 	var ops []string
-	for op := range after {
-		ops = append(ops, op)
+	for key := range after {
+		if op, ok := strings.CutSuffix(key, " count"); ok {
+			ops = append(ops, op)
+		}
 	}
 	sort.Strings(ops)
 	n := float64(posts)
-	total, parts := 0.0, []string{}
+	per := func(op, what string) float64 { return (after[op+" "+what] - k.queries[op+" "+what]) / n }
+	total, inStatements, parts := 0.0, 0.0, []string{}
 	for _, op := range ops {
-		d := (after[op] - k.queries[op]) / n
 		if op == "transaction" {
-			total += 2 * d
-			parts = append(parts, fmt.Sprintf("BEGIN+COMMIT %.2f", 2*d))
+			total += 2 * per(op, "count")
+			parts = append(parts, fmt.Sprintf("BEGIN+COMMIT %.2f", 2*per(op, "count")))
 			continue
 		}
-		total += d
-		parts = append(parts, fmt.Sprintf("%s %.2f", op, d))
+		total += per(op, "count")
+		inStatements += per(op, "sum")
+		parts = append(parts, fmt.Sprintf("%s %.2f", op, per(op, "count")))
 	}
 	fmt.Fprintf(out, "statements per POST: %.2f (%s)\n", total, strings.Join(parts, ", "))
+	// Statement time counts each statement from its send to its first
+	// rows; transaction time runs from BEGIN (with the wait for a pooled
+	// connection) to the end of COMMIT and holds the statements run in it.
+	fmt.Fprintf(out, "database time per POST: %.2f ms in statements (outside and inside transactions), %.2f ms in transactions\n",
+		inStatements*1e3, per("transaction", "sum")*1e3)
 	if k.c.serverPID > 0 {
 		fmt.Fprintf(out, "seam serve CPU during provisioning: %.2f s, %.0f µs per POST\n", cpu, cpu/n*1e6)
 	}
 	return nil
 }
 
-// scrapeQueries reads the per-operation statement counts from /metrics.
+// scrapeQueries reads the per-operation statement counts and total
+// seconds from /metrics.
 func scrapeQueries(ctx context.Context, client *http.Client, base string) (map[string]float64, error) {
 	req, err := http.NewRequestWithContext(ctx, "GET", base+"/metrics", nil)
 	if err != nil {
@@ -92,12 +101,16 @@ func scrapeQueries(ctx context.Context, client *http.Client, base string) (map[s
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("GET /metrics: status %d", resp.StatusCode)
 	}
-	const prefix = `seam_db_query_duration_seconds_count{operation="`
+	const prefix = `seam_db_query_duration_seconds_`
 	out := map[string]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	for sc.Scan() {
 		rest, ok := strings.CutPrefix(sc.Text(), prefix)
 		if !ok {
+			continue
+		}
+		what, rest, ok := strings.Cut(rest, `{operation="`)
+		if !ok || what != "count" && what != "sum" {
 			continue
 		}
 		op, value, ok := strings.Cut(rest, `"} `)
@@ -108,7 +121,7 @@ func scrapeQueries(ctx context.Context, client *http.Client, base string) (map[s
 		if err != nil {
 			return nil, fmt.Errorf("metrics line %q: %w", sc.Text(), err)
 		}
-		out[op] = v
+		out[op+" "+what] = v
 	}
 	return out, sc.Err()
 }
