@@ -76,7 +76,7 @@ func TestKeysRotateMasterKey(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.Members.Create(ctx, rbac.ProjectPrincipal(), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")}); err != nil {
+			if _, err := a.Members.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")}); err != nil {
 				t.Fatal(err)
 			}
 			samlConn, err := a.SSO.CreateSAML(ctx, p, org, sso.SAMLCreate{})

@@ -74,7 +74,7 @@ func TestKeysRotateJWT(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := a.Members.Create(ctx, rbac.ProjectPrincipal(), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")}); err != nil {
+			if _, err := a.Members.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")}); err != nil {
 				t.Fatal(err)
 			}
 			mint := func() string {

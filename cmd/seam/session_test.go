@@ -67,7 +67,7 @@ func TestSessionCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := a.Members.Create(ctx, rbac.ProjectPrincipal(), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example"), Roles: opt.Of([]string{"stytch_admin"})})
+			m, err := a.Members.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example"), Roles: opt.Of([]string{"stytch_admin"})})
 			if err != nil {
 				t.Fatal(err)
 			}

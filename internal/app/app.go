@@ -56,7 +56,8 @@ type App struct {
 	Admin    *admin.Service
 	Orgs     *organizations.Service
 	SSO      *sso.Service
-	Policy   rbac.Policy
+	// Policies decides each project's RBAC policy.
+	Policies rbac.Policies
 	Outbound *outbound.Client
 	Login    *login.Service
 	Members  *members.Service
@@ -110,15 +111,17 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	a.Events = &events.Recorder{Now: a.Clock, IDs: a.IDs}
-	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events}
-	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}
-	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events}
 	policy, err := loadPolicy(cfg.RBACPolicyFile)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	a.Policy = policy
+	// The deployment's policy is the default of projects without their own.
+	policies := rbac.Policies{Default: policy}
+	a.Policies = policies
+	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events, Policies: policies}
+	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}
+	a.Orgs = &organizations.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events}
 	om := newOutboundMetrics()
 	out, err := newOutbound(cfg, om.observe)
 	if err != nil {
@@ -127,26 +130,29 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	}
 	a.Outbound = out
 	a.SSO = &sso.Service{
-		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policy: policy,
+		Store: st, Sealer: a.Sealer, Now: a.Clock, IDs: a.IDs, Rand: a.Rand, BaseURL: cfg.BaseURL, Policies: policies,
 		Fetch: sso.MetadataFetcher{Client: out}, HTTPClient: out.HTTPClient(),
 		OutboundAdmit: outboundAdmit(cfg, a.Clock), MetadataRefreshInterval: cfg.MetadataRefreshInterval,
 		Events: a.Events,
 	}
-	a.Orgs.Policy = policy
 	a.Orgs.Hooks = organizations.Hooks{
 		ConnectionBelongs: a.SSO.ConnectionBelongs,
 		BeforeDelete:      a.SSO.DetachOrganization,
-		RoleExists: func(_ context.Context, _ string, org *store.Organization, roleID string) (bool, error) {
-			return policy.RoleExists(roleID, organizations.CustomRoles(org)), nil
+		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
+			p, err := policies.For(ctx, st, projectID)
+			if err != nil {
+				return false, err
+			}
+			return p.RoleExists(roleID, organizations.CustomRoles(org)), nil
 		},
 		Active: activeConnectionsHook(a.SSO),
 	}
-	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policy: policy, Events: a.Events, OrgChanged: a.Orgs.RecordUpdate}
+	a.Members = &members.Service{Store: st, Now: a.Clock, IDs: a.IDs, Policies: policies, Events: a.Events, OrgChanged: a.Orgs.RecordUpdate}
 	a.Sessions = &sessions.Service{
-		Store: st, Members: a.Members, Sealer: a.Sealer, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
+		Store: st, Members: a.Members, Sealer: a.Sealer, Policies: policies, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		Issuer: cfg.BaseURL, KeyRotation: cfg.SessionJWTKeyRotation,
 	}
-	a.SCIM = &scim.Service{Store: st, Members: a.Members, Events: a.Events, Policy: policy, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL}
+	a.SCIM = &scim.Service{Store: st, Members: a.Members, Events: a.Events, Policies: policies, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL}
 	a.Login = &login.Service{
 		Store: st, SSO: a.SSO, Projects: a.Projects, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs,
 		ClockSkew: cfg.ClockSkew, Secure: config.SecureContext(cfg.BaseURL), Log: log,
@@ -155,7 +161,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	}
 	a.TestIdP = &testidp.Service{
 		Store: st, Sealer: a.Sealer, Now: a.Clock, Rand: a.Rand, IDs: a.IDs, BaseURL: cfg.BaseURL,
-		Organizations: a.Orgs, SSO: a.SSO, Policy: policy,
+		Organizations: a.Orgs, SSO: a.SSO,
 	}
 	a.Health = &health.Checker{Store: st, Sealer: a.Sealer, Now: a.Clock, Existing: func(ctx context.Context) error {
 		k, err := st.OldestSessionSigningKey(ctx)
@@ -184,7 +190,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.SSO.MetadataMetrics = lm
 	a.MetadataRefresh = a.newMetadataRefresh(lm)
 	a.Server = httpapi.New(httpapi.Deps{
-		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policy: policy, Logger: log, Clock: a.Clock, IDs: a.IDs,
+		Store: st, Projects: a.Projects, Admin: a.Admin, Organizations: a.Orgs, SSO: a.SSO, Login: a.Login, Policies: policies, Logger: log, Clock: a.Clock, IDs: a.IDs,
 		Registry: reg, BaseURL: cfg.BaseURL, Version: Version,
 		Members: a.Members, Sessions: a.Sessions, SCIM: a.SCIM, Authorizer: a.Sessions, TestIdP: a.TestIdP, Readiness: a.Health,
 		MetricsOnAdminOnly: cfg.AdminAddr != "",

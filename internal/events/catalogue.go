@@ -9,7 +9,7 @@ func Sources() []Source { return []Source{SourceDirect, SourceSCIM, SourceSetupL
 func ObjectTypes() []string {
 	return []string{ObjectOrganization, ObjectMember, ObjectSAMLConnection, ObjectOIDCConnection, ObjectExternalConnection,
 		ObjectSCIMConnection, ObjectSetupLink, ObjectProject, ObjectRedirectURL, ObjectProjectSecret, ObjectPublicToken,
-		ObjectWebhookEndpoint}
+		ObjectWebhookEndpoint, ObjectRBACPolicy}
 }
 
 // Actions lists every action.

@@ -38,6 +38,9 @@ const (
 	ObjectProjectSecret      = "project_secret"
 	ObjectPublicToken        = "public_token"
 	ObjectWebhookEndpoint    = "webhook_endpoint"
+	// ObjectRBACPolicy is a project's RBAC policy; its object ID is the
+	// project ID.
+	ObjectRBACPolicy = "rbac_policy"
 )
 
 // Change is one committed change to record.

@@ -39,6 +39,8 @@ func (s *Server) adminRoutes() []route {
 		ws("GET "+env+"/public_tokens", "List public tokens.", nil, pwaPublicTokensResponse{}, s.pwaListPublicTokens),
 		ws("GET "+env+"/public_tokens/{public_token}", "Get a public token.", nil, pwaPublicTokenResponse{}, s.pwaGetPublicToken),
 		ws("DELETE "+env+"/public_tokens/{public_token}", "Delete a public token (not the last one).", nil, emptyResponse{}, s.pwaDeletePublicToken),
+		ws("GET "+env+"/rbac_policy", "Get the environment's RBAC policy (its own, else the deployment's).", nil, pwaRBACPolicyResponse{}, s.pwaGetRBACPolicy),
+		ws("PUT "+env+"/rbac_policy", "Replace the environment's RBAC policy.", pwaRBACPolicyBody{}, pwaRBACPolicyResponse{}, s.pwaSetRBACPolicy),
 	}
 }
 

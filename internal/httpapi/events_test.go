@@ -93,6 +93,12 @@ func pwaEventRoutes(e *apptest.Env, env string, key *projects.Credentials) map[s
 			e.MustOK(e.Do(apptest.Request{Method: "POST", Path: env + "/redirect_urls", Body: map[string]any{"url": u}, Creds: key}))
 			return isoCall{"DELETE", env + "/redirect_urls?url=" + u, nil}
 		},
+		"PUT /pwa/v3/projects/{project_slug}/environments/{environment_slug}/rbac_policy": func() isoCall {
+			return isoCall{"PUT", env + "/rbac_policy", map[string]any{"policy": map[string]any{
+				"stytch_member": map[string]any{"permissions": []any{}},
+				"stytch_admin":  map[string]any{"permissions": []any{map[string]any{"resource_id": "stytch.member", "actions": []string{"*"}}}},
+			}}}
+		},
 		"POST /pwa/v3/projects/{project_slug}/environments/{environment_slug}/secrets": func() isoCall {
 			return isoCall{"POST", env + "/secrets", map[string]any{}}
 		},

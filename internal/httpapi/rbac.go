@@ -29,8 +29,15 @@ type policyResponse struct {
 	Policy rbac.Policy `json:"policy"`
 }
 
+// rbacPolicy answers the policy of the calling project: its own when it
+// set one over PWA, else the deployment's. The project row the request
+// authenticated with carries it.
 func (s *Server) rbacPolicy(r *http.Request) (int, any, error) {
-	return http.StatusOK, policyResponse{Policy: s.policy}, nil
+	p, err := s.policies.Of(projectFrom(r.Context()).RBACPolicy)
+	if err != nil {
+		return 0, nil, apierr.Internal(err)
+	}
+	return http.StatusOK, policyResponse{Policy: p}, nil
 }
 
 // orgPolicy is Stytch's org_policy object.

@@ -40,7 +40,7 @@ type Deps struct {
 	Admin         *admin.Service
 	Organizations *organizations.Service
 	SSO           *sso.Service
-	Policy        rbac.Policy
+	Policies      rbac.Policies
 	Login         *login.Service
 	Members       *members.Service
 	Sessions      *sessions.Service
@@ -86,7 +86,7 @@ type Server struct {
 	admin    *admin.Service
 	orgs     *organizations.Service
 	sso      *sso.Service
-	policy   rbac.Policy
+	policies rbac.Policies
 	authz    Authorizer
 	ready    Readiness
 	// metricsAdminOnly: /metrics answers only through AdminHandler.
@@ -128,7 +128,7 @@ func New(d Deps) *Server {
 		d.Registry = prometheus.NewRegistry()
 	}
 	s := &Server{
-		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policy: d.Policy, authz: d.Authorizer, ready: d.Readiness, metricsAdminOnly: d.MetricsOnAdminOnly, login: d.Login, log: d.Logger, clock: d.Clock,
+		store: d.Store, projects: d.Projects, orgs: d.Organizations, sso: d.SSO, policies: d.Policies, authz: d.Authorizer, ready: d.Readiness, metricsAdminOnly: d.MetricsOnAdminOnly, login: d.Login, log: d.Logger, clock: d.Clock,
 		ids: d.IDs, registry: d.Registry, baseURL: d.BaseURL, version: d.Version,
 		members: d.Members, sessions: d.Sessions, admin: d.Admin, scim: d.SCIM,
 		testIdP: d.TestIdP, idpPages: testidp.NewPages(),

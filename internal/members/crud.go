@@ -20,7 +20,7 @@ func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Projec
 	if err := pr.RefuseTrustedMetadata(in.TrustedMetadata.Set); err != nil {
 		return nil, err
 	}
-	if err := pr.Require(s.Policy, org.ID, "", in.Needs()...); err != nil {
+	if err := pr.Require(org.ID, "", in.Needs()...); err != nil {
 		return nil, err
 	}
 	if !in.EmailAddress.Has() || in.EmailAddress.V == "" {
@@ -60,7 +60,7 @@ func (s *Service) Create(ctx context.Context, pr rbac.Principal, p *store.Projec
 	}
 	m.ExternalID = in.ExternalID.V
 	if in.Roles.Set {
-		if m.Roles, err = s.validateRoles(org, in.Roles.V); err != nil {
+		if m.Roles, err = validateRoles(pr.Policy(), org, in.Roles.V); err != nil {
 			return nil, err
 		}
 	}
@@ -132,7 +132,7 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Orga
 			}
 		}
 		before, oldEmail := slices.Clone(m.Roles), m.Email
-		if err := s.apply(org, m, in); err != nil {
+		if err := s.apply(pr.Policy(), org, m, in); err != nil {
 			return err
 		}
 		if m.Email != oldEmail {
@@ -162,7 +162,7 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, org *store.Orga
 	return out, err
 }
 
-func (s *Service) apply(org *store.Organization, m *store.Member, in UpdateParams) error {
+func (s *Service) apply(policy rbac.Policy, org *store.Organization, m *store.Member, in UpdateParams) error {
 	var err error
 	if in.Name.Set {
 		if err := validateName(in.Name.V); err != nil {
@@ -214,7 +214,7 @@ func (s *Service) apply(org *store.Organization, m *store.Member, in UpdateParam
 		m.ExternalID = in.ExternalID.V
 	}
 	if in.Roles.Set {
-		if m.Roles, err = s.validateRoles(org, in.Roles.V); err != nil {
+		if m.Roles, err = validateRoles(policy, org, in.Roles.V); err != nil {
 			return err
 		}
 	}
@@ -237,7 +237,11 @@ func (s *Service) revokeDemotedSSOSessions(ctx context.Context, q store.Queries,
 	if len(removedRoles) == 0 {
 		return nil
 	}
-	roles, err := s.Roles(ctx, q, org, m, nil)
+	policy, err := s.policy(ctx, q, org.ProjectID)
+	if err != nil {
+		return err
+	}
+	roles, err := s.Roles(ctx, q, policy, org, m, nil)
 	if err != nil {
 		return err
 	}
@@ -283,7 +287,7 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 		if _, err := found(m, err); err != nil {
 			return err
 		}
-		if err := pr.Require(s.Policy, org.ID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "delete", SelfOK: true}); err != nil {
+		if err := pr.Require(org.ID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "delete", SelfOK: true}); err != nil {
 			return err
 		}
 		id = m.ID
@@ -300,7 +304,7 @@ func (s *Service) Delete(ctx context.Context, pr rbac.Principal, org *store.Orga
 // permissions the fields need (its own name and the like through
 // stytch.self).
 func (s *Service) authorizeUpdate(pr rbac.Principal, org *store.Organization, m *store.Member, in UpdateParams) error {
-	if err := pr.Require(s.Policy, org.ID, m.ID); err != nil {
+	if err := pr.Require(org.ID, m.ID); err != nil {
 		return err
 	}
 	if err := pr.RefuseTrustedMetadata(in.TrustedMetadata.Set); err != nil {
@@ -309,5 +313,5 @@ func (s *Service) authorizeUpdate(pr rbac.Principal, org *store.Organization, m 
 	if in.EmailAddress.Set && pr.MemberID() == m.ID {
 		return rbac.PermissionError() // members cannot change their own email address
 	}
-	return pr.Require(s.Policy, org.ID, m.ID, in.Needs()...)
+	return pr.Require(org.ID, m.ID, in.Needs()...)
 }

@@ -21,7 +21,7 @@ func TestDeletedMemberRule(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			f := newFixture(t, backend)
 			ctx := context.Background()
-			pr := rbac.ProjectPrincipal()
+			pr := rbac.ProjectPrincipal(rbac.DefaultPolicy())
 			id := verifiedSAML(members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "sub-ada", Email: "ada@acme.example"})
 			link, err := f.svc.LinkSSO(ctx, f.p, f.org, id, true, nil)
 			must(t, err)

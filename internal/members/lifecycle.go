@@ -29,7 +29,7 @@ func noDeletedMember() *apierr.Error {
 // reserved, so only a retired address of another member can collide). A
 // member session needs stytch.member create.
 func (s *Service) Reactivate(ctx context.Context, pr rbac.Principal, org *store.Organization, memberID string) (*store.Member, error) {
-	if err := pr.Require(s.Policy, org.ID, "", rbac.Need{Resource: rbac.ResourceMember, Action: "create"}); err != nil {
+	if err := pr.Require(org.ID, "", rbac.Need{Resource: rbac.ResourceMember, Action: "create"}); err != nil {
 		return nil, err
 	}
 	var out *store.Member
@@ -114,7 +114,7 @@ func (s *Service) UnlinkRetiredEmail(ctx context.Context, pr rbac.Principal, org
 		if _, err := found(m, err); err != nil {
 			return err
 		}
-		if err := pr.Require(s.Policy, org.ID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: ActionUnlinkRetiredEmail, SelfOK: true}); err != nil {
+		if err := pr.Require(org.ID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: ActionUnlinkRetiredEmail, SelfOK: true}); err != nil {
 			return err
 		}
 		list, err := q.ListRetiredEmails(ctx, org.ProjectID, m.ID)

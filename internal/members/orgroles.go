@@ -19,9 +19,6 @@ func (s *Service) SetOrgRoles(ctx context.Context, projectID, orgRef string, rol
 	if roles == nil {
 		roles = []rbac.Role{}
 	}
-	if err := rbac.ValidateOrgRoles(s.Policy, roles); err != nil {
-		return nil, err
-	}
 	raw, err := json.Marshal(roles)
 	if err != nil {
 		return nil, apierr.Internal(err)
@@ -34,6 +31,13 @@ func (s *Service) SetOrgRoles(ctx context.Context, projectID, orgRef string, rol
 		}
 		if err != nil {
 			return apierr.Internal(err)
+		}
+		policy, err := s.policy(ctx, q, projectID)
+		if err != nil {
+			return err
+		}
+		if err := rbac.ValidateOrgRoles(policy, roles); err != nil {
+			return err
 		}
 		o.CustomRoles, o.UpdatedAt = raw, s.Now()
 		if err := q.UpdateOrganization(ctx, o); err != nil {

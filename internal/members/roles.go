@@ -124,7 +124,7 @@ func SessionRoles(roles []MemberRole, factorConnections []string) []string {
 
 // Roles loads what the member's roles derive from and computes them. regs
 // are the member's registrations (loaded when nil).
-func (s *Service) Roles(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member, regs []*store.SSORegistration) ([]MemberRole, error) {
+func (s *Service) Roles(ctx context.Context, q store.Queries, policy rbac.Policy, org *store.Organization, m *store.Member, regs []*store.SSORegistration) ([]MemberRole, error) {
 	if regs == nil {
 		var err error
 		if regs, err = q.ListSSORegistrations(ctx, m.ProjectID, m.ID); err != nil {
@@ -139,7 +139,7 @@ func (s *Service) Roles(ctx context.Context, q store.Queries, org *store.Organiz
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	return s.rolesFrom(org, m, regs, conns, scim...)
+	return rolesFrom(policy, org, m, regs, conns, scim...)
 }
 
 // connectionsOf loads the connections of regs in one query, keyed by ID.
@@ -165,7 +165,7 @@ func connectionsOf(ctx context.Context, q store.Queries, projectID string, regs 
 
 // rolesFrom computes the member's roles from its registrations and their
 // connections, without queries.
-func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*store.SSORegistration, conns map[string]*store.Connection, scim ...*store.SCIMRegistration) ([]MemberRole, error) {
+func rolesFrom(policy rbac.Policy, org *store.Organization, m *store.Member, regs []*store.SSORegistration, conns map[string]*store.Connection, scim ...*store.SCIMRegistration) ([]MemberRole, error) {
 	inputs := make([]RegistrationRoles, 0, len(regs))
 	for _, r := range regs {
 		c, ok := conns[r.ConnectionID]
@@ -181,19 +181,19 @@ func (s *Service) rolesFrom(org *store.Organization, m *store.Member, regs []*st
 			Groups: GroupsFromAttributes(r.Attributes),
 		})
 	}
-	return ComputeRoles(s.Policy, org, m, inputs, scim...), nil
+	return ComputeRoles(policy, org, m, inputs, scim...), nil
 }
 
 // validateRoles checks direct role assignments and returns them without
 // duplicates and without stytch_member, which every member holds anyway.
-func (s *Service) validateRoles(org *store.Organization, roles []string) ([]string, error) {
+func validateRoles(policy rbac.Policy, org *store.Organization, roles []string) ([]string, error) {
 	if len(roles) > rbac.MaxRoles {
 		return nil, apierr.BadRequest("invalid_rbac_role_id", "Too many roles.")
 	}
 	custom := organizations.CustomRoles(org)
 	out := []string{}
 	for _, r := range roles {
-		if err := s.Policy.ValidateRoleIDs(custom, r); err != nil {
+		if err := policy.ValidateRoleIDs(custom, r); err != nil {
 			return nil, err
 		}
 		if r != rbac.RoleMember && !slices.Contains(out, r) {
@@ -201,4 +201,14 @@ func (s *Service) validateRoles(org *store.Organization, roles []string) ([]stri
 		}
 	}
 	return out, nil
+}
+
+// policy is the RBAC policy of project projectID, read through q (callers
+// holding a principal use its policy instead and save the query).
+func (s *Service) policy(ctx context.Context, q store.Queries, projectID string) (rbac.Policy, error) {
+	p, err := s.Policies.For(ctx, q, projectID)
+	if err != nil {
+		return rbac.Policy{}, apierr.Internal(err)
+	}
+	return p, nil
 }

@@ -69,7 +69,7 @@ func filterSpec(name string) (kind, shape string, ok bool) {
 // search in each of them (so only its own organization).
 func (s *Service) Search(ctx context.Context, pr rbac.Principal, projectID string, orgIDs []string, p SearchParams) (*SearchResult, error) {
 	for _, id := range orgIDs {
-		if err := pr.Require(s.Policy, id, "", rbac.Need{Resource: rbac.ResourceMember, Action: "search"}); err != nil {
+		if err := pr.Require(id, "", rbac.Need{Resource: rbac.ResourceMember, Action: "search"}); err != nil {
 			return nil, err
 		}
 	}

@@ -21,10 +21,11 @@ const (
 
 // Service implements the member rules over a store.
 type Service struct {
-	Store  store.Store
-	Now    func() time.Time
-	IDs    ids.Generator
-	Policy rbac.Policy
+	Store store.Store
+	Now   func() time.Time
+	IDs   ids.Generator
+	// Policies gives each project's RBAC policy.
+	Policies rbac.Policies
 	// Events records member changes in their transactions (nil: none).
 	Events *events.Recorder
 	// OrgChanged records an organization update made here (custom roles)

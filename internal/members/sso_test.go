@@ -34,7 +34,7 @@ func newFixture(t *testing.T, backend string) *fixture {
 	st := testdb.Open(t, backend)
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	idg := ids.Generator{Rand: rand.Reader}
-	f := &fixture{st: st, svc: &members.Service{Store: st, Now: func() time.Time { return now }, IDs: idg, Policy: rbac.DefaultPolicy()}}
+	f := &fixture{st: st, svc: &members.Service{Store: st, Now: func() time.Time { return now }, IDs: idg, Policies: rbac.Policies{Default: rbac.DefaultPolicy()}}}
 	ctx := context.Background()
 	f.p = &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: now}
 	f.p.ProjectSlug = f.p.ID
@@ -112,7 +112,7 @@ func TestLinkSSO(t *testing.T) {
 			}
 
 			// A pending member is matched by email and activated.
-			pending, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bo@acme.example"), CreateMemberAsPending: opt.Of(true)})
+			pending, err := f.svc.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bo@acme.example"), CreateMemberAsPending: opt.Of(true)})
 			must(t, err)
 			bo, err := f.svc.LinkSSO(ctx, f.p, f.org, verifiedSAML(members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "bo", Email: "BO@acme.example", Name: "Bo"}), false, nil)
 			if err != nil || bo.Action != linking.Linked || bo.Member.ID != pending.ID || bo.Member.Status != "active" || !bo.Member.EmailVerified || bo.Member.Name != "Bo" {
@@ -165,7 +165,7 @@ func TestLinkSSORule(t *testing.T) {
 			ctx := context.Background()
 			// Ada: an existing member, registered with the connection as "sub-ada",
 			// email not yet verified.
-			ada, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")})
+			ada, err := f.svc.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")})
 			must(t, err)
 			first, err := f.svc.LinkSSO(ctx, f.p, f.org, members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "sub-ada",
 				Email: "ada@acme.example", EmailTrust: linking.EmailUnstated, Policy: trusted}, false, nil)
@@ -176,7 +176,7 @@ func TestLinkSSORule(t *testing.T) {
 				t.Fatal("an unstated email marked the member verified")
 			}
 			// Bea: an existing member with no registration.
-			bea, err := f.svc.Create(ctx, rbac.ProjectPrincipal(), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bea@acme.example")})
+			bea, err := f.svc.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), f.p, f.org, members.CreateParams{EmailAddress: opt.Of("bea@acme.example")})
 			must(t, err)
 
 			type want struct {

@@ -71,7 +71,11 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	roles, err := s.rolesFrom(org, m, regs, conns, scim...)
+	policy, err := s.policy(ctx, q, org.ProjectID)
+	if err != nil {
+		return nil, err
+	}
+	roles, err := rolesFrom(policy, org, m, regs, conns, scim...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +120,10 @@ func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string
 	if err != nil {
 		return nil, err
 	}
+	policy, err := s.policy(ctx, q, ms[0].ProjectID)
+	if err != nil {
+		return nil, err
+	}
 	byMember := map[string][]*store.SSORegistration{}
 	for _, r := range all {
 		byMember[r.MemberID] = append(byMember[r.MemberID], r)
@@ -138,7 +146,7 @@ func (s *Service) ViewPage(ctx context.Context, q store.Queries, orgs map[string
 		if regs == nil {
 			regs = []*store.SSORegistration{}
 		}
-		roles, err := s.rolesFrom(org, m, regs, conns, scimByMember[m.ID]...)
+		roles, err := rolesFrom(policy, org, m, regs, conns, scimByMember[m.ID]...)
 		if err != nil {
 			return nil, err
 		}

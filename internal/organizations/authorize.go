@@ -40,14 +40,14 @@ func updateActions(f Fields) []string {
 // authorizeUpdate is what a member session may change on o: the tenancy
 // rule first, never trusted_metadata, and every action the fields need.
 func (s *Service) authorizeUpdate(pr rbac.Principal, o *store.Organization, f Fields) error {
-	if err := pr.Require(s.Policy, o.ID, ""); err != nil {
+	if err := pr.Require(o.ID, ""); err != nil {
 		return err
 	}
 	if err := pr.RefuseTrustedMetadata(f.TrustedMetadata.Set); err != nil {
 		return err
 	}
 	for _, a := range updateActions(f) {
-		if err := pr.Require(s.Policy, o.ID, "", rbac.Need{Resource: rbac.ResourceOrganization, Action: a}); err != nil {
+		if err := pr.Require(o.ID, "", rbac.Need{Resource: rbac.ResourceOrganization, Action: a}); err != nil {
 			return err
 		}
 	}

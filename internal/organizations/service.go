@@ -22,8 +22,6 @@ type Service struct {
 	// Hooks connect the organization rules to other domains; wired once,
 	// where the services are built (internal/app).
 	Hooks Hooks
-	// Policy decides what member sessions may do (rbac.Principal).
-	Policy rbac.Policy
 	// Events records organization changes in their transactions (nil: none).
 	Events *events.Recorder
 }
@@ -155,7 +153,7 @@ func (s *Service) Update(ctx context.Context, pr rbac.Principal, projectID, ref 
 func (s *Service) Delete(ctx context.Context, pr rbac.Principal, projectID, ref string) (string, error) {
 	var id string
 	authorize := func(o *store.Organization) error {
-		return pr.Require(s.Policy, o.ID, "", rbac.Need{Resource: rbac.ResourceOrganization, Action: "delete"})
+		return pr.Require(o.ID, "", rbac.Need{Resource: rbac.ResourceOrganization, Action: "delete"})
 	}
 	err := s.locked(ctx, projectID, ref, authorize, func(q store.Queries, o *store.Organization) error {
 		id = o.ID

@@ -18,6 +18,7 @@ import (
 	"github.com/seamsso/seam/internal/bearer"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
+	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -28,6 +29,8 @@ type Service struct {
 	IDs   ids.Generator
 	// Events records project setting changes in their transactions (nil: none).
 	Events *events.Recorder
+	// Policies gives a project's RBAC policy (its own or the deployment's).
+	Policies rbac.Policies
 }
 
 // Credentials are shown once, at creation; only the secret's hash is kept.

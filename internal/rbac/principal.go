@@ -8,8 +8,13 @@ import "github.com/seamsso/seam/internal/apierr"
 // from the request once; every service that changes or reads something on a
 // member's behalf calls Require with what the call needs, so the tenancy rule
 // and the role check live here and nowhere else.
+//
+// A principal carries the policy of its project (Policies decides which), so
+// that every check made on the caller's behalf uses that one policy and the
+// services need not look it up again.
 type Principal struct {
 	session *SessionRoles // nil: the project secret
+	policy  Policy
 }
 
 // SessionRoles is what a member session brings to a call.
@@ -20,11 +25,19 @@ type SessionRoles struct {
 	OrgRoles []Role   // the session organization's custom roles
 }
 
-// ProjectPrincipal is the project secret acting alone.
-func ProjectPrincipal() Principal { return Principal{} }
+// ProjectPrincipal is the project secret acting alone, in a project whose
+// policy is policy.
+func ProjectPrincipal(policy Policy) Principal { return Principal{policy: policy} }
 
-// SessionPrincipal is a member session acting.
-func SessionPrincipal(s SessionRoles) Principal { return Principal{session: &s} }
+// SessionPrincipal is a member session acting, in a project whose policy is
+// policy.
+func SessionPrincipal(s SessionRoles, policy Policy) Principal {
+	return Principal{session: &s, policy: policy}
+}
+
+// Policy is the RBAC policy of the principal's project; role assignments
+// made by the call are validated against it.
+func (p Principal) Policy() Policy { return p.policy }
 
 // IsSession reports whether a member session makes the call.
 func (p Principal) IsSession() bool { return p.session != nil }
@@ -51,7 +64,7 @@ type Need struct {
 // for SelfOK). The project secret may do anything. A session must belong to
 // orgID (session_authorization_tenancy_error) and hold a role granting each
 // need (session_authorization_error); with no needs only tenancy applies.
-func (p Principal) Require(policy Policy, orgID, targetMemberID string, needs ...Need) error {
+func (p Principal) Require(orgID, targetMemberID string, needs ...Need) error {
 	s := p.session
 	if s == nil {
 		return nil
@@ -60,9 +73,9 @@ func (p Principal) Require(policy Policy, orgID, targetMemberID string, needs ..
 		return TenancyError(s.OrgID, orgID)
 	}
 	for _, n := range needs {
-		_, err := Check(policy, s.OrgRoles, s.OrgID, s.Roles, AuthorizationCheck{OrganizationID: orgID, ResourceID: n.Resource, Action: n.Action})
+		_, err := Check(p.policy, s.OrgRoles, s.OrgID, s.Roles, AuthorizationCheck{OrganizationID: orgID, ResourceID: n.Resource, Action: n.Action})
 		if err != nil && n.SelfOK && targetMemberID != "" && targetMemberID == s.MemberID {
-			_, err = Check(policy, s.OrgRoles, s.OrgID, s.Roles, AuthorizationCheck{OrganizationID: orgID, ResourceID: ResourceSelf, Action: n.Action})
+			_, err = Check(p.policy, s.OrgRoles, s.OrgID, s.Roles, AuthorizationCheck{OrganizationID: orgID, ResourceID: ResourceSelf, Action: n.Action})
 		}
 		if err != nil {
 			return err

@@ -240,11 +240,15 @@ func (s *Service) validGroupRoles(ctx context.Context, q store.Queries, org *sto
 	if len(in) > MaxRoleAssignments {
 		return nil, apierr.BadRequest("too_many_role_assignments", "At most "+strconv.Itoa(MaxRoleAssignments)+" SCIM group role assignments.")
 	}
+	policy, err := s.Policies.For(ctx, q, org.ProjectID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
 	custom := organizations.CustomRoles(org)
 	out := []store.SCIMGroupRole{}
 	var groupIDs []string
 	for _, a := range in {
-		if err := s.Policy.ValidateRoleIDs(custom, a.RoleID); err != nil {
+		if err := policy.ValidateRoleIDs(custom, a.RoleID); err != nil {
 			return nil, err
 		}
 		r := store.SCIMGroupRole{RoleID: a.RoleID, GroupID: a.GroupID}

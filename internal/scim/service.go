@@ -24,10 +24,11 @@ type Service struct {
 	Members *members.Service
 	// Events records the changes (nil records nothing).
 	Events *events.Recorder
-	Policy rbac.Policy
-	Now    func() time.Time
-	Rand   io.Reader // bearer tokens
-	IDs    ids.Generator
+	// Policies gives each project's RBAC policy.
+	Policies rbac.Policies
+	Now      func() time.Time
+	Rand     io.Reader // bearer tokens
+	IDs      ids.Generator
 	// BaseURL is SEAM_BASE_URL without a trailing slash: the origin of every
 	// connection's base_url.
 	BaseURL string

@@ -70,7 +70,12 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	sess := sub.Session
 	out := &Authenticated{Token: in.SessionToken}
 	if in.AuthorizationCheck != nil {
-		v, err := rbac.Check(s.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
+		// The project row came with its policy document: no query here.
+		policy, err := s.Policies.Of(p.RBACPolicy)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		v, err := rbac.Check(policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
 		if err != nil {
 			return nil, err
 		}

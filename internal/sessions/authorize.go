@@ -3,6 +3,7 @@ package sessions
 import (
 	"context"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
@@ -31,8 +32,12 @@ func (s *Service) Subject(ctx context.Context, p *store.Project, token, jwt stri
 // the project secret alone when both are empty, else the live session's
 // member, organization and roles.
 func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt string) (rbac.Principal, error) {
+	policy, err := s.Policies.Of(p.RBACPolicy)
+	if err != nil {
+		return rbac.Principal{}, apierr.Internal(err)
+	}
 	if token == "" && jwt == "" {
-		return rbac.ProjectPrincipal(), nil
+		return rbac.ProjectPrincipal(policy), nil
 	}
 	sub, err := s.Subject(ctx, p, token, jwt)
 	if err != nil {
@@ -40,14 +45,15 @@ func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt st
 	}
 	// What this call changes is recorded as the member's doing.
 	events.NoteMember(ctx, sub.Member.ID)
-	return sub.Principal(), nil
+	return sub.Principal(policy), nil
 }
 
-// Principal is the subject as an RBAC principal.
-func (sub *Subject) Principal() rbac.Principal {
+// Principal is the subject as an RBAC principal in a project whose policy
+// is policy.
+func (sub *Subject) Principal(policy rbac.Policy) rbac.Principal {
 	return rbac.SessionPrincipal(rbac.SessionRoles{
 		MemberID: sub.Member.ID, OrgID: sub.Org.ID, Roles: sub.Roles, OrgRoles: organizations.CustomRoles(sub.Org),
-	})
+	}, policy)
 }
 
 // AuthorizeSession implements httpapi.Authorizer: the session named by the
@@ -58,5 +64,5 @@ func (s *Service) AuthorizeSession(ctx context.Context, p *store.Project, org *s
 	if err != nil {
 		return err
 	}
-	return pr.Require(s.Policy, org.ID, "", rbac.Need{Resource: resource, Action: action})
+	return pr.Require(org.ID, "", rbac.Need{Resource: resource, Action: action})
 }

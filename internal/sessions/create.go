@@ -140,7 +140,7 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 			return apierr.Internal(err)
 		}
 		out.Session = sess
-		roles, err := s.sessionRoles(ctx, q, org, m, sess)
+		roles, err := s.sessionRoles(ctx, q, p, org, m, sess)
 		if err != nil {
 			return err
 		}

@@ -82,9 +82,9 @@ func newWorld(t testing.TB, backend string) *world {
 	c := &clock{t: time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)}
 	pool := &keyPool{}
 	idg := ids.Generator{Rand: rand.Reader}
-	ms := &members.Service{Store: st, Now: c.now, IDs: idg, Policy: rbac.DefaultPolicy()}
+	ms := &members.Service{Store: st, Now: c.now, IDs: idg, Policies: rbac.Policies{Default: rbac.DefaultPolicy()}}
 	w := &world{st: st, clock: c, svc: &sessions.Service{
-		Store: st, Members: ms, Sealer: sealer, Policy: rbac.DefaultPolicy(), Now: c.now, Rand: rand.Reader, IDs: idg,
+		Store: st, Members: ms, Sealer: sealer, Policies: rbac.Policies{Default: rbac.DefaultPolicy()}, Now: c.now, Rand: rand.Reader, IDs: idg,
 		Issuer: "https://seam.example", KeyRotation: 24 * time.Hour, KeyGrace: 2 * time.Hour, GenerateKey: pool.generate,
 	}}
 	ctx := context.Background()

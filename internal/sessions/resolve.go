@@ -110,7 +110,7 @@ func (s *Service) subjectByCredential(ctx context.Context, p *store.Project, tok
 	if members.IsDeleted(ss.Member) {
 		return nil, NotFound()
 	}
-	roles, err := s.sessionRoles(ctx, s.Store, ss.Organization, ss.Member, sess)
+	roles, err := s.sessionRoles(ctx, s.Store, p, ss.Organization, ss.Member, sess)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (s *Service) subjectOf(ctx context.Context, q store.Queries, p *store.Proje
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	roles, err := s.sessionRoles(ctx, q, org, m, sess)
+	roles, err := s.sessionRoles(ctx, q, p, org, m, sess)
 	if err != nil {
 		return nil, err
 	}

@@ -155,7 +155,7 @@ func TestRememberedKeySetYieldsToNewerKeys(t *testing.T) {
 		t.Run(backend, func(t *testing.T) {
 			w := newWorld(t, backend)
 			a := w.svc // a second replica: same store and clock, its own memos
-			b := &sessions.Service{Store: a.Store, Members: a.Members, Sealer: a.Sealer, Policy: a.Policy, Now: a.Now, Rand: a.Rand,
+			b := &sessions.Service{Store: a.Store, Members: a.Members, Sealer: a.Sealer, Policies: a.Policies, Now: a.Now, Rand: a.Rand,
 				IDs: a.IDs, Issuer: a.Issuer, KeyRotation: a.KeyRotation, KeyGrace: a.KeyGrace, GenerateKey: a.GenerateKey}
 			_, tok, _, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), sessions.MaxDurationMinutes, nil)
 			if err != nil {

@@ -24,7 +24,7 @@ type RevokeParams struct {
 // (stytch.self for its own), checked before anything is deleted.
 func (s *Service) Revoke(ctx context.Context, pr rbac.Principal, p *store.Project, in RevokeParams) error {
 	authorize := func(m *store.Member) error {
-		return pr.Require(s.Policy, m.OrganizationID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "revoke-sessions", SelfOK: true})
+		return pr.Require(m.OrganizationID, m.ID, rbac.Need{Resource: rbac.ResourceMember, Action: "revoke-sessions", SelfOK: true})
 	}
 	n := 0
 	for _, v := range []string{in.MemberSessionID, in.SessionToken, in.SessionJWT, in.MemberID} {

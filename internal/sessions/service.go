@@ -37,10 +37,11 @@ type Service struct {
 	Store   store.Store
 	Members *members.Service
 	Sealer  *keys.Sealer
-	Policy  rbac.Policy
-	Now     func() time.Time
-	Rand    io.Reader // session tokens and IDs
-	IDs     ids.Generator
+	// Policies gives each project's RBAC policy.
+	Policies rbac.Policies
+	Now      func() time.Time
+	Rand     io.Reader // session tokens and IDs
+	IDs      ids.Generator
 	// Issuer is the session JWT iss: SEAM_BASE_URL without a trailing slash.
 	Issuer string
 	// KeyRotation is the age at which a project's signing key is replaced

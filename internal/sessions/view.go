@@ -54,7 +54,11 @@ func (s *Service) List(ctx context.Context, org *store.Organization, memberRef s
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	roles, err := s.Members.Roles(ctx, s.Store, org, m, nil)
+	policy, err := s.Policies.For(ctx, s.Store, org.ProjectID)
+	if err != nil {
+		return nil, apierr.Internal(err)
+	}
+	roles, err := s.Members.Roles(ctx, s.Store, policy, org, m, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func TestConnectionCapHoldsUnderConcurrency(t *testing.T) {
 				t.Fatal(err)
 			}
 			svc := &sso.Service{Store: st, Sealer: sealer, Now: func() time.Time { return now }, IDs: idg, Rand: rand.Reader,
-				BaseURL: "http://seam.test", Policy: rbac.DefaultPolicy()}
+				BaseURL: "http://seam.test", Policies: rbac.Policies{Default: rbac.DefaultPolicy()}}
 			p := &store.Project{ID: idg.New(ids.Project, ids.Test), Environment: "test", Name: "p", EnvironmentSlug: "test", CreatedAt: now}
 			must(t, st.CreateProject(ctx, p))
 			newOrg := func(slug string) *store.Organization {

@@ -41,7 +41,7 @@ func (s *Service) CreateExternal(ctx context.Context, p *store.Project, org *sto
 		return nil, apierr.BadRequest("invalid_request_value", "external_connection_id is required: the SAML or OIDC connection members log in through.")
 	}
 	cfg := &externalConfig{ConnectionRoles: in.ConnectionImplicitRoleAssignments, GroupRoles: in.GroupImplicitRoleAssignments}
-	if err := s.validateExternalRoles(org, cfg); err != nil {
+	if err := s.validateExternalRoles(p, org, cfg); err != nil {
 		return nil, err
 	}
 	var out *store.Connection
@@ -143,7 +143,7 @@ func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *sto
 			cfg.GroupRoles = in.ExternalGroupImplicitRoleAssignments.V
 		}
 		if in.ExternalConnectionImplicitRoleAssignments.Has() || in.ExternalGroupImplicitRoleAssignments.Has() {
-			if err := s.validateExternalRoles(org, cfg); err != nil {
+			if err := s.validateExternalRoles(p, org, cfg); err != nil {
 				return err
 			}
 			src, err := q.GetConnection(ctx, org.ProjectID, c.SourceID)
@@ -163,15 +163,15 @@ func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *sto
 
 // validateExternalRoles checks role IDs against the external connection's
 // own organization (where the roles are granted), and group names.
-func (s *Service) validateExternalRoles(org *store.Organization, cfg *externalConfig) error {
-	if err := s.validateRoles(org, roleIDs(cfg.ConnectionRoles)); err != nil {
+func (s *Service) validateExternalRoles(p *store.Project, org *store.Organization, cfg *externalConfig) error {
+	if err := s.validateRoles(p, org, roleIDs(cfg.ConnectionRoles)); err != nil {
 		return err
 	}
 	gids, err := groupRoleIDs(cfg.GroupRoles)
 	if err != nil {
 		return err
 	}
-	return s.validateRoles(org, gids)
+	return s.validateRoles(p, org, gids)
 }
 
 // checkRolesAgainstSource applies the rules that depend on the source:

@@ -24,10 +24,14 @@ const maxRoleAssignments = 100
 
 // validateRoles checks that every role exists in the project policy or the
 // organization's custom roles, and is not the default member role, which
-// every member holds anyway.
-func (s *Service) validateRoles(org *store.Organization, roleIDs []string) error {
+// every member holds anyway. p's policy came with its row.
+func (s *Service) validateRoles(p *store.Project, org *store.Organization, roleIDs []string) error {
 	if len(roleIDs) > maxRoleAssignments {
 		return apierr.BadRequest("invalid_rbac_role_assignment", "At most 100 implicit role assignments are allowed.")
+	}
+	policy, err := s.Policies.Of(p.RBACPolicy)
+	if err != nil {
+		return apierr.Internal(err)
 	}
 	custom := organizations.CustomRoles(org)
 	for _, id := range roleIDs {
@@ -35,7 +39,7 @@ func (s *Service) validateRoles(org *store.Organization, roleIDs []string) error
 			return apierr.BadRequest("cannot_assign_default_rbac_role_id",
 				"stytch_member is granted to every member and cannot be assigned implicitly.")
 		}
-		if !s.Policy.RoleExists(id, custom) {
+		if !policy.RoleExists(id, custom) {
 			return rbac.InvalidRoleIDError(id)
 		}
 	}

@@ -75,7 +75,7 @@ func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.O
 		return nil, err
 	}
 	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {
-		return s.applySAML(c, cfg, org, env(p), in)
+		return s.applySAML(c, cfg, org, p, in)
 	})
 }
 
@@ -102,7 +102,8 @@ func (s *Service) mutateSAMLTx(ctx context.Context, org *store.Organization, id 
 	})
 }
 
-func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Organization, e ids.Environment, in SAMLUpdate) error {
+func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Organization, p *store.Project, in SAMLUpdate) error {
+	e := env(p)
 	if in.DisplayName.Has() {
 		if err := validateDisplayName(in.DisplayName.V); err != nil {
 			return err
@@ -141,7 +142,7 @@ func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Org
 		cfg.AttributeMapping = m
 	}
 	if in.SAMLConnectionImplicitRoleAssignments.Has() {
-		if err := s.validateRoles(org, roleIDs(in.SAMLConnectionImplicitRoleAssignments.V)); err != nil {
+		if err := s.validateRoles(p, org, roleIDs(in.SAMLConnectionImplicitRoleAssignments.V)); err != nil {
 			return err
 		}
 		cfg.ConnectionRoles = in.SAMLConnectionImplicitRoleAssignments.V
@@ -151,7 +152,7 @@ func (s *Service) applySAML(c *store.Connection, cfg *samlConfig, org *store.Org
 		if err != nil {
 			return err
 		}
-		if err := s.validateRoles(org, ids); err != nil {
+		if err := s.validateRoles(p, org, ids); err != nil {
 			return err
 		}
 		cfg.GroupRoles = in.SAMLGroupImplicitRoleAssignments.V

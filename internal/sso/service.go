@@ -36,8 +36,9 @@ type Service struct {
 	IDs     ids.Generator
 	Rand    io.Reader
 	BaseURL string // public origin; ACS and audience URLs derive from it
-	Policy  rbac.Policy
-	Fetch   Fetcher
+	// Policies gives each project's RBAC policy.
+	Policies rbac.Policies
+	Fetch    Fetcher
 	// HTTPClient is the guarded outbound client, for OIDC discovery.
 	HTTPClient *http.Client
 	// KeyBits is the RSA size of generated signing keys (2048 by default).

@@ -15,6 +15,10 @@ type Project struct {
 	ProjectSlug     string
 	EnvironmentSlug string
 	CreatedAt       time.Time
+	// RBACPolicy is the project's own RBAC policy document (rbac.Policies),
+	// nil while the deployment's applies. It comes with the row so that a
+	// request that loaded its project needs no query to find its policy.
+	RBACPolicy []byte
 }
 
 // ProjectSecret is one of a project's API secrets; only its hash is kept.
@@ -72,6 +76,13 @@ type ProjectQueries interface {
 	// PutRedirectURL inserts the URL or replaces its valid types.
 	PutRedirectURL(ctx context.Context, u *RedirectURL) error
 	DeleteRedirectURL(ctx context.Context, projectID, url string) error
+
+	// ProjectRBACPolicy reads the project's own RBAC policy document (nil:
+	// none); ErrNotFound when there is no such project.
+	ProjectRBACPolicy(ctx context.Context, projectID string) ([]byte, error)
+	// SetProjectRBACPolicy stores the project's RBAC policy document;
+	// ErrNotFound when there is no such project.
+	SetProjectRBACPolicy(ctx context.Context, projectID string, doc []byte) error
 }
 
 // WorkspaceKey authenticates the project administration API.

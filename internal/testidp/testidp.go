@@ -32,7 +32,6 @@ import (
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
 	"github.com/seamsso/seam/internal/organizations"
-	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -63,10 +62,9 @@ type Service struct {
 	// KeyBits is the RSA size of new keys; 0 means 2048.
 	KeyBits int
 	// Organizations and SSO create the demo's organization and connection
-	// (Demo); Policy checks the roles it assigns.
+	// (Demo).
 	Organizations *organizations.Service
 	SSO           *sso.Service
-	Policy        rbac.Policy
 }
 
 // IdP is one project's test IdP with its credentials. ClientSecret and Key

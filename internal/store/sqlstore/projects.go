@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -11,9 +12,17 @@ import (
 
 const projectCols = `id, environment, name, project_slug, environment_slug, created_at`
 
+// projectRead is projectCols plus the project's RBAC policy document, which
+// rows read for requests carry (see store.Project.RBACPolicy).
+const projectRead = projectCols + `, rbac_policy`
+
 func scanProject(row rowScanner) (*store.Project, error) {
 	p := &store.Project{}
-	err := row.Scan(&p.ID, &p.Environment, &p.Name, &p.ProjectSlug, &p.EnvironmentSlug, timeCol{&p.CreatedAt})
+	var policy sql.NullString
+	err := row.Scan(&p.ID, &p.Environment, &p.Name, &p.ProjectSlug, &p.EnvironmentSlug, timeCol{&p.CreatedAt}, &policy)
+	if policy.Valid {
+		p.RBACPolicy = []byte(policy.String)
+	}
 	return p, err
 }
 
@@ -26,19 +35,34 @@ func (q *queries) CreateProject(ctx context.Context, p *store.Project) error {
 }
 
 func (q *queries) GetProject(ctx context.Context, id string) (*store.Project, error) {
-	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects WHERE id = $1`, id))
+	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectRead+` FROM projects WHERE id = $1`, id))
 	return p, q.mapErr(err)
 }
 
 func (q *queries) LockProject(ctx context.Context, id string) (*store.Project, error) {
-	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects WHERE id = $1`+q.d.forUpdate(), id))
+	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectRead+` FROM projects WHERE id = $1`+q.d.forUpdate(), id))
 	return p, q.mapErr(err)
 }
 
 func (q *queries) GetProjectByPublicToken(ctx context.Context, token string) (*store.Project, error) {
-	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectCols+` FROM projects
+	p, err := scanProject(q.ex.QueryRowContext(ctx, `SELECT `+projectRead+` FROM projects
 		WHERE id = (SELECT project_id FROM project_public_tokens WHERE public_token = $1)`, token))
 	return p, q.mapErr(err)
+}
+
+func (q *queries) ProjectRBACPolicy(ctx context.Context, id string) ([]byte, error) {
+	var policy sql.NullString
+	if err := q.ex.QueryRowContext(ctx, `SELECT rbac_policy FROM projects WHERE id = $1`, id).Scan(&policy); err != nil {
+		return nil, q.mapErr(err)
+	}
+	if !policy.Valid {
+		return nil, nil
+	}
+	return []byte(policy.String), nil
+}
+
+func (q *queries) SetProjectRBACPolicy(ctx context.Context, id string, doc []byte) error {
+	return q.affectedOne(q.ex.ExecContext(ctx, `UPDATE projects SET rbac_policy = $2 WHERE id = $1`, id, string(doc)))
 }
 
 func (q *queries) CountProjects(ctx context.Context) (int, error) {
@@ -48,11 +72,11 @@ func (q *queries) CountProjects(ctx context.Context) (int, error) {
 }
 
 func (q *queries) ListProjects(ctx context.Context) ([]*store.Project, error) {
-	return queryAll(ctx, q, `SELECT `+projectCols+` FROM projects ORDER BY created_at, id`, nil, scanProject)
+	return queryAll(ctx, q, `SELECT `+projectRead+` FROM projects ORDER BY created_at, id`, nil, scanProject)
 }
 
 func (q *queries) ListProjectsBySlug(ctx context.Context, slug string) ([]*store.Project, error) {
-	return queryAll(ctx, q, `SELECT `+projectCols+` FROM projects WHERE project_slug = $1 ORDER BY created_at, id`,
+	return queryAll(ctx, q, `SELECT `+projectRead+` FROM projects WHERE project_slug = $1 ORDER BY created_at, id`,
 		[]any{slug}, scanProject)
 }
 

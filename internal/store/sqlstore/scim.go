@@ -34,7 +34,7 @@ func decodeGroupRoles(c *store.SCIMConnection, roles json.RawMessage) error {
 	return nil
 }
 
-var scimScopeSelect = `SELECT ` + prefixed("c", scimConnCols) + `, ` + prefixed("p", projectCols) + `, ` + prefixed("o", orgCols) + `
+var scimScopeSelect = `SELECT ` + prefixed("c", scimConnCols) + `, ` + prefixed("p", projectRead) + `, ` + prefixed("o", orgCols) + `
 	FROM scim_connections c
 	JOIN projects p ON p.id = c.project_id
 	JOIN organizations o ON o.id = c.organization_id AND o.project_id = c.project_id
