@@ -28,6 +28,7 @@ commands:
   redirect-url add|list|remove      manage redirect URLs: --project P [--url U] [--type login,signup] [--default]
   secret create|list|delete         manage secrets: --project P [--secret-id ID]
   public-token create|list|delete   manage public tokens: --project P [--public-token T]
+  rbac-policy get|set               show or replace the project's RBAC policy: --project P [--file F]
 
 Every command takes --json and --database-url (SEAM_DATABASE_URL); run "seam project <command> -h" for its flags.
 They work while "seam serve" runs on the same database.
@@ -84,6 +85,8 @@ func project(ctx context.Context, args []string, env func(string) string, stdout
 		return secret(ctx, rest, env, stdout, stderr)
 	case "public-token":
 		return publicToken(ctx, rest, env, stdout, stderr)
+	case "rbac-policy":
+		return rbacPolicy(ctx, rest, env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, projectUsage)
 		return nil
