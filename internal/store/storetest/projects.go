@@ -50,6 +50,33 @@ func projectCases() []testCase {
 				t.Error(err)
 			}
 		}},
+		{"projects/rbac_policy", func(t *testing.T, s store.Store) {
+			f := newFixtures(t, s)
+			p, other := f.project(), f.project()
+			if doc, err := s.ProjectRBACPolicy(ctx(), p.ID); err != nil || doc != nil {
+				t.Fatalf("before = %q, %v; want nil", doc, err)
+			}
+			want := []byte(`{"roles":[],"resources":[],"scopes":[]}`)
+			if err := s.SetProjectRBACPolicy(ctx(), p.ID, want); err != nil {
+				t.Fatal(err)
+			}
+			if doc, err := s.ProjectRBACPolicy(ctx(), p.ID); err != nil || string(doc) != string(want) {
+				t.Errorf("after = %q, %v", doc, err)
+			}
+			// Every read of the row carries it; other projects keep none.
+			if got, err := s.GetProject(ctx(), p.ID); err != nil || string(got.RBACPolicy) != string(want) {
+				t.Errorf("GetProject policy = %q, %v", got.RBACPolicy, err)
+			}
+			if got, err := s.GetProject(ctx(), other.ID); err != nil || got.RBACPolicy != nil {
+				t.Errorf("other project's policy = %q, %v", got.RBACPolicy, err)
+			}
+			if _, err := s.ProjectRBACPolicy(ctx(), "project-test-nope"); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("unknown project read: %v", err)
+			}
+			if err := s.SetProjectRBACPolicy(ctx(), "project-test-nope", want); !errors.Is(err, store.ErrNotFound) {
+				t.Errorf("unknown project write: %v", err)
+			}
+		}},
 		{"projects/not_found", func(t *testing.T, s store.Store) {
 			if _, err := s.GetProject(ctx(), "project-test-nope"); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("err = %v, want ErrNotFound", err)
