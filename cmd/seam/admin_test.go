@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -119,6 +121,65 @@ func TestCLIProjectAdministration(t *testing.T) {
 				t.Errorf("tokens = %v", toks)
 			}
 			jsonOf("project", "public-token", "delete", "--project", pid, "--public-token", tok, "--json")
+
+			// RBAC policy: "get" prints what "set" reads; the running server's
+			// B2B policy endpoint shows a change at once; a refused file
+			// changes nothing.
+			policyRoles := func() string {
+				t.Helper()
+				req, _ := http.NewRequest("GET", "http://"+addr+"/v1/b2b/rbac/policy", nil)
+				req.SetBasicAuth(pid, newSecret)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				var body struct {
+					Policy struct {
+						Roles []struct {
+							RoleID string `json:"role_id"`
+						} `json:"roles"`
+					} `json:"policy"`
+				}
+				if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, r := range body.Policy.Roles {
+					ids = append(ids, r.RoleID)
+				}
+				return strings.Join(ids, ",")
+			}
+			if got := policyRoles(); got != "stytch_member,stytch_admin" {
+				t.Fatalf("roles before = %s", got)
+			}
+			doc := jsonOf("project", "rbac-policy", "get", "--project", pid, "--json")
+			policy := doc["policy"].(map[string]any)
+			policy["custom_resources"] = []any{map[string]any{"resource_id": "reports", "available_actions": []string{"read"}}}
+			policy["custom_roles"] = []any{map[string]any{"role_id": "auditor", "permissions": []any{
+				map[string]any{"resource_id": "reports", "actions": []string{"read"}}}}}
+			file := filepath.Join(t.TempDir(), "policy.json")
+			writeJSON := func(v any) {
+				t.Helper()
+				b, _ := json.Marshal(v)
+				if err := os.WriteFile(file, b, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writeJSON(doc)
+			jsonOf("project", "rbac-policy", "set", "--project", pid, "--file", file, "--json")
+			if got := policyRoles(); got != "stytch_member,stytch_admin,auditor" {
+				t.Errorf("roles after set = %s", got)
+			}
+			policy["custom_roles"] = []any{map[string]any{"role_id": "x", "permissions": []any{
+				map[string]any{"resource_id": "nope", "actions": []string{"read"}}}}}
+			writeJSON(policy) // the bare policy object is read too
+			if code, _, errOut := cli("project", "rbac-policy", "set", "--project", pid, "--file", file); code != 1 || !strings.Contains(errOut, "invalid_permission_resource") {
+				t.Errorf("refused set: %d %s", code, errOut)
+			}
+			if got := policyRoles(); got != "stytch_member,stytch_admin,auditor" {
+				t.Errorf("roles after a refused set = %s", got)
+			}
 
 			// Workspace keys against the running server.
 			key := jsonOf("workspace-key", "create", "--json")

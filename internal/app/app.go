@@ -138,8 +138,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 	a.Orgs.Hooks = organizations.Hooks{
 		ConnectionBelongs: a.SSO.ConnectionBelongs,
 		BeforeDelete:      a.SSO.DetachOrganization,
-		RoleExists: func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error) {
-			p, err := policies.For(ctx, st, projectID)
+		RoleExists: func(ctx context.Context, q store.Queries, projectID string, org *store.Organization, roleID string) (bool, error) {
+			p, err := policies.For(ctx, q, projectID)
 			if err != nil {
 				return false, err
 			}

@@ -185,7 +185,7 @@ func (s *Service) applySettings(ctx context.Context, q store.Queries, o *store.O
 			if _, err := validateDomains("rbac_email_implicit_role_assignments", []string{a.Domain}); err != nil {
 				return err
 			}
-			if err := checkRole(ctx, h, o, a.RoleID); err != nil {
+			if err := checkRole(ctx, q, h, o, a.RoleID); err != nil {
 				return err
 			}
 		}
@@ -224,11 +224,11 @@ func checkConnection(ctx context.Context, q store.Queries, h Hooks, o *store.Org
 	return nil
 }
 
-func checkRole(ctx context.Context, h Hooks, o *store.Organization, roleID string) error {
+func checkRole(ctx context.Context, q store.Queries, h Hooks, o *store.Organization, roleID string) error {
 	ok := false
 	if h.RoleExists != nil {
 		var err error
-		if ok, err = h.RoleExists(ctx, o.ProjectID, o, roleID); err != nil {
+		if ok, err = h.RoleExists(ctx, q, o.ProjectID, o, roleID); err != nil {
 			return apierr.Internal(err)
 		}
 	}

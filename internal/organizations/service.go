@@ -62,8 +62,9 @@ type Hooks struct {
 	// the organization (used for sso_default_connection_id and the JIT
 	// allow-list).
 	ConnectionBelongs func(ctx context.Context, q store.Queries, projectID, orgID, connectionID string) (bool, error)
-	// RoleExists reports whether roleID is a project or organization role.
-	RoleExists func(ctx context.Context, projectID string, org *store.Organization, roleID string) (bool, error)
+	// RoleExists reports whether roleID is a role of the project's policy
+	// (read through q, the change's transaction) or of the organization.
+	RoleExists func(ctx context.Context, q store.Queries, projectID string, org *store.Organization, roleID string) (bool, error)
 	// BeforeDelete runs inside the delete transaction, with the organization
 	// locked, before its rows go.
 	BeforeDelete func(ctx context.Context, q store.Queries, o *store.Organization) error
