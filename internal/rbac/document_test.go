@@ -2,6 +2,7 @@ package rbac
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -89,5 +90,29 @@ func TestPoliciesOf(t *testing.T) {
 	}
 	if _, err := ps.Of([]byte(`{"roles":[{"role_id":"x"}]}`)); err == nil {
 		t.Error("a corrupt stored policy was accepted")
+	}
+}
+
+// BenchmarkPoliciesOf is the cost a request pays to use a project's own
+// policy (parsing and validating the stored document; a project without one
+// pays nothing): here 10 custom resources and 20 custom roles.
+func BenchmarkPoliciesOf(b *testing.B) {
+	d := DocumentOf(DefaultPolicy())
+	for i := range 10 {
+		d.CustomResources = append(d.CustomResources, DocumentResource{ResourceID: fmt.Sprintf("res-%d", i), AvailableActions: []string{"read", "write", "delete"}})
+	}
+	for i := range 20 {
+		d.CustomRoles = append(d.CustomRoles, Role{RoleID: fmt.Sprintf("role-%d", i), Permissions: []Permission{
+			{ResourceID: fmt.Sprintf("res-%d", i%10), Actions: []string{"read"}}, {ResourceID: ResourceMember, Actions: []string{"search"}}}})
+	}
+	_, stored, err := FromDocument(DefaultPolicy(), d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := (Policies{}).Of(stored); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -70,12 +70,8 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	sess := sub.Session
 	out := &Authenticated{Token: in.SessionToken}
 	if in.AuthorizationCheck != nil {
-		// The project row came with its policy document: no query here.
-		policy, err := s.Policies.Of(p.RBACPolicy)
-		if err != nil {
-			return nil, apierr.Internal(err)
-		}
-		v, err := rbac.Check(policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
+		// The policy the session's roles were computed under: no query, no second parse.
+		v, err := rbac.Check(sub.Policy, organizations.CustomRoles(sub.Org), sub.Org.ID, sub.Roles, *in.AuthorizationCheck)
 		if err != nil {
 			return nil, err
 		}

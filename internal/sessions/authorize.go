@@ -3,7 +3,6 @@ package sessions
 import (
 	"context"
 
-	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
@@ -16,6 +15,9 @@ type Subject struct {
 	Member  *store.Member
 	Org     *store.Organization // the session's organization
 	Roles   []string            // the roles the session holds
+	// Policy is the project's RBAC policy the roles were computed under;
+	// the request's other RBAC decisions use it too.
+	Policy rbac.Policy
 }
 
 // Subject resolves member-session headers (either or both) to their live
@@ -32,11 +34,11 @@ func (s *Service) Subject(ctx context.Context, p *store.Project, token, jwt stri
 // the project secret alone when both are empty, else the live session's
 // member, organization and roles.
 func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt string) (rbac.Principal, error) {
-	policy, err := s.Policies.Of(p.RBACPolicy)
-	if err != nil {
-		return rbac.Principal{}, apierr.Internal(err)
-	}
 	if token == "" && jwt == "" {
+		policy, err := s.policyOf(p)
+		if err != nil {
+			return rbac.Principal{}, err
+		}
 		return rbac.ProjectPrincipal(policy), nil
 	}
 	sub, err := s.Subject(ctx, p, token, jwt)
@@ -45,15 +47,14 @@ func (s *Service) Principal(ctx context.Context, p *store.Project, token, jwt st
 	}
 	// What this call changes is recorded as the member's doing.
 	events.NoteMember(ctx, sub.Member.ID)
-	return sub.Principal(policy), nil
+	return sub.Principal(), nil
 }
 
-// Principal is the subject as an RBAC principal in a project whose policy
-// is policy.
-func (sub *Subject) Principal(policy rbac.Policy) rbac.Principal {
+// Principal is the subject as an RBAC principal.
+func (sub *Subject) Principal() rbac.Principal {
 	return rbac.SessionPrincipal(rbac.SessionRoles{
 		MemberID: sub.Member.ID, OrgID: sub.Org.ID, Roles: sub.Roles, OrgRoles: organizations.CustomRoles(sub.Org),
-	}, policy)
+	}, sub.Policy)
 }
 
 // AuthorizeSession implements httpapi.Authorizer: the session named by the

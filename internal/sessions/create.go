@@ -140,7 +140,11 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 			return apierr.Internal(err)
 		}
 		out.Session = sess
-		roles, err := s.sessionRoles(ctx, q, p, org, m, sess)
+		policy, err := s.policyOf(p)
+		if err != nil {
+			return err
+		}
+		roles, err := s.sessionRoles(ctx, q, policy, org, m, sess)
 		if err != nil {
 			return err
 		}

@@ -110,11 +110,15 @@ func (s *Service) subjectByCredential(ctx context.Context, p *store.Project, tok
 	if members.IsDeleted(ss.Member) {
 		return nil, NotFound()
 	}
-	roles, err := s.sessionRoles(ctx, s.Store, p, ss.Organization, ss.Member, sess)
+	policy, err := s.policyOf(p)
 	if err != nil {
 		return nil, err
 	}
-	return &Subject{Session: sess, Member: ss.Member, Org: ss.Organization, Roles: roles}, nil
+	roles, err := s.sessionRoles(ctx, s.Store, policy, ss.Organization, ss.Member, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &Subject{Session: sess, Member: ss.Member, Org: ss.Organization, Roles: roles, Policy: policy}, nil
 }
 
 // live maps a lookup to the session if it exists and has not expired.
@@ -181,9 +185,13 @@ func (s *Service) subjectOf(ctx context.Context, q store.Queries, p *store.Proje
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	roles, err := s.sessionRoles(ctx, q, p, org, m, sess)
+	policy, err := s.policyOf(p)
 	if err != nil {
 		return nil, err
 	}
-	return &Subject{Session: sess, Member: m, Org: org, Roles: roles}, nil
+	roles, err := s.sessionRoles(ctx, q, policy, org, m, sess)
+	if err != nil {
+		return nil, err
+	}
+	return &Subject{Session: sess, Member: m, Org: org, Roles: roles, Policy: policy}, nil
 }
