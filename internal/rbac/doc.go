@@ -1,7 +1,8 @@
 // Package rbac holds Seam's Stytch-compatible role-based access control: the
 // project policy (Stytch's reserved stytch.* resources and default roles plus
-// whatever the operator adds through SEAM_RBAC_POLICY), organization custom
-// roles, and the authorization check that member-session headers switch on.
+// what the project set over PWA v3, or else what the operator adds through
+// SEAM_RBAC_POLICY; Policies decides which), organization custom roles, and
+// the authorization check that member-session headers switch on.
 //
 // The authorization rule mirrors the one the official SDKs evaluate locally
 // (stytch-go shared/rbac_local.go, stytch-node lib/shared/rbac_local.ts) so
