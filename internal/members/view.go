@@ -91,10 +91,11 @@ func (s *Service) View(ctx context.Context, q store.Queries, org *store.Organiza
 // that did not exist before the transaction has no SSO registrations and no
 // retired email addresses yet, and a new SCIM user is in no group, so the
 // view is built from what the caller just wrote, with no query. It equals
-// what View returns after the commit.
-func (s *Service) ViewCreated(org *store.Organization, m *store.Member, scim ...*store.SCIMRegistration) (*Member, error) {
+// what View returns after the commit. policy is the project's RBAC policy
+// (rbac.Policies.Of of the project row the caller holds).
+func (s *Service) ViewCreated(policy rbac.Policy, org *store.Organization, m *store.Member, scim ...*store.SCIMRegistration) (*Member, error) {
 	regs := []*store.SSORegistration{}
-	roles, err := s.rolesFrom(org, m, regs, nil, scim...)
+	roles, err := rolesFrom(policy, org, m, regs, nil, scim...)
 	if err != nil {
 		return nil, err
 	}

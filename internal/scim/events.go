@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/store"
@@ -28,7 +29,11 @@ func (s *Service) recordChange(ctx context.Context, q store.Queries, sc *Scope, 
 // four queries per provisioned user.
 func (s *Service) recordCreate(ctx context.Context, q store.Queries, sc *Scope, m *store.Member, u *store.SCIMUser) error {
 	return s.record(ctx, q, "", m, func() (*members.Member, error) {
-		return s.Members.ViewCreated(sc.Org, m, &store.SCIMRegistration{User: u, GroupRoles: sc.Conn.GroupRoles})
+		policy, err := s.Policies.Of(sc.Project.RBACPolicy)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		return s.Members.ViewCreated(policy, sc.Org, m, &store.SCIMRegistration{User: u, GroupRoles: sc.Conn.GroupRoles})
 	})
 }
 
