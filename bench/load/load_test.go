@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/seamsso/seam/internal/apptest"
+	seamconfig "github.com/seamsso/seam/internal/config"
 	"github.com/seamsso/seam/internal/sessions"
 )
 
@@ -21,7 +22,8 @@ func TestScenariosAgainstSeam(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a Seam")
 	}
-	e := apptest.New(t, "sqlite")
+	// oidc-login's provider runs on loopback, as with run.sh.
+	e := apptest.New(t, "sqlite", func(c *seamconfig.Config) { c.OutboundAllow = "127.0.0.1/32" })
 	org := e.CreateOrg("Load Org", "load-org")
 	orgID, _ := org["organization_id"].(string)
 	member := e.MustOK(e.Call("POST", "/v1/b2b/organizations/"+orgID+"/members",

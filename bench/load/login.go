@@ -56,8 +56,7 @@ func newSAMLTarget(ctx context.Context, client *http.Client, c *config) (*samlTa
 	}
 	t := &samlTarget{c: c, idp: &samltest.IdP{EntityID: benchIdPEntity, Key: key},
 		untrusted: &samltest.IdP{EntityID: benchIdPEntity, Key: attacker},
-		browser: &http.Client{Transport: client.Transport, Timeout: client.Timeout,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+		browser:   noRedirects(client)}
 	org := c.organization
 	if org == "" {
 		if org, err = createBenchOrg(ctx, client, c); err != nil {
@@ -97,6 +96,13 @@ func newSAMLTarget(ctx context.Context, client *http.Client, c *config) (*samlTa
 	}
 	t.acsPath = u.Path
 	return t, nil
+}
+
+// noRedirects is a client like client that returns every redirect instead
+// of following it.
+func noRedirects(client *http.Client) *http.Client {
+	return &http.Client{Transport: client.Transport, Timeout: client.Timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func newBenchKey(cn string) (*samltest.Key, error) {
@@ -188,31 +194,13 @@ func prepareSAMLLogin(ctx context.Context, client *http.Client, c *config) (oper
 	return func(ctx context.Context, client *http.Client, seq uint64) (string, bool) {
 		// 1. Start: Seam stores the request and sets the login cookie,
 		// whose name carries the AuthnRequest ID.
-		r, err := http.NewRequestWithContext(ctx, http.MethodGet, start, nil)
-		if err != nil {
-			return "build error", false
-		}
-		resp, err := t.browser.Do(r)
-		if err != nil {
-			return "transport error", false
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusFound {
-			return "start " + strconv.Itoa(resp.StatusCode), false
-		}
-		var cookie *http.Cookie
-		for _, ck := range resp.Cookies() {
-			if strings.HasPrefix(ck.Name, "seam_sso_") {
-				cookie = ck
-			}
-		}
+		cookie, _, label := startLogin(ctx, t.browser, start)
 		if cookie == nil {
-			return "start set no login cookie", false
+			return label, false
 		}
 		// 2. The IdP answers with a fresh signed response.
 		email := fmt.Sprintf("user-%d@bench.example", seq%loginUsers)
-		saml, err := t.response(t.idp, strings.TrimPrefix(cookie.Name, "seam_sso_"), email, samltest.SignOptions{})
+		saml, err := t.response(t.idp, strings.TrimPrefix(cookie.Name, loginCookiePrefix), email, samltest.SignOptions{})
 		if err != nil {
 			return "idp error", false
 		}
@@ -221,27 +209,62 @@ func prepareSAMLLogin(ctx context.Context, client *http.Client, c *config) (oper
 		if err != nil {
 			return "transport error", false
 		}
-		target, _ := url.Parse(loc)
-		if status != http.StatusFound || target == nil || target.Query().Get("token") == "" {
-			return "acs " + strconv.Itoa(status), false
-		}
 		// 4. The application trades the token for a member and a session.
-		body, _ := json.Marshal(map[string]any{"sso_token": target.Query().Get("token"), "session_duration_minutes": 60})
-		ar, err := newRequest(ctx, c, http.MethodPost, "/v1/b2b/sso/authenticate", body, true)
-		if err != nil {
-			return "build error", false
-		}
-		aresp, err := client.Do(ar)
-		if err != nil {
-			return "transport error", false
-		}
-		io.Copy(io.Discard, io.LimitReader(aresp.Body, maxBody))
-		aresp.Body.Close()
-		if aresp.StatusCode != http.StatusOK {
-			return "authenticate " + strconv.Itoa(aresp.StatusCode), false
-		}
-		return "login completed", true
+		return authenticateLogin(ctx, client, c, "acs", status, loc)
 	}, nil
+}
+
+// loginCookiePrefix starts the name of Seam's login cookie; the rest is the
+// login request's ID (the AuthnRequest ID, the OIDC state).
+const loginCookiePrefix = "seam_sso_"
+
+// startLogin opens /v1/public/sso/start and returns Seam's login cookie and
+// the redirect to the IdP, or nil and what went wrong.
+func startLogin(ctx context.Context, browser *http.Client, start string) (*http.Cookie, string, string) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, start, nil)
+	if err != nil {
+		return nil, "", "build error"
+	}
+	resp, err := browser.Do(r)
+	if err != nil {
+		return nil, "", "transport error"
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		return nil, "", "start " + strconv.Itoa(resp.StatusCode)
+	}
+	for _, ck := range resp.Cookies() {
+		if strings.HasPrefix(ck.Name, loginCookiePrefix) {
+			return &http.Cookie{Name: ck.Name, Value: ck.Value}, resp.Header.Get("Location"), ""
+		}
+	}
+	return nil, "", "start set no login cookie"
+}
+
+// authenticateLogin takes the answer of the step that finished the login
+// at Seam (ACS or OIDC callback: a 302 to the redirect URL with a token) and
+// trades the token for a member and a session, as the application does.
+func authenticateLogin(ctx context.Context, client *http.Client, c *config, step string, status int, loc string) (string, bool) {
+	target, _ := url.Parse(loc)
+	if status != http.StatusFound || target == nil || target.Query().Get("token") == "" {
+		return step + " " + strconv.Itoa(status), false
+	}
+	body, _ := json.Marshal(map[string]any{"sso_token": target.Query().Get("token"), "session_duration_minutes": 60})
+	ar, err := newRequest(ctx, c, http.MethodPost, "/v1/b2b/sso/authenticate", body, true)
+	if err != nil {
+		return "build error", false
+	}
+	aresp, err := client.Do(ar)
+	if err != nil {
+		return "transport error", false
+	}
+	io.Copy(io.Discard, io.LimitReader(aresp.Body, maxBody))
+	aresp.Body.Close()
+	if aresp.StatusCode != http.StatusOK {
+		return "authenticate " + strconv.Itoa(aresp.StatusCode), false
+	}
+	return "login completed", true
 }
 
 // refusalOp posts the same body to the ACS on every call; it succeeds when

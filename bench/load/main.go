@@ -122,6 +122,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	client := newClient(c.concurrency, c.timeout)
 	defer client.CloseIdleConnections()
+	// Whatever a scenario starts for the run (the oidc-login provider) ends
+	// with it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	sc, err := prepare(ctx, client, c)
 	if err != nil {
 		fmt.Fprintln(stderr, "load:", err)

@@ -5,7 +5,7 @@
 #
 # Environment: CONCURRENCY (8), DURATION (10s), WARMUP (2s), PORT (18080),
 # SCENARIOS ("jwks org-get sessions-authenticate sessions-authenticate-jwt
-# org-create"; also saml-login, acs-garbage, acs-untrusted-signature, the
+# org-create"; also saml-login, oidc-login, acs-garbage, acs-untrusted-signature, the
 # searches and the sso-* ones: go run ./bench/load -h lists them), OUT (a file for the JSON reports, one per line; default none),
 # PGURL (postgres://postgres@127.0.0.1:5432, trust auth), SEAM_BIN (a seam
 # binary to run instead of building ./cmd/seam, e.g. an older commit's, to
@@ -76,6 +76,9 @@ for backend in "${backends[@]}"; do
 	# One loopback client drives all the load: the per-address abuse limits
 	# (docs/reliability.md) would refuse it, which is not what is measured.
 	export SEAM_LIMIT_ADDRESS=0 SEAM_LIMIT_TARGET=0
+	# oidc-login's OpenID provider runs inside the load generator on a
+	# loopback port, which the outbound client refuses by default.
+	export SEAM_OUTBOUND_ALLOW=127.0.0.1/32
 	export SEAM_ADDR="127.0.0.1:$PORT"
 	base="http://$SEAM_ADDR"
 

@@ -71,6 +71,10 @@ func scenarioDefs() map[string]scenarioDef {
 			describe:  "a whole SP-initiated SAML login: GET /v1/public/sso/start, a fresh response signed by an in-process IdP, POST to the ACS, POST /v1/b2b/sso/authenticate (needs -public-token)",
 			prepareOp: prepareSAMLLogin,
 		},
+		"oidc-login": {
+			describe:  "a whole OIDC login against an OpenID provider the generator runs on loopback (ES256 ID tokens, PKCE, userinfo): GET /v1/public/sso/start, the provider's authorize redirect, GET Seam's callback, POST /v1/b2b/sso/authenticate (needs -public-token; the server needs SEAM_OUTBOUND_ALLOW=127.0.0.1/32)",
+			prepareOp: prepareOIDCLogin,
+		},
 		"acs-garbage": {
 			describe:  "POST to the ACS of an active SAML connection with 5 KB of random base64 as SAMLResponse; succeeds when refused with 400",
 			prepareOp: prepareACSGarbage,
