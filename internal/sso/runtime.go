@@ -69,12 +69,44 @@ func (s *Service) SAMLVerifyRuntime(c *store.Connection) (*SAMLRuntime, error) {
 }
 
 func (s *Service) samlRuntime(c *store.Connection, withSigningKey bool) (*SAMLRuntime, error) {
+	d, err := s.decodedSAML(c)
+	if err != nil {
+		return nil, err
+	}
+	// A copy of the shared, immutable runtime, with slices of its own so
+	// that a caller's append cannot reach another request's.
+	rt := d.runtime
+	rt.Certificates = append([]*x509.Certificate(nil), rt.Certificates...)
+	rt.Audiences = append([]string(nil), rt.Audiences...)
+	rt.ACSURLs = append([]string(nil), rt.ACSURLs...)
+	for _, k := range d.cfg.Encryption {
+		key, err := s.unsealKey(c.ID, k.ID, k.SealedKey)
+		if err != nil {
+			return nil, err
+		}
+		rt.DecryptionKeys = append(rt.DecryptionKeys, key)
+	}
+	if withSigningKey && len(d.cfg.Signing) > 0 {
+		if rt.SigningKey, err = s.unsealKey(c.ID, d.cfg.Signing[0].ID, d.cfg.Signing[0].SealedKey); err != nil {
+			return nil, err
+		}
+	}
+	return &rt, nil
+}
+
+// decodedSAML decodes a SAML connection's configuration and parses its
+// verification certificates, or takes both from the runtime cache.
+func (s *Service) decodedSAML(c *store.Connection) (*samlDecoded, error) {
+	own := s.CallbackURL(c)
+	key := runtimeKey(c, own)
+	if d := s.runtimes.get(key); d != nil {
+		return d, nil
+	}
 	cfg, err := decodeSAML(c)
 	if err != nil {
 		return nil, err
 	}
-	own := s.CallbackURL(c)
-	rt := &SAMLRuntime{
+	rt := SAMLRuntime{
 		ConnectionID: c.ID, OrganizationID: c.OrganizationID, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
 		NameIDFormat: cfg.NameIDFormat, AttributeMapping: cfg.AttributeMapping,
 		IDPInitiatedAuthDisabled: cfg.IDPInitiatedAuthDisabled,
@@ -95,19 +127,9 @@ func (s *Service) samlRuntime(c *store.Connection, withSigningKey bool) (*SAMLRu
 		}
 		rt.Certificates = append(rt.Certificates, cert)
 	}
-	for _, k := range cfg.Encryption {
-		key, err := s.unsealKey(c.ID, k.ID, k.SealedKey)
-		if err != nil {
-			return nil, err
-		}
-		rt.DecryptionKeys = append(rt.DecryptionKeys, key)
-	}
-	if withSigningKey && len(cfg.Signing) > 0 {
-		if rt.SigningKey, err = s.unsealKey(c.ID, cfg.Signing[0].ID, cfg.Signing[0].SealedKey); err != nil {
-			return nil, err
-		}
-	}
-	return rt, nil
+	d := &samlDecoded{runtime: rt, cfg: cfg}
+	s.runtimes.put(key, d)
+	return d, nil
 }
 
 func (s *Service) unsealKey(connID, keyID, sealed string) (*rsa.PrivateKey, error) {

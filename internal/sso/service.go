@@ -54,6 +54,10 @@ type Service struct {
 	MetadataMetrics MetadataMetrics
 	// Events records connection changes in their transactions (nil: none).
 	Events *events.Recorder
+
+	// runtimes caches decoded SAML configurations by content (zero value
+	// ready; see runtime_cache.go).
+	runtimes runtimeCache
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a

@@ -1,0 +1,103 @@
+package sso
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/x509"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/seamsso/seam/internal/keys"
+	"github.com/seamsso/seam/internal/store"
+)
+
+func TestRuntimeKeyCoversEveryInput(t *testing.T) {
+	base := store.Connection{ID: "conn-a", OrganizationID: "org-a", Config: []byte(`{"idp_entity_id":"x"}`)}
+	k := runtimeKey(&base, "https://seam.example/cb")
+	for _, tc := range []struct {
+		name string
+		c    store.Connection
+		cb   string
+	}{
+		{"connection", store.Connection{ID: "conn-b", OrganizationID: "org-a", Config: base.Config}, "https://seam.example/cb"},
+		{"organization", store.Connection{ID: "conn-a", OrganizationID: "org-b", Config: base.Config}, "https://seam.example/cb"},
+		{"callback URL", base, "https://seam.example/cb2"},
+		{"configuration", store.Connection{ID: "conn-a", OrganizationID: "org-a", Config: []byte(`{"idp_entity_id":"y"}`)}, "https://seam.example/cb"},
+		// Parts are length-prefixed: moving bytes across a boundary is a
+		// different key.
+		{"boundary", store.Connection{ID: "conn-ao", OrganizationID: "rg-a", Config: base.Config}, "https://seam.example/cb"},
+	} {
+		if runtimeKey(&tc.c, tc.cb) == k {
+			t.Errorf("%s: same key", tc.name)
+		}
+	}
+	if runtimeKey(&base, "https://seam.example/cb") != k {
+		t.Error("the key is not a function of its inputs")
+	}
+}
+
+func TestRuntimeCacheIsBounded(t *testing.T) {
+	var rc runtimeCache
+	var last [sha256.Size]byte
+	for i := 0; i < runtimeCacheSize+10; i++ {
+		last = sha256.Sum256([]byte(fmt.Sprint(i)))
+		rc.put(last, &samlDecoded{})
+	}
+	if len(rc.m) != runtimeCacheSize || rc.get(last) == nil {
+		t.Fatalf("%d entries, newest present: %v", len(rc.m), rc.get(last) != nil)
+	}
+}
+
+// TestSAMLRuntimeFromCache: a runtime built from the cache is what
+// decoding gives, a changed configuration is decoded anew (never a stale
+// certificate), and each caller gets slices of its own.
+func TestSAMLRuntimeFromCache(t *testing.T) {
+	now := time.Now()
+	cert := func(cn string) *x509.Certificate {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, _, err := keys.IssueSelfSigned(rand.Reader, k, keys.CertOptions{CommonName: cn, Organization: "IdP", NotBefore: now.Add(-time.Hour), NotAfter: now.Add(time.Hour)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	conn := func(c *x509.Certificate) *store.Connection {
+		cfg := &samlConfig{IDPEntityID: "https://idp.example/" + c.Subject.CommonName, AltAudienceURI: "urn:alt",
+			AttributeMapping: map[string]string{"email": "mail"},
+			Verification:     []storedCert{{ID: "cert-" + c.Subject.CommonName, PEM: keys.EncodeCertificatePEM(c)}}}
+		return &store.Connection{ID: "saml-connection-test-1", OrganizationID: "org-1", Kind: store.KindSAML, Config: cfg.encode()}
+	}
+	s := &Service{BaseURL: "https://seam.example"}
+	one, two := cert("one"), cert("two")
+
+	a, err := s.SAMLVerifyRuntime(conn(one))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Audiences = append(a.Audiences[:1], "urn:mallory")
+	a.Certificates[0] = two
+	b, err := s.SAMLVerifyRuntime(conn(one))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.runtimes.m) != 1 {
+		t.Fatalf("%d cache entries after two requests of one configuration", len(s.runtimes.m))
+	}
+	if fmt.Sprint(b.Audiences) != "[https://seam.example/v1/b2b/sso/callback/saml-connection-test-1 urn:alt]" ||
+		!b.Certificates[0].Equal(one) || b.IDPEntityID != "https://idp.example/one" || b.AttributeMapping["email"] != "mail" {
+		t.Fatalf("second runtime = %+v", b)
+	}
+	c, err := s.SAMLVerifyRuntime(conn(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Certificates) != 1 || !c.Certificates[0].Equal(two) || c.IDPEntityID != "https://idp.example/two" {
+		t.Fatalf("after the update: %+v", c)
+	}
+}
