@@ -69,6 +69,7 @@ func TestFirstRequestMustSucceed(t *testing.T) {
 		{"forged session token", []string{"-scenario", "sessions-authenticate", "-secret", e.Creds.Secret, "-session-token", strings.Repeat("x", 44)}, "HTTP 4"},
 		{"no session token", []string{"-scenario", "sessions-authenticate", "-secret", e.Creds.Secret}, "-session-token"},
 		{"unknown scenario", []string{"-scenario", "nope", "-secret", e.Creds.Secret}, "unknown scenario"},
+		{"unknown IdP key", []string{"-scenario", "saml-login", "-secret", e.Creds.Secret, "-idp-key", "dsa"}, "-idp-key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

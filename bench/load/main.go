@@ -54,6 +54,7 @@ type config struct {
 	asJSON       bool
 	serverPID    int
 	pageSize     int
+	idpKey       string
 	// connection is set by the sso-update preparation: the SAML connection
 	// it updates, which its after-run check reads back.
 	connection string
@@ -79,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.asJSON, "json", false, "print the report as one JSON object")
 	fs.IntVar(&c.serverPID, "server-pid", 0, "PID of the Seam process on this machine: report its CPU time per request (Linux /proc)")
 	fs.IntVar(&c.pageSize, "page-size", 100, "limit of each search request (org-search, member-search), 1 to 1000")
+	fs.StringVar(&c.idpKey, "idp-key", "ecdsa", "the SAML scenarios' IdP key: ecdsa (P-256, cheap for the generator to sign with) or rsa (2048 bits, as most IdPs sign)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -107,6 +109,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("-timeout must be positive")
 	case c.pageSize < 1 || c.pageSize > 1000:
 		return nil, errors.New("-page-size must be between 1 and 1000")
+	case c.idpKey != "ecdsa" && c.idpKey != "rsa":
+		return nil, errors.New("-idp-key must be ecdsa or rsa")
 	}
 	c.url = strings.TrimRight(c.url, "/")
 	return &c, nil

@@ -13,7 +13,8 @@
 # from this tree), EXTRA_SESSIONS (PostgreSQL only: rows of other members'
 # sessions added to member_sessions with generate_series before the
 # scenarios run, then ANALYZE, to measure how authenticate scales with the
-# table; default 0).
+# table; default 0), IDP_KEY (the SAML scenarios' IdP key: ecdsa, the
+# default, or rsa).
 #
 # For each backend it builds seam and the load generator, starts a fresh
 # database (a new SQLite file; a new PostgreSQL database, dropped afterwards),
@@ -53,7 +54,7 @@ fi
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# seam: ${SEAM_BIN:-built from this tree}; commit $(cd "$root" && git rev-parse --short HEAD); uncommitted changes in the server's packages: $(cd "$root" && git status --short cmd internal ':(exclude)*_test.go' | grep -v '^??' | wc -l) files"
-echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP"
+echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP, SAML IdP key ${IDP_KEY:-ecdsa}"
 
 for backend in "${backends[@]}"; do
 	case "$backend" in
@@ -130,7 +131,7 @@ for backend in "${backends[@]}"; do
 
 	for scenario in $SCENARIOS; do
 		json=$("$work/load" -url "$base" -project "$project" -organization "$org" -scenario "$scenario" \
-			-concurrency "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -json)
+			-concurrency "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -idp-key "${IDP_KEY:-ecdsa}" -json)
 		[ -n "$OUT" ] && echo "$json" >>"$OUT"
 		jq -r '"\(.scenario) [\(.label)]: \(.requests) requests, \(.errors) errors, \(.requests_per_second|floor) req/s, p50 \(.p50_ms) ms, p95 \(.p95_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms, server CPU \(.server_cpu_ms_per_request) ms/req (\(.server_cores) cores), peak RSS \(.server_peak_rss_mib) MiB"' <<<"$json"
 	done
