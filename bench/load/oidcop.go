@@ -36,8 +36,14 @@ type benchOP struct {
 	srv          *http.Server
 
 	mu     sync.Mutex
-	codes  map[string]opGrant // one-time authorization codes
-	access map[string]string  // access token -> email, used up by userinfo
+	codes  map[string]opGrant  // one-time authorization codes
+	access map[string]opAccess // access tokens, used up by userinfo
+}
+
+// opAccess is whom an access token speaks for, until when.
+type opAccess struct {
+	email   string
+	expires time.Time
 }
 
 // opGrant is what an authorization code stands for.
@@ -49,6 +55,9 @@ type opGrant struct {
 const (
 	opCodeTTL  = time.Minute
 	opTokenTTL = 5 * time.Minute
+	// opMaxPending bounds the codes and the access tokens held: logins
+	// abandoned half-way (a failed callback) leave theirs behind.
+	opMaxPending = 100_000
 )
 
 // startBenchOP listens on a loopback port and serves until close.
@@ -75,7 +84,7 @@ func startBenchOP() (*benchOP, error) {
 	}
 	op := &benchOP{
 		issuer: "http://" + ln.Addr().String(), clientID: "bench-client-" + opRandom(), clientSecret: opRandom(),
-		signer: signer, jwks: jwks, codes: map[string]opGrant{}, access: map[string]string{},
+		signer: signer, jwks: jwks, codes: map[string]opGrant{}, access: map[string]opAccess{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", op.discovery)
@@ -141,8 +150,15 @@ func (op *benchOP) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	code := opRandom()
 	op.mu.Lock()
-	op.codes[code] = g
+	full := !roomFor(op.codes, func(g opGrant) time.Time { return g.expires })
+	if !full {
+		op.codes[code] = g
+	}
 	op.mu.Unlock()
+	if full {
+		http.Error(w, "too many pending codes", http.StatusServiceUnavailable)
+		return
+	}
 	v := back.Query()
 	v.Set("code", code)
 	v.Set("state", q.Get("state"))
@@ -188,8 +204,15 @@ func (op *benchOP) token(w http.ResponseWriter, r *http.Request) {
 	}
 	access := opRandom()
 	op.mu.Lock()
-	op.access[access] = g.email
+	full := !roomFor(op.access, func(a opAccess) time.Time { return a.expires })
+	if !full {
+		op.access[access] = opAccess{email: g.email, expires: time.Now().Add(opTokenTTL)}
+	}
 	op.mu.Unlock()
+	if full {
+		opError(w, http.StatusServiceUnavailable, "temporarily_unavailable")
+		return
+	}
 	opJSON(w, http.StatusOK, map[string]any{"access_token": access, "token_type": "Bearer",
 		"expires_in": int(opTokenTTL.Seconds()), "id_token": idToken})
 }
@@ -216,13 +239,28 @@ func opSubject(email string) string { return "sub-" + email }
 func (op *benchOP) userinfo(w http.ResponseWriter, r *http.Request) {
 	bearer, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	op.mu.Lock()
-	email, known := op.access[bearer]
+	a, known := op.access[bearer]
 	delete(op.access, bearer)
 	op.mu.Unlock()
-	if !ok || !known {
+	if !ok || !known || !time.Now().Before(a.expires) {
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
 		opError(w, http.StatusUnauthorized, "invalid_token")
 		return
 	}
-	opJSON(w, http.StatusOK, map[string]any{"sub": opSubject(email), "email": email, "name": "Bench User"})
+	opJSON(w, http.StatusOK, map[string]any{"sub": opSubject(a.email), "email": a.email, "name": "Bench User"})
+}
+
+// roomFor reports whether m may take one more entry, first dropping the
+// expired ones when it is full. The caller holds op.mu.
+func roomFor[V any](m map[string]V, expires func(V) time.Time) bool {
+	if len(m) < opMaxPending {
+		return true
+	}
+	now := time.Now()
+	for k, v := range m {
+		if !now.Before(expires(v)) {
+			delete(m, k)
+		}
+	}
+	return len(m) < opMaxPending
 }
