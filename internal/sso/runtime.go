@@ -12,7 +12,9 @@ import (
 
 // SAMLRuntime is what a login through a SAML connection needs: the trust
 // settings for verifying responses and the key for signing requests. It
-// holds unsealed private keys and must not outlive the request.
+// holds unsealed private keys and must not outlive the request. The
+// certificates and AttributeMapping are shared with other requests (see
+// runtime_cache.go) and are read-only; the slices are the caller's own.
 type SAMLRuntime struct {
 	ConnectionID             string
 	OrganizationID           string
