@@ -205,18 +205,15 @@ func (s *Server) searchMembers(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out := memberSearchResponse{Members: []*members.Member{}, ResultsMetadata: resultsMetadata{Total: res.Total},
+	out := memberSearchResponse{Members: []*members.Member{}, ResultsMetadata: resultsMetadataOf(res),
 		Organizations: map[string]*organizations.Organization{}}
-	if res.NextCursor != "" {
-		out.ResultsMetadata.NextCursor = &res.NextCursor
-	}
-	views, err := s.members.ViewPage(r.Context(), s.store, orgs, res.Members)
+	views, err := s.members.ViewPage(r.Context(), s.store, orgs, res.Items)
 	if err != nil {
 		return 0, nil, apierr.As(err)
 	}
 	out.Members = append(out.Members, views...)
 	var pageOrgs []*store.Organization
-	for _, m := range res.Members {
+	for _, m := range res.Items {
 		if o := orgs[m.OrganizationID]; !slices.Contains(pageOrgs, o) {
 			pageOrgs = append(pageOrgs, o)
 		}

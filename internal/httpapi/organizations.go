@@ -5,6 +5,7 @@ import (
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/organizations"
+	"github.com/seamsso/seam/internal/search"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
 )
@@ -112,6 +113,16 @@ type resultsMetadata struct {
 	NextCursor *string `json:"next_cursor"`
 }
 
+// resultsMetadataOf is Stytch's results_metadata of a search page:
+// next_cursor is null on the last page.
+func resultsMetadataOf[T any](res *search.Result[T]) resultsMetadata {
+	m := resultsMetadata{Total: res.Total}
+	if res.NextCursor != "" {
+		m.NextCursor = &res.NextCursor
+	}
+	return m
+}
+
 func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
 	var p organizations.SearchParams
 	if err := decodeJSON(r, &p); err != nil {
@@ -121,11 +132,8 @@ func (s *Server) searchOrganizations(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out := searchResponse{Organizations: []*organizations.Organization{}, ResultsMetadata: resultsMetadata{Total: res.Total}}
-	if res.NextCursor != "" {
-		out.ResultsMetadata.NextCursor = &res.NextCursor
-	}
-	views, err := s.orgViews(r, res.Organizations)
+	out := searchResponse{Organizations: []*organizations.Organization{}, ResultsMetadata: resultsMetadataOf(res)}
+	views, err := s.orgViews(r, res.Items)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -48,8 +48,8 @@ func TestDeletedMemberRule(t *testing.T) {
 			}
 			res, err := f.svc.Search(ctx, pr, f.p.ID, []string{f.org.ID}, members.SearchParams{})
 			must(t, err)
-			if res.Total != 1 || len(res.Members) != 1 || res.Members[0].Email != "bob@acme.example" {
-				t.Errorf("search sees %d members (%v), want bob only", res.Total, res.Members)
+			if res.Total != 1 || len(res.Items) != 1 || res.Items[0].Email != "bob@acme.example" {
+				t.Errorf("search sees %d members (%v), want bob only", res.Total, res.Items)
 			}
 			if n, err := f.svc.Count(ctx, f.org); err != nil || n != 1 {
 				t.Errorf("Count = %d, %v; want 1", n, err)

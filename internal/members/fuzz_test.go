@@ -71,17 +71,18 @@ func FuzzSearchQuery(f *testing.F) {
 			return
 		}
 		var filter store.MemberFilter
-		if err := applyQuery(&filter, &q); err != nil {
+		res := memberSearch()
+		if err := res.Apply(&filter, &q); err != nil {
 			return
 		}
-		if len(filter.Conditions) > maxOperands {
+		if len(filter.Conditions) > res.MaxOperands {
 			t.Fatalf("%d conditions", len(filter.Conditions))
 		}
 		for _, c := range filter.Conditions {
-			if len(c.Values) > maxFilterValues {
+			if len(c.Values) > search.MaxFilterValues {
 				t.Fatalf("%d values", len(c.Values))
 			}
 		}
-		_, _ = search.Decode(string(raw), errPrefix)
+		_, _ = search.Decode(string(raw), res.Prefix)
 	})
 }

@@ -39,7 +39,7 @@ func TestApplyQuery(t *testing.T) {
 			t.Fatalf("%s: %v", c.query, err)
 		}
 		var f store.MemberFilter
-		err := applyQuery(&f, &q)
+		err := memberSearch().Apply(&f, &q)
 		if apierr.TypeOf(err) != c.wantType {
 			t.Errorf("%s: error %v, want %q", c.query, err, c.wantType)
 			continue

@@ -1,6 +1,9 @@
 // Package search holds what Stytch's search endpoints share: the
-// {operator, operands} query shape, the limit rule, and opaque keyset
-// cursors over (created_at, id).
+// {operator, operands} query shape, the limit rule, opaque keyset cursors
+// over (created_at, id), and the one driver (Run) every search goes
+// through. A searchable resource (members, organizations) is declared as
+// data (Resource: its filters and their value shapes, its operator rules);
+// it does not have a search procedure of its own.
 package search
 
 import (

@@ -75,9 +75,7 @@ type MemberFilter struct {
 	// ExcludeStatuses leaves out members with these statuses, whatever the
 	// conditions (the members package hides deleted members this way).
 	ExcludeStatuses []string
-	AfterCreated    time.Time // keyset cursor position
-	AfterID         string
-	Limit           int
+	Keyset
 }
 
 // MemberQueries persist members and their SSO registrations, always scoped

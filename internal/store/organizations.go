@@ -28,14 +28,12 @@ type Organization struct {
 // OrganizationFilter narrows an organization search. Empty slices are
 // "no constraint"; all set constraints must hold.
 type OrganizationFilter struct {
-	IDs          []string
-	Slugs        []string
-	ExternalIDs  []string
-	NameFuzzy    []string // any of these substrings, case-insensitive
-	ProjectID    string
-	AfterCreated time.Time // keyset cursor position
-	AfterID      string
-	Limit        int
+	IDs         []string
+	Slugs       []string
+	ExternalIDs []string
+	NameFuzzy   []string // any of these substrings, case-insensitive
+	ProjectID   string
+	Keyset
 }
 
 // OrganizationQueries persist organizations. Every lookup is scoped to a

@@ -192,7 +192,7 @@ func (q *queries) SearchMembers(ctx context.Context, f store.MemberFilter) ([]*s
 	if err != nil {
 		return nil, 0, err
 	}
-	return keysetPage(ctx, q, "members", memberCols, cond, args, f.AfterCreated, f.AfterID, f.Limit,
+	return keysetPage(ctx, q, "members", memberCols, cond, args, f.Keyset,
 		func(r rowScanner) (*store.Member, error) { return scanMember(r) })
 }
 

@@ -89,6 +89,6 @@ func (q *queries) SearchOrganizations(ctx context.Context, f store.OrganizationF
 		}
 		where = append(where, "("+strings.Join(ors, " OR ")+")")
 	}
-	return keysetPage(ctx, q, "organizations", orgCols, strings.Join(where, " AND "), args, f.AfterCreated, f.AfterID, f.Limit,
+	return keysetPage(ctx, q, "organizations", orgCols, strings.Join(where, " AND "), args, f.Keyset,
 		func(r rowScanner) (*store.Organization, error) { return scanOrg(r) })
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/seamsso/seam/internal/store"
 )
@@ -57,7 +56,8 @@ func queryAll[T any](ctx context.Context, q *queries, query string, args []any, 
 // at most limit rows after the (created_at, id) position, in that order.
 // cond's placeholders are $1..$len(args).
 func keysetPage[T any](ctx context.Context, q *queries, table, cols, cond string, args []any,
-	after time.Time, afterID string, limit int, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	page store.Keyset, scan func(rowScanner) (T, error)) ([]T, int, error) {
+	after, afterID, limit := page.AfterCreated, page.AfterID, page.Limit
 	var total int
 	if err := q.ex.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` WHERE `+cond, args...).Scan(&total); err != nil {
 		return nil, 0, q.mapErr(err)

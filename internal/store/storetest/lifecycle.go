@@ -21,7 +21,7 @@ func lifecycleCases() []testCase {
 			if err := s.UpdateMember(ctx(), m); err != nil {
 				t.Fatal(err)
 			}
-			all := store.MemberFilter{ProjectID: p.ID, OrganizationIDs: []string{o.ID}, Limit: 10}
+			all := store.MemberFilter{ProjectID: p.ID, OrganizationIDs: []string{o.ID}, Keyset: store.Keyset{Limit: 10}}
 			live := all
 			live.ExcludeStatuses = []string{"deleted"}
 			if n, err := s.CountMembers(ctx(), all); err != nil || n != 2 {

@@ -176,8 +176,8 @@ func memberCases() []testCase {
 			}{
 				{"one org", store.MemberFilter{OrganizationIDs: []string{a.ID}}, []string{m1.ID, m2.ID}, 2},
 				{"two orgs", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID}}, []string{m1.ID, m2.ID, m3.ID}, 3},
-				{"limit", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID}, Limit: 2}, []string{m1.ID, m2.ID}, 3},
-				{"cursor", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID}, AfterCreated: m2.CreatedAt, AfterID: m2.ID}, []string{m3.ID}, 3},
+				{"limit", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID}, Keyset: store.Keyset{Limit: 2}}, []string{m1.ID, m2.ID}, 3},
+				{"cursor", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID}, Keyset: store.Keyset{AfterCreated: m2.CreatedAt, AfterID: m2.ID}}, []string{m3.ID}, 3},
 				{"email fuzzy is case-insensitive and literal", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID},
 					Conditions: []store.MemberCondition{{Kind: store.MemberByEmailFuzzy, Values: []string{"%_@ALPHA"}}}}, []string{m3.ID}, 1},
 				{"emails", store.MemberFilter{OrganizationIDs: []string{a.ID, b.ID},

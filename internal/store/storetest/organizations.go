@@ -126,13 +126,13 @@ func organizationCases() []testCase {
 			if err := s.UpdateOrganization(ctx(), all[3]); err != nil {
 				t.Fatal(err)
 			}
-			page, total, err := s.SearchOrganizations(ctx(), store.OrganizationFilter{ProjectID: p.ID, Limit: 3})
+			page, total, err := s.SearchOrganizations(ctx(), store.OrganizationFilter{ProjectID: p.ID, Keyset: store.Keyset{Limit: 3}})
 			if err != nil || total != 7 || len(page) != 3 || page[0].ID != all[0].ID {
 				t.Fatalf("page1 = %d/%d %v", len(page), total, err)
 			}
 			last := page[2]
-			page, _, err = s.SearchOrganizations(ctx(), store.OrganizationFilter{ProjectID: p.ID, Limit: 3,
-				AfterCreated: last.CreatedAt, AfterID: last.ID})
+			page, _, err = s.SearchOrganizations(ctx(), store.OrganizationFilter{ProjectID: p.ID,
+				Keyset: store.Keyset{AfterCreated: last.CreatedAt, AfterID: last.ID, Limit: 3}})
 			if err != nil || len(page) != 3 || page[0].ID != all[3].ID {
 				t.Fatalf("page2 = %v %v", page, err)
 			}
