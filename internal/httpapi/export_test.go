@@ -15,6 +15,9 @@ type RouteForTest struct {
 	// StringFields are the top-level JSON string fields of the declared
 	// request type (from its schema), for the hostile sweep.
 	StringFields []string
+	// Errors are the error types the route declares, by status (nil for
+	// SCIM routes, whose errors are RFC 7644 messages without one).
+	Errors map[int][]string
 }
 
 // Routes lists the server's route table, so that tests can be driven by it
@@ -26,7 +29,7 @@ func Routes(s *Server) []RouteForTest {
 	for _, rt := range s.routes {
 		out = append(out, RouteForTest{Pattern: rt.pattern, ProjectAuth: rt.auth == authProject,
 			Sessions: rules[rt.access.rule], Resource: rt.access.resource, Action: rt.access.action, Body: bodies[rt.body()],
-			StringFields: stringFields(rt)})
+			StringFields: stringFields(rt), Errors: declaredErrors(rt)})
 	}
 	return out
 }
@@ -57,4 +60,11 @@ func isStringSchema(s map[string]any) bool {
 		return isStringSchema(alts[0].(map[string]any))
 	}
 	return false
+}
+
+func declaredErrors(rt route) map[int][]string {
+	if rt.auth == authSCIM {
+		return nil
+	}
+	return errorsOf(rt)
 }

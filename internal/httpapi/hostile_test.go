@@ -259,6 +259,9 @@ func TestHostileInputSweep(t *testing.T) {
 			run := func(c sweepCase, creds string) {
 				sent++
 				status, errType, raw := f.send(t, client, method, pattern, c, creds)
+				if errType != "" && rt.Errors != nil && !slices.Contains(rt.Errors[status], errType) {
+					t.Errorf("%s [%s, %s]: %d %s is not among the route's declared errors (route_errors*.go)", rt.Pattern, c.name, creds, status, errType)
+				}
 				bad := status >= 500 || (c.refused && (status < 400 || errType == ""))
 				if bad && failures < 40 {
 					failures++

@@ -177,34 +177,15 @@ func rbacExtension(rt route) map[string]any {
 	return x
 }
 
-// responsesOf: the declared 200 (or redirect) and the error envelope for
-// every 4xx/5xx.
+// responsesOf: the declared 200 (or redirect), and per error status
+// Stytch's envelope with the error types the route declares for it.
 func responsesOf(rt route, g *schemas) map[string]any {
-	errResp := func(desc string) map[string]any {
-		return map[string]any{"description": desc,
-			"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
-	}
-	out := map[string]any{
-		"400": errResp("Bad request: the error_type names the field or rule."),
-		"404": errResp("Not found."),
-		"409": errResp("Conflict with a concurrent change: retry."),
-		"429": errResp("Too many requests."),
-		"500": errResp("Internal error: see the server log for the request ID."),
-		"503": errResp("Temporarily unavailable."),
-	}
-	if rt.body() == jsonBody {
-		out["413"] = errResp("The body is larger than 1 MiB.")
-		out["415"] = errResp("The body was not sent as application/json.")
-	}
-	if rt.auth == authWorkspace {
-		out["401"] = errResp("Missing or wrong workspace key.")
-	}
 	if rt.auth == authSCIM {
 		return scimResponsesOf(rt)
 	}
-	if rt.auth == authProject {
-		out["401"] = errResp("Missing or wrong project credentials.")
-		out["403"] = errResp("A member session lacks the permission, or belongs to another organization.")
+	out := map[string]any{}
+	for status, types := range errorsOf(rt) {
+		out[strconv.Itoa(status)] = errorResponse(status, types)
 	}
 	jsonBody := func(t any) map[string]any {
 		return map[string]any{"application/json": map[string]any{"schema": map[string]any{"allOf": []any{
@@ -241,7 +222,7 @@ func errorSchema() map[string]any {
 		"properties": map[string]any{
 			"status_code":   map[string]any{"type": "integer"},
 			"request_id":    map[string]any{"type": "string"},
-			"error_type":    map[string]any{"type": "string", "description": "Stytch's machine-readable error type; the docs/ tables list each endpoint's."},
+			"error_type":    map[string]any{"type": "string", "description": "Stytch's machine-readable error type; each operation's error responses list (enum) the types it answers with that status."},
 			"error_message": map[string]any{"type": "string"},
 			"error_url":     map[string]any{"type": "string", "format": "uri"},
 			"error_details": map[string]any{"type": "object"},

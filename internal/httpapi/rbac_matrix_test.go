@@ -259,7 +259,9 @@ func TestRBACMatrix(t *testing.T) {
 		var patterns []string
 		seen := map[string]bool{}
 		actions := map[string]string{}
+		declared := map[string]map[int][]string{}
 		for _, rt := range httpapi.Routes(f.e.App.Server) {
+			declared[rt.Pattern] = rt.Errors
 			if rt.Sessions != "route" {
 				continue
 			}
@@ -304,6 +306,9 @@ func TestRBACMatrix(t *testing.T) {
 					if r.Status != status || r.ErrorType() != errType {
 						t.Errorf("%s: got %d %q, want %d %q (%s)", pr.name, r.Status, r.ErrorType(), status, errType, r.Raw)
 						continue
+					}
+					if !slices.Contains(declared[pattern][status], errType) {
+						t.Errorf("%s: %d %s is not among the route's declared errors (route_errors*.go)", pr.name, status, errType)
 					}
 					if r.Str("error_message") == "" || !strings.HasPrefix(r.Str("request_id"), "request-id-") {
 						t.Errorf("%s: malformed error envelope %s", pr.name, r.Raw)

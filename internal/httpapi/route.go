@@ -25,7 +25,12 @@ type route struct {
 	in, out any
 	// limit is the route's abuse-limit class (limits.go); every public
 	// route declares one.
-	limit   limitClass
+	limit limitClass
+	// errs are the route's own errors (fails), those of its domain; the
+	// errors of its class (authentication, body, limits) are derived
+	// (route_errors.go). OpenAPI lists both per status as the only
+	// error_type values the operation answers.
+	errs    []errDecl
 	handler http.Handler
 }
 

@@ -27,6 +27,10 @@ func (s *Server) routeTable() []route {
 	} {
 		all = append(all, list...)
 	}
+	own := routeErrors()
+	for i := range all {
+		all[i].errs = append(all[i].errs, own[all[i].pattern]...)
+	}
 	return all
 }
 

@@ -60,3 +60,7 @@ func (s *Service) Search(ctx context.Context, pr rbac.Principal, projectID strin
 	f := store.MemberFilter{ProjectID: projectID, OrganizationIDs: orgIDs, ExcludeStatuses: HiddenStatuses()}
 	return search.Run(ctx, memberSearch(), p.Request, f, s.Store.SearchMembers)
 }
+
+// SearchErrorTypes are the error types the search driver can refuse a
+// member search with (400s), for the API description.
+func SearchErrorTypes() []string { return memberSearch().ErrorTypes() }

@@ -41,6 +41,10 @@ func (s *Service) Search(ctx context.Context, projectID string, p SearchParams) 
 	return search.Run(ctx, orgSearch(), p.Request, store.OrganizationFilter{ProjectID: projectID}, s.Store.SearchOrganizations)
 }
 
+// SearchErrorTypes are the error types the search driver can refuse an
+// organization search with (400s), for the API description.
+func SearchErrorTypes() []string { return orgSearch().ErrorTypes() }
+
 // intersect combines a repeated filter with AND semantics; an empty result
 // is represented by a value no row can have.
 func intersect(prev, next []string) []string {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -146,6 +147,21 @@ func (res *Resource[T, F]) Apply(f *F, q *Query) error {
 		flt.Apply(f, v)
 	}
 	return nil
+}
+
+// ErrorTypes lists every error_type Run and Apply can refuse a search of
+// this resource with (all 400s), so that the API description lists them
+// from the declaration rather than by hand.
+func (res *Resource[T, F]) ErrorTypes() []string {
+	out := []string{res.Prefix + "_invalid_limit", res.Prefix + "_invalid_cursor", res.Prefix + "_invalid_operator",
+		res.Prefix + "_invalid_filter_name", res.Prefix + "_invalid_filter_value"}
+	if res.MaxOperands > 0 {
+		out = append(out, res.Prefix+"_too_many_operands")
+	}
+	if slices.ContainsFunc(res.Filters, func(f Filter[F]) bool { return f.Once }) {
+		out = append(out, res.Prefix+"_duplicate_filter")
+	}
+	return out
 }
 
 func (res *Resource[T, F]) filter(name string) (Filter[F], bool) {

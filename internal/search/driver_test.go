@@ -89,7 +89,11 @@ func TestResourceApply(t *testing.T) {
 			t.Fatalf("%s: %v", c.name, err)
 		}
 		var f toyFilter
-		err := toyResource(c.or).Apply(&f, &q)
+		res := toyResource(c.or)
+		err := res.Apply(&f, &q)
+		if err != nil && !slices.Contains(res.ErrorTypes(), apierr.TypeOf(err)) {
+			t.Errorf("%s: %s is not among ErrorTypes %v", c.name, apierr.TypeOf(err), res.ErrorTypes())
+		}
 		if apierr.TypeOf(err) != c.wantType || (c.wantMsg != "" && apierr.As(err).Message != c.wantMsg) {
 			t.Errorf("%s: error %v, want %s: %s", c.name, err, c.wantType, c.wantMsg)
 			continue
@@ -157,7 +161,7 @@ func TestRun(t *testing.T) {
 	}
 	queries = nil
 	for _, req := range []Request{{Limit: -1}, {Cursor: "!"}, {Query: &Query{Operator: "XOR"}}} {
-		if _, err := Run(context.Background(), res, req, toyFilter{}, fetch); apierr.As(err).Status != 400 {
+		if _, err := Run(context.Background(), res, req, toyFilter{}, fetch); apierr.As(err).Status != 400 || !slices.Contains(res.ErrorTypes(), apierr.TypeOf(err)) {
 			t.Errorf("%+v: %v", req, err)
 		}
 	}
@@ -167,5 +171,17 @@ func TestRun(t *testing.T) {
 	failing := func(context.Context, toyFilter) ([]toyRow, int, error) { return nil, 0, errors.New("down") }
 	if _, err := Run(context.Background(), res, Request{}, toyFilter{}, failing); apierr.TypeOf(err) != "internal_server_error" {
 		t.Errorf("store failure: %v", err)
+	}
+}
+
+func TestErrorTypesFollowTheDeclaration(t *testing.T) {
+	res := toyResource(false)
+	if got := res.ErrorTypes(); !slices.Contains(got, "toy_search_too_many_operands") || !slices.Contains(got, "toy_search_duplicate_filter") {
+		t.Errorf("ErrorTypes = %v", got)
+	}
+	res.MaxOperands = 0
+	res.Filters = res.Filters[:1]
+	if got := res.ErrorTypes(); slices.Contains(got, "toy_search_too_many_operands") || slices.Contains(got, "toy_search_duplicate_filter") || len(got) != 5 {
+		t.Errorf("without an operand bound or a once-only filter: %v", got)
 	}
 }

@@ -8,10 +8,18 @@
 // harness use) once per process and keeps the JSON answers of the servers
 // registered with watch(baseURL). checkRecorded(baseURL) validates them and
 // returns the problems.
+//
+// Each operation's error responses enumerate the error_types the route
+// declares (internal/httpapi/route_errors*.go), so an undeclared one fails
+// here. SEAM_ERRTYPES_LOG=file appends each such answer as
+// "METHOD /template status error_type" (and lifts the recording cap), to
+// collect what a route must declare from a run of the suites.
 
+import { appendFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 
-const MAX_RECORDED = 5000;
+const errTypesLog = process.env.SEAM_ERRTYPES_LOG;
+const MAX_RECORDED = errTypesLog ? Infinity : 5000;
 const watched = new Map(); // baseURL -> [{method, path, status, body}]
 
 let installed = false;
@@ -78,7 +86,11 @@ export function checkRecorded(baseURL, spec) {
     if (!found) continue; // a deliberate probe of an unknown path or method (answered by the 404/405 envelope)
     const [template, op] = found;
     const code = op.responses?.[String(r.status)] ? String(r.status) : null;
+    const logUndeclared = () => {
+      if (errTypesLog && r.body?.error_type) appendFileSync(errTypesLog, `${r.method} ${template} ${r.status} ${r.body.error_type}\n`);
+    };
     if (!code) {
+      logUndeclared();
       problems.push(`${r.method} ${template}: status ${r.status} is not documented`);
       continue;
     }
@@ -94,6 +106,7 @@ export function checkRecorded(baseURL, spec) {
     }
     checked++;
     if (!validate(r.body)) {
+      logUndeclared();
       problems.push(`${r.method} ${template} ${r.status}: ${ajv.errorsText(validate.errors, { separator: '; ' })}\n  body: ${r.text.slice(0, 400)}`);
     }
   }
