@@ -1,11 +1,9 @@
 package members
 
 import (
-	"encoding/json"
 	"testing"
 
-	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/search"
+	"github.com/seamsso/seam/internal/search/searchtest"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -34,19 +32,7 @@ func TestApplyQuery(t *testing.T) {
 		{`{"operands":[` + repeatOperand(21) + `]}`, "member_search_too_many_operands", nil},
 	}
 	for _, c := range cases {
-		var q search.Query
-		if err := json.Unmarshal([]byte(c.query), &q); err != nil {
-			t.Fatalf("%s: %v", c.query, err)
-		}
-		var f store.MemberFilter
-		err := memberSearch().Apply(&f, &q)
-		if apierr.TypeOf(err) != c.wantType {
-			t.Errorf("%s: error %v, want %q", c.query, err, c.wantType)
-			continue
-		}
-		if c.check != nil && !c.check(f) {
-			t.Errorf("%s: filter %+v", c.query, f)
-		}
+		searchtest.Check(t, memberSearch(), c.query, c.wantType, c.check)
 	}
 }
 

@@ -1,12 +1,10 @@
 package organizations
 
 import (
-	"encoding/json"
 	"slices"
 	"testing"
 
-	"github.com/seamsso/seam/internal/apierr"
-	"github.com/seamsso/seam/internal/search"
+	"github.com/seamsso/seam/internal/search/searchtest"
 	"github.com/seamsso/seam/internal/store"
 )
 
@@ -39,18 +37,6 @@ func TestOrgSearchQuery(t *testing.T) {
 		{`{"operands":[{"filter_name":"member_ids","filter_value":["m"]}]}`, "organization_search_invalid_filter_name", nil},
 	}
 	for _, c := range cases {
-		var q search.Query
-		if err := json.Unmarshal([]byte(c.query), &q); err != nil {
-			t.Fatalf("%s: %v", c.query, err)
-		}
-		var f store.OrganizationFilter
-		err := orgSearch().Apply(&f, &q)
-		if apierr.TypeOf(err) != c.wantType {
-			t.Errorf("%s: error %v, want %q", c.query, err, c.wantType)
-			continue
-		}
-		if c.check != nil && !c.check(f) {
-			t.Errorf("%s: filter %+v", c.query, f)
-		}
+		searchtest.Check(t, orgSearch(), c.query, c.wantType, c.check)
 	}
 }
