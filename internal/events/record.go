@@ -69,11 +69,26 @@ const EventIDPrefix = "webhook-event"
 // makes the change. A nil Recorder records nothing (services built without
 // events, in unit tests of other packages).
 func (r *Recorder) Record(ctx context.Context, q store.Queries, c Change) error {
+	e, err := r.Event(ctx, c)
+	if e == nil || err != nil {
+		return err
+	}
+	if err := q.InsertEvent(ctx, e); err != nil {
+		return apierr.Internal(err)
+	}
+	return nil
+}
+
+// Event builds the event of c without writing it, for a store write that
+// carries its event (store.Queries.CreateOrganization, UpdateConnection):
+// c's object is the object as the write will leave it. A nil Recorder
+// returns nil, which such a write takes as "no event".
+func (r *Recorder) Event(ctx context.Context, c Change) (*store.Event, error) {
 	if r == nil {
-		return nil
+		return nil, nil
 	}
 	if c.ProjectID == "" || c.ObjectType == "" || c.ObjectID == "" || c.Action == "" {
-		return apierr.Internal(errors.New("events: incomplete change"))
+		return nil, apierr.Internal(errors.New("events: incomplete change"))
 	}
 	o := OriginFrom(ctx)
 	now := r.Now().UTC()
@@ -87,13 +102,10 @@ func (r *Recorder) Record(ctx context.Context, q store.Queries, c Change) error 
 	}
 	body, err := payload(e, c)
 	if err != nil {
-		return apierr.Internal(err)
+		return nil, apierr.Internal(err)
 	}
 	e.Payload = body
-	if err := q.InsertEvent(ctx, e); err != nil {
-		return apierr.Internal(err)
-	}
-	return nil
+	return e, nil
 }
 
 // Type is the event type: source.object_type.action, lower case.

@@ -42,7 +42,7 @@ func newFixture(t *testing.T, backend string) *fixture {
 	org := func(slug string) *store.Organization {
 		o := &store.Organization{ProjectID: f.p.ID, ID: idg.New(ids.Organization, ids.Test), Name: slug, Slug: slug,
 			SSOJITProvisioning: "ALL_ALLOWED", CreatedAt: now, UpdatedAt: now}
-		must(t, st.CreateOrganization(ctx, o))
+		must(t, st.CreateOrganization(ctx, o, nil))
 		return o
 	}
 	conn := func(o *store.Organization) *store.Connection {

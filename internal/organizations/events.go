@@ -10,23 +10,30 @@ import (
 // record writes o's event through q, the transaction of the change, with
 // the organization's API object.
 func (s *Service) record(ctx context.Context, q store.Queries, o *store.Organization, a events.Action) error {
-	if s.Events == nil {
-		return nil
+	c, err := s.change(ctx, q, o, a)
+	if err != nil {
+		return err
 	}
+	return s.Events.Record(ctx, q, c)
+}
+
+// change is o's change for its event; the organization's connections are
+// read through q.
+func (s *Service) change(ctx context.Context, q store.Queries, o *store.Organization, a events.Action) (events.Change, error) {
 	var obj any
-	if a != events.Delete {
+	if a != events.Delete && s.Events != nil {
 		var active []ActiveConnection
 		// A new organization has no connections: no query for them.
 		if s.Hooks.Active != nil && a != events.Create {
 			var err error
 			if active, err = s.Hooks.Active(ctx, q, o); err != nil {
-				return err
+				return events.Change{}, err
 			}
 		}
 		obj = View(o, active)
 	}
-	return s.Events.Record(ctx, q, events.Change{ProjectID: o.ProjectID, OrganizationID: o.ID,
-		ObjectType: events.ObjectOrganization, ObjectID: o.ID, Action: a, Object: obj})
+	return events.Change{ProjectID: o.ProjectID, OrganizationID: o.ID,
+		ObjectType: events.ObjectOrganization, ObjectID: o.ID, Action: a, Object: obj}, nil
 }
 
 // RecordUpdate records an update of o that another domain made in q's

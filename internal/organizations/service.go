@@ -95,14 +95,18 @@ func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) 
 	if err := s.apply(ctx, s.Store, o, f, s.Hooks); err != nil {
 		return nil, err
 	}
-	err := s.Store.Tx(ctx, func(q store.Queries) error {
-		if err := q.CreateOrganization(ctx, o); err != nil {
-			return conflictError(err)
-		}
-		return s.record(ctx, q, o, events.Create)
-	})
+	// The event rides on the insert (one statement on PostgreSQL): the new
+	// organization's object is known before it is written.
+	c, err := s.change(ctx, s.Store, o, events.Create)
 	if err != nil {
 		return nil, err
+	}
+	ev, err := s.Events.Event(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.CreateOrganization(ctx, o, ev); err != nil {
+		return nil, conflictError(err)
 	}
 	return o, nil
 }

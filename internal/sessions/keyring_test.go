@@ -95,7 +95,7 @@ func newWorld(t testing.TB, backend string) *world {
 	}
 	w.org = &store.Organization{ProjectID: w.p.ID, ID: idg.New(ids.Organization, ids.Test), Name: "Acme", Slug: "acme",
 		SSOJITProvisioning: "ALL_ALLOWED", CreatedAt: c.now(), UpdatedAt: c.now()}
-	if err := st.CreateOrganization(ctx, w.org); err != nil {
+	if err := st.CreateOrganization(ctx, w.org, nil); err != nil {
 		t.Fatal(err)
 	}
 	w.m = &store.Member{ProjectID: w.p.ID, OrganizationID: w.org.ID, ID: idg.New(ids.Member, ids.Test), Email: "ada@acme.example",

@@ -42,7 +42,7 @@ func TestConnectionCapHoldsUnderConcurrency(t *testing.T) {
 			newOrg := func(slug string) *store.Organization {
 				o := &store.Organization{ProjectID: p.ID, ID: idg.New(ids.Organization, ids.Test), Name: slug, Slug: slug,
 					SSOJITProvisioning: "ALL_ALLOWED", CreatedAt: now, UpdatedAt: now}
-				must(t, st.CreateOrganization(ctx, o))
+				must(t, st.CreateOrganization(ctx, o, nil))
 				return o
 			}
 			newConn := func(o *store.Organization, status string) *store.Connection {

@@ -33,18 +33,31 @@ func (s *Service) view(c *store.Connection) (any, error) {
 
 // record writes c's event through q, the transaction of the change.
 func (s *Service) record(ctx context.Context, q store.Queries, c *store.Connection, a events.Action) error {
+	e, err := s.event(ctx, c, a)
+	if e == nil || err != nil {
+		return err
+	}
+	if err := q.InsertEvent(ctx, e); err != nil {
+		return apierr.Internal(err)
+	}
+	return nil
+}
+
+// event is c's event, built for a write that carries it (nil without a
+// recorder).
+func (s *Service) event(ctx context.Context, c *store.Connection, a events.Action) (*store.Event, error) {
 	if s.Events == nil {
-		return nil
+		return nil, nil
 	}
 	var obj any
 	if a != events.Delete {
 		v, err := s.view(c)
 		if err != nil {
-			return apierr.Internal(err)
+			return nil, apierr.Internal(err)
 		}
 		obj = v
 	}
-	return s.Events.Record(ctx, q, events.Change{ProjectID: c.ProjectID, OrganizationID: c.OrganizationID,
+	return s.Events.Event(ctx, events.Change{ProjectID: c.ProjectID, OrganizationID: c.OrganizationID,
 		ObjectType: objectType(c.Kind), ObjectID: c.ID, Action: a, Object: obj})
 }
 

@@ -152,11 +152,16 @@ func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id 
 			return err
 		}
 		c.UpdatedAt = s.Now()
-		if err := q.UpdateConnection(ctx, c); err != nil {
+		// The event rides on the update (one statement on PostgreSQL).
+		ev, err := s.event(ctx, c, events.Update)
+		if err != nil {
+			return err
+		}
+		if err := q.UpdateConnection(ctx, c, ev); err != nil {
 			return apierr.Internal(err)
 		}
 		out = c
-		return s.record(ctx, q, c, events.Update)
+		return nil
 	})
 	return out, err
 }

@@ -45,7 +45,10 @@ type ConnectionQueries interface {
 	// GetConnectionByID finds a connection by its globally unique ID alone,
 	// for the ACS and OIDC callback URLs, which name no project.
 	GetConnectionByID(ctx context.Context, id string) (*Connection, error)
-	UpdateConnection(ctx context.Context, c *Connection) error
+	// UpdateConnection writes c back; ev, when not nil, is the update's
+	// event, written with it as CreateOrganization writes its event (and
+	// not at all when there is no such connection).
+	UpdateConnection(ctx context.Context, c *Connection, ev *Event) error
 	DeleteConnection(ctx context.Context, projectID, id string) error
 	// ListConnections returns an organization's connections, oldest first.
 	ListConnections(ctx context.Context, projectID, organizationID string) ([]*Connection, error)

@@ -39,7 +39,10 @@ type OrganizationFilter struct {
 // OrganizationQueries persist organizations. Every lookup is scoped to a
 // project so one project's credentials never reach another's data.
 type OrganizationQueries interface {
-	CreateOrganization(ctx context.Context, o *Organization) error
+	// CreateOrganization inserts o. ev, when not nil, is the creation's
+	// event: the store writes it with o atomically, even outside Tx (one
+	// statement on PostgreSQL), and sets its Seq.
+	CreateOrganization(ctx context.Context, o *Organization, ev *Event) error
 	// GetOrganization resolves ref as an organization ID, slug or external ID.
 	GetOrganization(ctx context.Context, projectID, ref string) (*Organization, error)
 	// GetOrganizationForUpdate is GetOrganization with a row lock (inside Tx).

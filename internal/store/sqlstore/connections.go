@@ -56,11 +56,10 @@ func (q *queries) GetConnectionForUpdate(ctx context.Context, projectID, id stri
 	return c, q.mapErr(err)
 }
 
-func (q *queries) UpdateConnection(ctx context.Context, c *store.Connection) error {
-	res, err := q.ex.ExecContext(ctx, `UPDATE sso_connections SET status = $3, display_name = $4, source_id = $5,
+func (q *queries) UpdateConnection(ctx context.Context, c *store.Connection, ev *store.Event) error {
+	return q.writeOne(ctx, ev, `UPDATE sso_connections SET status = $3, display_name = $4, source_id = $5,
 		config = $6, updated_at = $7 WHERE project_id = $1 AND id = $2`,
 		c.ProjectID, c.ID, c.Status, c.DisplayName, nullStr(c.SourceID), js(c.Config, "{}"), ts(c.UpdatedAt))
-	return q.affectedOne(res, err)
 }
 
 func (q *queries) DeleteConnection(ctx context.Context, projectID, id string) error {

@@ -30,11 +30,8 @@ func scanEvent(rows rowScanner) (*store.Event, error) {
 }
 
 func (q *queries) InsertEvent(ctx context.Context, e *store.Event) error {
-	err := q.ex.QueryRowContext(ctx, `INSERT INTO events (id, project_id, organization_id, object_type, object_id, action,
-		source, event_type, actor_type, actor_id, actor_member_id, payload, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`,
-		e.ID, e.ProjectID, e.OrganizationID, e.ObjectType, e.ObjectID, e.Action, e.Source, e.Type,
-		e.ActorType, e.ActorID, e.ActorMemberID, js(e.Payload, "{}"), ts(e.CreatedAt)).Scan(&e.Seq)
+	err := q.ex.QueryRowContext(ctx, `INSERT INTO events (`+eventInsertCols+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq`, eventArgs(e)...).Scan(&e.Seq)
 	return q.mapErr(err)
 }
 

@@ -43,7 +43,7 @@ func MigrateAll(ctx context.Context, db *sql.DB, backend string) (*Store, error)
 	if backend == "postgres" {
 		d = postgresDialect{}
 	}
-	return &Store{queries: queries{ex: db, d: d}, db: db}, nil
+	return newStore(db, d), nil
 }
 
 // OperationOf exposes operationOf, the query-metric label, to tests.

@@ -18,13 +18,12 @@ func scanOrg(row rowScanner) (*store.Organization, error) {
 	return o, err
 }
 
-func (q *queries) CreateOrganization(ctx context.Context, o *store.Organization) error {
-	_, err := q.ex.ExecContext(ctx, `INSERT INTO organizations (`+orgCols+`)
+func (q *queries) CreateOrganization(ctx context.Context, o *store.Organization, ev *store.Event) error {
+	return q.writeOne(ctx, ev, `INSERT INTO organizations (`+orgCols+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		o.ProjectID, o.ID, o.Name, o.Slug, nullStr(o.ExternalID), o.LogoURL, o.SSOJITProvisioning,
 		o.SSODefaultConnectionID, js(o.TrustedMetadata, "{}"), js(o.Settings, "{}"), js(o.CustomRoles, "[]"),
 		ts(o.CreatedAt), ts(o.UpdatedAt))
-	return q.mapErr(err)
 }
 
 // orgByRef matches an ID, a slug or an external ID. IDs are tried first so

@@ -54,5 +54,5 @@ func OpenPostgres(ctx context.Context, url string) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{queries: queries{ex: db, d: postgresDialect{}}, db: db}, nil
+	return newStore(db, postgresDialect{}), nil
 }

@@ -56,7 +56,7 @@ func OpenSQLite(ctx context.Context, path string) (*Store, error) {
 	if strings.Contains(path, ":memory:") {
 		db.SetMaxOpenConns(1)
 	}
-	s := &Store{queries: queries{ex: db, d: sqliteDialect{}}, db: db}
+	s := newStore(db, sqliteDialect{})
 	if err := migrate(ctx, db, "sqlite", ""); err != nil {
 		db.Close()
 		return nil, err

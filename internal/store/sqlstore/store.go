@@ -38,6 +38,10 @@ type execer interface {
 type queries struct {
 	ex execer
 	d  dialect
+	// pool is the store when ex is its pool, nil inside a transaction: a
+	// write that must be atomic with its event opens one from it where a
+	// single statement cannot carry both (carry.go).
+	pool *Store
 }
 
 // Store is a store.Store backed by a SQL database.
@@ -49,10 +53,22 @@ type Store struct {
 
 var _ store.Store = (*Store)(nil)
 
+// newStore is a store on db whose statements speak d.
+func newStore(db *sql.DB, d dialect) *Store {
+	s := &Store{queries: queries{ex: db, d: d}, db: db}
+	s.queries.pool = s
+	return s
+}
+
 // Tx runs fn inside a transaction. SQLite connections are opened with
 // _txlock=immediate so a transaction holds the write lock from its start,
 // which gives the same no-lost-update guarantee as PostgreSQL's row locks.
-func (s *Store) Tx(ctx context.Context, fn func(q store.Queries) error) (err error) {
+func (s *Store) Tx(ctx context.Context, fn func(q store.Queries) error) error {
+	return s.tx(ctx, func(q *queries) error { return fn(q) })
+}
+
+// tx is Tx for this package's own use of the transaction's queries.
+func (s *Store) tx(ctx context.Context, fn func(q *queries) error) (err error) {
 	t0 := time.Now()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {

@@ -67,7 +67,7 @@ func connectionCases() []testCase {
 			}
 			// An update leaves the URL alone.
 			got.Status = "active"
-			if err := s.UpdateConnection(ctx(), got); err != nil {
+			if err := s.UpdateConnection(ctx(), got, nil); err != nil {
 				t.Fatal(err)
 			}
 			if again, _ := s.GetConnectionByID(ctx(), legacy.ID); again.CallbackURL != got.CallbackURL {
@@ -101,7 +101,7 @@ func connectionCases() []testCase {
 			wantTime(t, "created_at", got.CreatedAt, c.CreatedAt)
 			got.Status, got.DisplayName, got.Config = "active", "Okta", json.RawMessage(`{"x":1}`)
 			got.UpdatedAt = base.Add(time.Hour)
-			if err := s.UpdateConnection(ctx(), got); err != nil {
+			if err := s.UpdateConnection(ctx(), got, nil); err != nil {
 				t.Fatal(err)
 			}
 			again, _ := s.GetConnection(ctx(), p.ID, c.ID)
@@ -115,7 +115,7 @@ func connectionCases() []testCase {
 			if _, err := s.GetConnection(ctx(), p.ID, c.ID); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("after delete: %v", err)
 			}
-			if err := s.UpdateConnection(ctx(), again); !errors.Is(err, store.ErrNotFound) {
+			if err := s.UpdateConnection(ctx(), again, nil); !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("update deleted: %v", err)
 			}
 		}},
@@ -285,7 +285,7 @@ func connectionCases() []testCase {
 					return err
 				}
 				got.Config = json.RawMessage(`{"changed":true}`)
-				if err := q.UpdateConnection(ctx(), got); err != nil {
+				if err := q.UpdateConnection(ctx(), got, nil); err != nil {
 					return err
 				}
 				return boom

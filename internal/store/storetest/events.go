@@ -17,18 +17,24 @@ func eventCases() []testCase {
 		{"WebhookDeliveryClaimOrderAndLease", testWebhookDeliveryClaim},
 		{"WebhookConcurrentClaimsNeverShare", testWebhookConcurrentClaims},
 		{"EventPurgeTakesDeliveries", testEventPurge},
+		{"WriteCarriesItsEventAtomically", testWriteCarriesEvent},
 	}
 }
 
 func (f *fixtures) event(projectID, orgID, objectID, typ string, at time.Time) *store.Event {
 	f.t.Helper()
-	e := &store.Event{ID: f.id("webhook-event"), ProjectID: projectID, OrganizationID: orgID, ObjectType: "member",
-		ObjectID: objectID, Action: "UPDATE", Source: "DIRECT", Type: typ, ActorType: "api_key", ActorID: projectID,
-		Payload: json.RawMessage(`{"id":"` + objectID + `"}`), CreatedAt: at}
+	e := f.newEvent(projectID, orgID, objectID, typ, at)
 	if err := f.s.InsertEvent(ctx(), e); err != nil {
 		f.t.Fatalf("insert event: %v", err)
 	}
 	return e
+}
+
+// newEvent is an event not yet written.
+func (f *fixtures) newEvent(projectID, orgID, objectID, typ string, at time.Time) *store.Event {
+	return &store.Event{ID: f.id("webhook-event"), ProjectID: projectID, OrganizationID: orgID, ObjectType: "member",
+		ObjectID: objectID, Action: "UPDATE", Source: "DIRECT", Type: typ, ActorType: "api_key", ActorID: projectID,
+		Payload: json.RawMessage(`{"id":"` + objectID + `"}`), CreatedAt: at}
 }
 
 func (f *fixtures) endpoint(projectID string, types ...string) *store.WebhookEndpoint {

@@ -46,7 +46,7 @@ func (f *fixtures) org(projectID, slug string) *store.Organization {
 		SSOJITProvisioning: "ALL_ALLOWED", TrustedMetadata: json.RawMessage(`{"tier":"gold"}`),
 		CreatedAt: base.Add(time.Duration(f.n.Load()) * time.Second), UpdatedAt: base,
 	}
-	if err := f.s.CreateOrganization(ctx(), o); err != nil {
+	if err := f.s.CreateOrganization(ctx(), o, nil); err != nil {
 		f.t.Fatalf("create organization: %v", err)
 	}
 	return o

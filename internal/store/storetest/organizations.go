@@ -25,7 +25,7 @@ func organizationCases() []testCase {
 				CustomRoles:            json.RawMessage(`[{"role_id":"r"}]`),
 				CreatedAt:              base, UpdatedAt: base.Add(time.Minute),
 			}
-			if err := s.CreateOrganization(ctx(), o); err != nil {
+			if err := s.CreateOrganization(ctx(), o, nil); err != nil {
 				t.Fatal(err)
 			}
 			for _, ref := range []string{o.ID, "acme", "ext-1"} {
@@ -76,11 +76,11 @@ func organizationCases() []testCase {
 			dup := &store.Organization{ProjectID: p.ID, ID: f.id("organization"), Name: "n", Slug: "acme",
 				SSOJITProvisioning: "ALL_ALLOWED", CreatedAt: base, UpdatedAt: base}
 			var c *store.ErrConflict
-			if err := s.CreateOrganization(ctx(), dup); !errors.As(err, &c) || c.Field != "slug" {
+			if err := s.CreateOrganization(ctx(), dup, nil); !errors.As(err, &c) || c.Field != "slug" {
 				t.Errorf("dup slug err = %v", err)
 			}
 			dup.Slug, dup.ExternalID = "other", "x1"
-			if err := s.CreateOrganization(ctx(), dup); !errors.As(err, &c) || c.Field != "external_id" {
+			if err := s.CreateOrganization(ctx(), dup, nil); !errors.As(err, &c) || c.Field != "external_id" {
 				t.Errorf("dup external id err = %v", err)
 			}
 			// Many organizations without an external ID may coexist.
