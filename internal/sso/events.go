@@ -43,14 +43,23 @@ func (s *Service) record(ctx context.Context, q store.Queries, c *store.Connecti
 	return nil
 }
 
-// event is c's event, built for a write that carries it (nil without a
-// recorder).
+// event is c's event (nil without a recorder).
 func (s *Service) event(ctx context.Context, c *store.Connection, a events.Action) (*store.Event, error) {
+	return s.eventOf(ctx, c, a, nil)
+}
+
+// eventOf is c's event with c's API object from view, when the caller can
+// render it without decoding c's config again, or else from c.
+func (s *Service) eventOf(ctx context.Context, c *store.Connection, a events.Action, view func() any) (*store.Event, error) {
 	if s.Events == nil {
 		return nil, nil
 	}
 	var obj any
-	if a != events.Delete {
+	switch {
+	case a == events.Delete:
+	case view != nil:
+		obj = view()
+	default:
 		v, err := s.view(c)
 		if err != nil {
 			return nil, apierr.Internal(err)

@@ -128,10 +128,10 @@ func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *sto
 			return nil, err
 		}
 	}
-	return s.mutate(ctx, org, store.KindExternal, id, func(q store.Queries, c *store.Connection) error {
+	return s.mutate(ctx, org, store.KindExternal, id, func(q store.Queries, c *store.Connection) (func() any, error) {
 		cfg, err := decodeExternal(c)
 		if err != nil {
-			return apierr.Internal(err)
+			return nil, apierr.Internal(err)
 		}
 		if in.DisplayName.Has() {
 			c.DisplayName = in.DisplayName.V
@@ -144,20 +144,20 @@ func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *sto
 		}
 		if in.ExternalConnectionImplicitRoleAssignments.Has() || in.ExternalGroupImplicitRoleAssignments.Has() {
 			if err := s.validateExternalRoles(p, org, cfg); err != nil {
-				return err
+				return nil, err
 			}
 			src, err := q.GetConnection(ctx, org.ProjectID, c.SourceID)
 			if err != nil {
 				// The source cannot be missing: deleting it deletes c.
-				return apierr.Internal(err)
+				return nil, apierr.Internal(err)
 			}
 			if err := checkRolesAgainstSource(src, cfg); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		c.Config = cfg.encode()
 		c.Status = "active"
-		return nil
+		return func() any { return externalView(c, cfg) }, nil
 	})
 }
 

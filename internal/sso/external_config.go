@@ -38,10 +38,15 @@ func (s *Service) ExternalView(c *store.Connection) (*ExternalConnection, error)
 	if err != nil {
 		return nil, err
 	}
+	return externalView(c, cfg), nil
+}
+
+// externalView renders c with its decoded config cfg.
+func externalView(c *store.Connection, cfg *externalConfig) *ExternalConnection {
 	return &ExternalConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, ExternalOrganizationID: cfg.SourceOrganizationID,
 		ExternalConnectionID: c.SourceID, DisplayName: c.DisplayName, Status: c.Status,
 		ExternalConnectionImplicitRoleAssignments: nonNil(cfg.ConnectionRoles),
 		ExternalGroupImplicitRoleAssignments:      nonNil(cfg.GroupRoles),
-	}, nil
+	}
 }

@@ -106,16 +106,16 @@ func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, i
 	if issuerChanged {
 		discovered, warning = s.discoverAdmitted(ctx, org.ProjectID, in.Issuer.V)
 	}
-	out, err := s.mutate(ctx, org, store.KindOIDC, id, func(_ store.Queries, c *store.Connection) error {
+	out, err := s.mutate(ctx, org, store.KindOIDC, id, func(_ store.Queries, c *store.Connection) (func() any, error) {
 		cfg, err := decodeOIDC(c)
 		if err != nil {
-			return apierr.Internal(err)
+			return nil, apierr.Internal(err)
 		}
 		if cfg.Issuer != before.Issuer {
-			return errIssuerMoved
+			return nil, errIssuerMoved
 		}
 		if err := s.applyOIDC(c, cfg, patch); err != nil {
-			return err
+			return nil, err
 		}
 		if issuerChanged {
 			// The auth methods belonged to the previous provider.
@@ -126,7 +126,7 @@ func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, i
 		}
 		c.Config = cfg.encode()
 		c.Status = status(cfg.active())
-		return nil
+		return func() any { return s.oidcView(c, cfg) }, nil
 	})
 	if err != nil {
 		return nil, "", err

@@ -85,6 +85,11 @@ func (s *Service) OIDCView(c *store.Connection) (*OIDCConnection, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.oidcView(c, cfg), nil
+}
+
+// oidcView renders c with its decoded config cfg.
+func (s *Service) oidcView(c *store.Connection, cfg *oidcConfig) *OIDCConnection {
 	v := &OIDCConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
 		RedirectURL: s.CallbackURL(c), ClientID: cfg.ClientID, Issuer: cfg.Issuer,
@@ -100,5 +105,5 @@ func (s *Service) OIDCView(c *store.Connection) (*OIDCConnection, error) {
 	if v.AttributeMapping == nil {
 		v.AttributeMapping = map[string]string{}
 	}
-	return v, nil
+	return v
 }

@@ -88,17 +88,17 @@ func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id st
 // mutateSAMLTx is mutateSAML for changes that write other rows in the same
 // transaction.
 func (s *Service) mutateSAMLTx(ctx context.Context, org *store.Organization, id string, fn func(q store.Queries, c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
-	return s.mutate(ctx, org, store.KindSAML, id, func(q store.Queries, c *store.Connection) error {
+	return s.mutate(ctx, org, store.KindSAML, id, func(q store.Queries, c *store.Connection) (func() any, error) {
 		cfg, err := decodeSAML(c)
 		if err != nil {
-			return apierr.Internal(err)
+			return nil, apierr.Internal(err)
 		}
 		if err := fn(q, c, cfg); err != nil {
-			return err
+			return nil, err
 		}
 		c.Config = cfg.encode()
 		c.Status = status(cfg.active())
-		return nil
+		return func() any { return s.samlView(c, cfg) }, nil
 	})
 }
 

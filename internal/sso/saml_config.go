@@ -194,6 +194,11 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.samlView(c, cfg), nil
+}
+
+// samlView renders c with its decoded config cfg.
+func (s *Service) samlView(c *store.Connection, cfg *samlConfig) *SAMLConnection {
 	v := &SAMLConnection{
 		OrganizationID: c.OrganizationID, ConnectionID: c.ID, Status: c.Status, DisplayName: c.DisplayName,
 		IdentityProvider: cfg.IdentityProvider, IDPEntityID: cfg.IDPEntityID, IDPSSOURL: cfg.IDPSSOURL,
@@ -221,7 +226,7 @@ func (s *Service) SAMLView(c *store.Connection) (*SAMLConnection, error) {
 			PrivateKeyID: k.ID, Certificate: k.CertPEM, CreatedAt: tptr(k.CreatedAt),
 		})
 	}
-	return v, nil
+	return v
 }
 
 func nonNil[T any](v []T) []T {

@@ -139,21 +139,25 @@ func sealAAD(connectionID, keyID string) []byte {
 }
 
 // mutate locks a connection of kind (any kind for "") in org, lets fn
-// change it, and writes it back, all in one transaction; fn's error rolls
-// everything back, so a failed update leaves the row as it was.
-func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id string, fn func(q store.Queries, c *store.Connection) error) (*store.Connection, error) {
+// change it, and writes it back with its event, all in one transaction;
+// fn's error rolls everything back, so a failed update leaves the row as it
+// was. fn returns how to render the changed connection's API object from
+// the config it already holds decoded, so the event's object costs no
+// second decode of the config.
+func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id string, fn func(q store.Queries, c *store.Connection) (view func() any, err error)) (*store.Connection, error) {
 	var out *store.Connection
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		c, err := loadForUpdate(ctx, q, org, kind, id)
 		if err != nil {
 			return err
 		}
-		if err := fn(q, c); err != nil {
+		view, err := fn(q, c)
+		if err != nil {
 			return err
 		}
 		c.UpdatedAt = s.Now()
 		// The event rides on the update (one statement on PostgreSQL).
-		ev, err := s.event(ctx, c, events.Update)
+		ev, err := s.eventOf(ctx, c, events.Update, view)
 		if err != nil {
 			return err
 		}
