@@ -50,7 +50,10 @@ type EventQueries interface {
 	ListEvents(ctx context.Context, f EventFilter) ([]*Event, error)
 	// ClaimUnfannedEvents locks (inside Tx) up to limit events whose
 	// deliveries are not made yet, oldest first; rows another transaction
-	// holds are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL).
+	// holds are skipped (FOR UPDATE SKIP LOCKED on PostgreSQL). It reads
+	// what fan-out needs (Seq, ID, ProjectID, ObjectID, Type, CreatedAt),
+	// not the payload: every event passes through here, most projects
+	// have no endpoint, and a delivery loads its event when it is sent.
 	ClaimUnfannedEvents(ctx context.Context, limit int) ([]*Event, error)
 	MarkEventsFannedOut(ctx context.Context, seqs []int64) error
 	// PurgeEvents deletes events created before t (their deliveries and

@@ -74,8 +74,12 @@ func (q *queries) ListEvents(ctx context.Context, f store.EventFilter) ([]*store
 }
 
 func (q *queries) ClaimUnfannedEvents(ctx context.Context, limit int) ([]*store.Event, error) {
-	return queryAll(ctx, q, `SELECT `+eventCols+` FROM events WHERE fanned_out = $1 ORDER BY seq LIMIT $2`+q.skipLocked(),
-		[]any{false, limit}, scanEvent)
+	return queryAll(ctx, q, `SELECT seq, id, project_id, object_id, event_type, created_at
+		FROM events WHERE fanned_out = $1 ORDER BY seq LIMIT $2`+q.skipLocked(),
+		[]any{false, limit}, func(rows rowScanner) (*store.Event, error) {
+			e := &store.Event{}
+			return e, rows.Scan(&e.Seq, &e.ID, &e.ProjectID, &e.ObjectID, &e.Type, timeCol{&e.CreatedAt})
+		})
 }
 
 func (q *queries) MarkEventsFannedOut(ctx context.Context, seqs []int64) error {

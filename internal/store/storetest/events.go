@@ -133,6 +133,10 @@ func testEventFanOutClaimsOnce(t *testing.T, s store.Store) {
 				mu.Lock()
 				for _, e := range got {
 					seen[e.Seq]++
+					// What fan-out reads of a claimed event.
+					if e.ID == "" || e.ProjectID != p.ID || e.ObjectID == "" || e.Type != "direct.member.update" || e.CreatedAt.Before(base.Truncate(time.Second)) {
+						t.Errorf("claimed event %+v lacks a fan-out field", e)
+					}
 				}
 				mu.Unlock()
 			}
