@@ -41,7 +41,7 @@ type OrganizationFilter struct {
 type OrganizationQueries interface {
 	// CreateOrganization inserts o. ev, when not nil, is the creation's
 	// event: the store writes it with o atomically, even outside Tx (one
-	// statement on PostgreSQL), and sets its Seq.
+	// statement on PostgreSQL); ev.Seq is not reported.
 	CreateOrganization(ctx context.Context, o *Organization, ev *Event) error
 	// GetOrganization resolves ref as an organization ID, slug or external ID.
 	GetOrganization(ctx context.Context, projectID, ref string) (*Organization, error)
