@@ -14,12 +14,7 @@ import (
 // API answers with.
 func TestEventObjectIsTheResponseObject(t *testing.T) {
 	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
-		certPEM, keyPEM := testCert(t, "events-idp")
-		md, trust := idpMetadataServer(t, certPEM)
-		e := apptest.New(t, backend, trust)
-		w := &isoWorld{t: t, e: e, certPEM: certPEM, keyPEM: keyPEM, metadataURL: md}
-		w.o1 = e.CreateOrg("Iso One", "iso-one")["organization_id"].(string)
-		e.CreateOrg("Iso Two", "iso-two")
+		e, w := newIsoWorld(t, backend, "events-idp")
 		iso := isoRoutes()
 		tests := []struct{ route, key string }{
 			{"POST /v1/b2b/organizations", "organization"},

@@ -162,12 +162,7 @@ func eventsAfter(t *testing.T, e *apptest.Env, seq int64) []recorded {
 // it records its change (or is exempted with a reason).
 func TestEveryMutatingRouteRecordsAnEvent(t *testing.T) {
 	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
-		certPEM, keyPEM := testCert(t, "events-idp")
-		md, trust := idpMetadataServer(t, certPEM)
-		e := apptest.New(t, backend, trust)
-		w := &isoWorld{t: t, e: e, certPEM: certPEM, keyPEM: keyPEM, metadataURL: md}
-		w.o1 = w.keep(e.CreateOrg("Iso One", "iso-one")["organization_id"].(string))
-		e.CreateOrg("Iso Two", "iso-two")
+		e, w := newIsoWorld(t, backend, "events-idp")
 		k, err := e.App.Admin.CreateKey(context.Background())
 		if err != nil {
 			t.Fatal(err)

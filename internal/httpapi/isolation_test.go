@@ -46,6 +46,19 @@ type isoRoute struct {
 	noControl bool
 }
 
+// newIsoWorld starts a Seam on backend that trusts an IdP metadata server
+// (certificate named cn), with the organizations "iso-one" (O1) and
+// "iso-two".
+func newIsoWorld(t *testing.T, backend, cn string) (*apptest.Env, *isoWorld) {
+	certPEM, keyPEM := testCert(t, cn)
+	md, trust := idpMetadataServer(t, certPEM)
+	e := apptest.New(t, backend, trust)
+	w := &isoWorld{t: t, e: e, certPEM: certPEM, keyPEM: keyPEM, metadataURL: md}
+	w.o1 = w.keep(e.CreateOrg("Iso One", "iso-one")["organization_id"].(string))
+	e.CreateOrg("Iso Two", "iso-two")
+	return e, w
+}
+
 func (w *isoWorld) uniq(prefix string) string {
 	w.n++
 	return fmt.Sprintf("%s-%d", prefix, w.n)
@@ -330,12 +343,7 @@ func isoRoutes() map[string]isoRoute {
 // workspace-key routes carry no tenant credentials and are listed.
 func TestTenantIsolationMatrix(t *testing.T) {
 	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
-		certPEM, keyPEM := testCert(t, "iso-idp")
-		md, trust := idpMetadataServer(t, certPEM)
-		e := apptest.New(t, backend, trust)
-		w := &isoWorld{t: t, e: e, certPEM: certPEM, keyPEM: keyPEM, metadataURL: md}
-		w.o1 = w.keep(e.CreateOrg("Iso One", "iso-one")["organization_id"].(string))
-		e.CreateOrg("Iso Two", "iso-two")
+		e, w := newIsoWorld(t, backend, "iso-idp")
 		w.o2Admin = mintSession(e, nil, "iso-two", createMember(e, "iso-two", "admin@two.example", "stytch_admin"))
 		w.p2 = e.NewProject("test")
 		e.MustOK(e.Do(apptest.Request{Method: "POST", Path: "/v1/b2b/organizations", Creds: w.p2,
