@@ -33,6 +33,10 @@ var commandFlags = map[string][]string{
 	"migrate":        {"database-url", "log-level", "log-format"},
 	"project create": {"database-url", "log-level", "log-format"},
 	"session create": {"database-url", "base-url", "rbac-policy", "jwt-key-rotation", "log-level", "log-format"},
+	// demo builds the connection's ACS URL from the public URL (base-url, by
+	// default from addr, as in serve) and reads the test IdP's discovery
+	// document through the outbound client.
+	"demo": {"database-url", "addr", "base-url", "outbound-allow", "outbound-ca-file", "log-level", "log-format"},
 }
 
 // secretKeyHelp documents the one setting that has no flag.
@@ -53,13 +57,8 @@ func isHelp(arg string) bool {
 	return false
 }
 
-// parse registers the command's config flags plus extra ones and parses args.
-func parse(name string, args []string, env func(string) string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
-	return parseTo(name, args, env, nil, stderr, extra)
-}
-
-// parseTo is parse with the writer for --help output (stdout; nil means
-// stderr).
+// parseTo registers the command's config flags (commandFlags) plus extra
+// ones and parses args; --help prints to stdout.
 func parseTo(name string, args []string, env func(string) string, stdout, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, error) {
 	return parseFlags(name, commandFlags[name], args, env, stdout, stderr, extra)
 }
@@ -82,15 +81,16 @@ func parseFlags(name string, names []string, args []string, env func(string) str
 	if extra != nil {
 		extra(fs)
 	}
-	if stdout == nil {
-		stdout = stderr
-	}
 	fs.Usage = func() {
 		fs.SetOutput(stdout)
 		defer fs.SetOutput(stderr)
 		fmt.Fprintf(stdout, "usage: seam %s [flags]\n\nflags (each has the SEAM_* environment variable shown; a flag wins):\n", name)
 		fs.PrintDefaults()
-		fmt.Fprint(stdout, secretKeyHelp)
+		// The master key unseals what is in the database: only a command
+		// that opens one needs it.
+		if fs.Lookup("database-url") != nil {
+			fmt.Fprint(stdout, secretKeyHelp)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

@@ -23,7 +23,7 @@ func demo(ctx context.Context, args []string, env func(string) string, stdout, s
 		projectID, protocol, redirect string
 		asJSON                        bool
 	)
-	cfg, err := parse("demo", args, env, stderr, func(fs *flag.FlagSet) {
+	cfg, err := parseTo("demo", args, env, stdout, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&projectID, "project", "", "test project ID (required; the zero-setup start prints it)")
 		fs.StringVar(&protocol, "protocol", "saml", "saml or oidc")
 		fs.StringVar(&redirect, "redirect-url", "", "registered redirect URL the login lands on (default: Seam's demo landing page when registered, else the project's first redirect URL)")
