@@ -1,11 +1,12 @@
-// Every JSON answer Seam gives during the conformance suites is checked
+// Every JSON answer (application/json, or application/scim+json from the
+// SCIM service provider) Seam gives during the conformance suites is checked
 // against the response schema of its operation in Seam's own
 // /openapi.json (JSON Schema 2020-12, validated with Ajv): the document is
 // generated from the route table's Go types, and this proves the answers
 // the SDK really gets match what it says.
 //
 // recordResponses() wraps globalThis.fetch (which the official SDK and the
-// harness use) once per process and keeps the JSON answers of the servers
+// harness use) once per process and keeps the JSON answers, with their media type, of the servers
 // registered with watch(baseURL). checkRecorded(baseURL) validates them and
 // returns the problems.
 //
@@ -20,7 +21,11 @@ import Ajv2020 from 'ajv/dist/2020.js';
 
 const errTypesLog = process.env.SEAM_ERRTYPES_LOG;
 const MAX_RECORDED = errTypesLog ? Infinity : 5000;
-const watched = new Map(); // baseURL -> [{method, path, status, body}]
+const watched = new Map(); // baseURL -> [{method, path, status, mediaType, body}]
+
+// The media types of the answers checked: each is looked up under its own
+// name in the operation's response content.
+const JSON_TYPES = ['application/json', 'application/scim+json'];
 
 let installed = false;
 
@@ -33,8 +38,8 @@ export function recordResponses() {
     try {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
       const list = watched.get(url.origin);
-      const type = res.headers.get('content-type') || '';
-      if (list && list.length < MAX_RECORDED && type.startsWith('application/json') && url.pathname !== '/openapi.json') {
+      const mediaType = (res.headers.get('content-type') || '').split(';')[0].trim().toLowerCase();
+      if (list && list.length < MAX_RECORDED && JSON_TYPES.includes(mediaType) && url.pathname !== '/openapi.json') {
         const method = (init?.method || (typeof input === 'object' && input.method) || 'GET').toUpperCase();
         const text = await res.clone().text();
         let body;
@@ -43,7 +48,7 @@ export function recordResponses() {
         } catch {
           body = undefined;
         }
-        list.push({ method, path: url.pathname, status: res.status, body, text });
+        list.push({ method, path: url.pathname, status: res.status, mediaType, body, text });
       }
     } catch {
       // recording must never break a test
@@ -94,11 +99,11 @@ export function checkRecorded(baseURL, spec) {
       problems.push(`${r.method} ${template}: status ${r.status} is not documented`);
       continue;
     }
-    if (!op.responses[code].content?.['application/json']) {
-      problems.push(`${r.method} ${template}: ${r.status} answered JSON, documented as ${Object.keys(op.responses[code].content || {}).join(', ') || 'no body'}`);
+    if (!op.responses[code].content?.[r.mediaType]) {
+      problems.push(`${r.method} ${template}: ${r.status} answered ${r.mediaType}, documented as ${Object.keys(op.responses[code].content || {}).join(', ') || 'no body'}`);
       continue;
     }
-    const ref = `openapi#/paths/${pointer(template)}/${r.method.toLowerCase()}/responses/${code}/content/${pointer('application/json')}/schema`;
+    const ref = `openapi#/paths/${pointer(template)}/${r.method.toLowerCase()}/responses/${code}/content/${pointer(r.mediaType)}/schema`;
     let validate = compiled.get(ref);
     if (!validate) {
       validate = ajv.compile({ $ref: ref });
