@@ -120,6 +120,9 @@ func TestServeZeroSetupBootstrap(t *testing.T) {
 	if !strings.Contains(out, "seam project redirect-url add --project "+pid+" --url ") || strings.Contains(out, "seam project create") {
 		t.Errorf("the bootstrap hint does not show how to add a redirect URL to this project:\n%s", out)
 	}
+	if !strings.Contains(out, "seam demo --project "+pid+" --base-url http://"+addr+"\n") {
+		t.Errorf("the bootstrap's demo command does not name this server's public URL http://%s:\n%s", addr, out)
+	}
 	if _, err := os.Stat(db + ".key"); err != nil || !strings.Contains(stderr.String(), "SEAM_SECRET_KEY is not set") {
 		t.Fatalf("no key file or no warning: %v\n%s", err, stderr.String())
 	}

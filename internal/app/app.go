@@ -237,7 +237,10 @@ func (a *App) loadMasterKey(backend, dbPath string) error {
 func (a *App) Close() error { return a.Store.Close() }
 
 // Bootstrap creates a test project on an empty SQLite database (the
-// zero-setup mode) and prints its credentials once to out.
+// zero-setup mode) and prints its credentials once to out. The demo
+// command it suggests names this server's public URL: seam demo builds the
+// connection's ACS URL from it, and in another terminal it would otherwise
+// take the default.
 func (a *App) Bootstrap(ctx context.Context, out io.Writer) error {
 	if a.Store.Backend() != "sqlite" {
 		return nil
@@ -269,11 +272,11 @@ See "seam project -h" for secrets, public tokens and the administration API (doc
 
 Try a first SSO login against the built-in test IdP: in another terminal run
 
-  go run ./cmd/seam demo --project %[1]s
+  go run ./cmd/seam demo --project %[1]s --base-url %[5]s
 
 and open the start URL it prints (docs/getting-started.md walks through it).
 
-`, creds.ProjectID, creds.Secret, creds.PublicToken, landing)
+`, creds.ProjectID, creds.Secret, creds.PublicToken, landing, a.Config.BaseURL)
 	return err
 }
 
