@@ -25,7 +25,7 @@ commands:
   rename --project P --name NAME    rename a project
   delete --project P --yes          delete a project with everything it owns
   create --name NAME ...            create a project and print its credentials
-  redirect-url add|list|remove      manage redirect URLs: --project P [--url U] [--type login,signup] [--default]
+  redirect-url add|update|list|remove   manage redirect URLs: --project P [--url U] [--type login,signup] [--default]
   secret create|list|delete         manage secrets: --project P [--secret-id ID]
   public-token create|list|delete   manage public tokens: --project P [--public-token T]
   rbac-policy get|set               show or replace the project's RBAC policy: --project P [--file F]
@@ -121,10 +121,18 @@ func projectCreate(ctx context.Context, args []string, env func(string) string, 
 		if err != nil {
 			return err
 		}
+		hint := stdout
 		if asJSON {
-			return printJSON(stdout, creds)
+			err = printJSON(stdout, creds)
+			hint = stderr // keep the JSON on stdout parseable
+		} else {
+			_, err = fmt.Fprintf(stdout, "project_id:   %s\nsecret:       %s\npublic_token: %s\n", creds.ProjectID, creds.Secret, creds.PublicToken)
 		}
-		_, err = fmt.Fprintf(stdout, "project_id:   %s\nsecret:       %s\npublic_token: %s\n", creds.ProjectID, creds.Secret, creds.PublicToken)
+		if err == nil && len(redirects) == 0 {
+			// A login or signup must end on a registered redirect URL.
+			_, err = fmt.Fprintf(hint, "\nThe project has no redirect URL yet, so no login or signup can complete. Register your application's:\n\n"+
+				"  seam project redirect-url add --project %s --url https://your-app.example/authenticate --type login,signup --default\n", creds.ProjectID)
+		}
 		return err
 	})
 }
@@ -254,7 +262,7 @@ func subcommand(group string, args []string, stderr io.Writer, names ...string) 
 }
 
 func redirectURL(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {
-	cmd, rest, err := subcommand("redirect-url", args, stderr, "add", "list", "remove")
+	cmd, rest, err := subcommand("redirect-url", args, stderr, "add", "update", "list", "remove")
 	if err != nil {
 		return err
 	}
@@ -268,9 +276,13 @@ func redirectURL(ctx context.Context, args []string, env func(string) string, st
 		if cmd != "list" {
 			fs.StringVar(&rawURL, "url", "", "redirect URL (required)")
 		}
-		if cmd == "add" {
+		switch cmd {
+		case "add":
 			fs.StringVar(&types, "type", "login,signup", "comma-separated types: login, signup, invite, discovery")
 			fs.BoolVar(&isDefault, "default", false, "make the URL the default of each of its types")
+		case "update":
+			fs.StringVar(&types, "type", "", "comma-separated types that replace the URL's: login, signup, invite, discovery (default: keep its types)")
+			fs.BoolVar(&isDefault, "default", false, "make the URL the default of each of its types (without it, it stays the default of the types it was)")
 		}
 		fs.BoolVar(&asJSON, "json", false, "print JSON")
 	})
@@ -286,15 +298,8 @@ func redirectURL(ctx context.Context, args []string, env func(string) string, st
 	}
 	return tool(ctx, cfg, stderr, func(a *app.App) error {
 		switch cmd {
-		case "add":
-			vt, err := projects.ParseTypes(types)
-			if err != nil {
-				return err
-			}
-			for i := range vt {
-				vt[i].IsDefault = isDefault
-			}
-			u, err := a.Projects.AddRedirectURL(ctx, id, projects.RedirectChange{URL: rawURL, ValidTypes: vt})
+		case "add", "update":
+			u, err := changeRedirect(ctx, a, cmd, id, rawURL, types, isDefault)
 			if err != nil {
 				return err
 			}
@@ -322,6 +327,53 @@ func redirectURL(ctx context.Context, args []string, env func(string) string, st
 		}
 		return nil
 	})
+}
+
+// changeRedirect adds a redirect URL or updates a registered one, with the
+// types and defaults the flags give.
+func changeRedirect(ctx context.Context, a *app.App, cmd, projectID, rawURL, types string, isDefault bool) (*projects.RedirectURL, error) {
+	if cmd == "add" {
+		vt, err := projects.ParseTypes(types)
+		if err != nil {
+			return nil, err
+		}
+		for i := range vt {
+			vt[i].IsDefault = isDefault
+		}
+		return a.Projects.AddRedirectURL(ctx, projectID, projects.RedirectChange{URL: rawURL, ValidTypes: vt})
+	}
+	cur, err := a.Projects.GetRedirectURL(ctx, projectID, rawURL)
+	if err != nil {
+		return nil, err
+	}
+	vt, err := updatedTypes(cur.ValidTypes, types, isDefault)
+	if err != nil {
+		return nil, err
+	}
+	return a.Projects.UpdateRedirectURL(ctx, projectID, projects.RedirectChange{URL: rawURL, ValidTypes: vt})
+}
+
+// updatedTypes is what `redirect-url update` sets, as PUT .../redirect_urls
+// takes it (the whole list): the --type list, or the URL's current types
+// when none is given; each is the default when --default is given or when
+// the URL already was that type's default, so that changing a URL's types
+// does not silently hand its defaults to another URL.
+func updatedTypes(current []store.RedirectURLType, list string, isDefault bool) ([]store.RedirectURLType, error) {
+	was := map[string]bool{}
+	for _, t := range current {
+		was[t.Type] = t.IsDefault
+	}
+	out := append([]store.RedirectURLType{}, current...)
+	if list != "" {
+		var err error
+		if out, err = projects.ParseTypes(list); err != nil {
+			return nil, err
+		}
+	}
+	for i := range out {
+		out[i].IsDefault = isDefault || was[out[i].Type]
+	}
+	return out, nil
 }
 
 func secret(ctx context.Context, args []string, env func(string) string, stdout, stderr io.Writer) error {

@@ -54,7 +54,6 @@ func TestCLIProjectAdministration(t *testing.T) {
 
 			creds := jsonOf("project", "create", "--name", "Admin app", "--json")
 			pid, oldSecret := creds["project_id"].(string), creds["secret"].(string)
-
 			// Projects.
 			list := jsonOf("project", "list", "--json")["projects"].([]any)
 			if last := list[len(list)-1].(map[string]any); last["project_id"] != pid || last["project_slug"] != pid {
@@ -63,6 +62,16 @@ func TestCLIProjectAdministration(t *testing.T) {
 			got := jsonOf("project", "get", "--project", pid, "--json")
 			if got["name"] != "Admin app" || got["environment"] != "test" || len(got["secrets"].([]any)) != 1 {
 				t.Errorf("get = %v", got)
+			}
+
+			// Without a redirect URL, create says how to add one (on stderr
+			// with --json, which jsonOf just parsed from stdout).
+			if _, out, errOut := cli("project", "create", "--name", "No URL yet", "--json"); !strings.Contains(errOut, "no redirect URL yet") ||
+				!strings.Contains(errOut, "seam project redirect-url add --project project-test-") || strings.Contains(out, "redirect-url") {
+				t.Errorf("create without --redirect-url: stdout %q stderr %q", out, errOut)
+			}
+			if _, out, _ := cli("project", "create", "--name", "With URL", "--redirect-url", "https://app.example/cb"); strings.Contains(out, "no redirect URL") {
+				t.Errorf("create with --redirect-url hints anyway: %q", out)
 			}
 
 			// Redirect URLs.
@@ -75,6 +84,41 @@ func TestCLIProjectAdministration(t *testing.T) {
 			urls := jsonOf("project", "redirect-url", "list", "--project", pid, "--json")["redirect_urls"].([]any)
 			if len(urls) != 2 {
 				t.Errorf("urls = %v", urls)
+			}
+			// update replaces the types; --default takes the types' defaults,
+			// and a URL keeps the defaults it had unless told otherwise.
+			typesOf := func() map[string]string {
+				t.Helper()
+				out := map[string]string{}
+				for _, u := range jsonOf("project", "redirect-url", "list", "--project", pid, "--json")["redirect_urls"].([]any) {
+					var ts []string
+					for _, vt := range u.(map[string]any)["valid_types"].([]any) {
+						v := vt.(map[string]any)
+						if ts = append(ts, v["type"].(string)); v["is_default"] == true {
+							ts[len(ts)-1] += "*"
+						}
+					}
+					out[u.(map[string]any)["url"].(string)] = strings.Join(ts, ",")
+				}
+				return out
+			}
+			updated := jsonOf("project", "redirect-url", "update", "--project", pid, "--url", "https://app.example/invite", "--type", "invite,login", "--default", "--json")
+			if vt := updated["redirect_url"].(map[string]any)["valid_types"].([]any); len(vt) != 2 {
+				t.Errorf("updated = %v", updated)
+			}
+			if got := typesOf(); got["https://app.example/invite"] != "INVITE*,LOGIN*" || got["https://app.example/cb"] != "LOGIN,SIGNUP*" {
+				t.Errorf("after update --default: %v", got)
+			}
+			jsonOf("project", "redirect-url", "update", "--project", pid, "--url", "https://app.example/cb", "--type", "signup,discovery", "--json")
+			if got := typesOf(); got["https://app.example/cb"] != "SIGNUP*,DISCOVERY*" || got["https://app.example/invite"] != "INVITE*,LOGIN*" {
+				t.Errorf("after update without --default: %v", got)
+			}
+			if code, out, _ := cli("project", "redirect-url", "update", "--project", pid, "--url", "https://app.example/cb", "--type", "login,signup,discovery"); code != 0 || !strings.Contains(out, "https://app.example/cb  login, signup (default), discovery (default)") {
+				t.Errorf("update (text): %d %q", code, out)
+			}
+			jsonOf("project", "redirect-url", "update", "--project", pid, "--url", "https://app.example/cb", "--default", "--json")
+			if got := typesOf(); got["https://app.example/cb"] != "LOGIN*,SIGNUP*,DISCOVERY*" || got["https://app.example/invite"] != "INVITE*,LOGIN" {
+				t.Errorf("after update --default without --type: %v", got)
 			}
 			jsonOf("project", "redirect-url", "remove", "--project", pid, "--url", "https://app.example/invite", "--json")
 			if urls := jsonOf("project", "redirect-url", "list", "--project", pid, "--json")["redirect_urls"].([]any); len(urls) != 1 {
@@ -214,6 +258,10 @@ func TestCLIProjectAdministration(t *testing.T) {
 				{[]string{"project", "redirect-url", "add", "--project", pid, "--url", "https://x.example", "--type", "reset"}, 1, "invalid_redirect_url_type"},
 				{[]string{"project", "redirect-url", "remove", "--project", pid, "--url", "https://nope.example"}, 1, "redirect_url_not_found"},
 				{[]string{"project", "redirect-url", "add", "--project", pid}, 2, "--url is required"},
+				{[]string{"project", "redirect-url", "add", "--project", pid, "--url", "https://app.example/cb"}, 1, "seam project redirect-url update"},
+				{[]string{"project", "redirect-url", "update", "--project", pid, "--url", "https://nope.example"}, 1, "redirect_url_not_found"},
+				{[]string{"project", "redirect-url", "update", "--project", pid, "--url", "https://app.example/cb", "--type", "reset"}, 1, "invalid_redirect_url_type"},
+				{[]string{"project", "redirect-url", "update", "--project", pid}, 2, "--url is required"},
 				{[]string{"project", "secret", "delete", "--project", pid}, 2, "--secret-id is required"},
 				{[]string{"project", "secret", "rotate"}, 2, "unknown command"},
 				{[]string{"workspace-key", "revoke", "--key-id", "workspace-key-prod-nope"}, 1, "workspace_key_not_found"},

@@ -115,6 +115,7 @@ func TestHelpListsOnlyTheCommandsFlags(t *testing.T) {
 		"project rename":              tool("name project"),
 		"project delete":              tool("project yes"),
 		"project redirect-url add":    tool("default project type url"),
+		"project redirect-url update": tool("default project type url"),
 		"project redirect-url list":   tool("project"),
 		"project redirect-url remove": tool("project url"),
 		"project secret create":       tool("project"),

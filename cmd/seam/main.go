@@ -38,7 +38,7 @@ commands:
   migrate           apply database migrations and exit
   project create    create a project: --name NAME [--environment test|live] [--redirect-url URL ...] [--json]
   project list|get  list projects, show one (--project P)
-  project redirect-url add|list|remove   --project P [--url U] [--type login,signup] [--default]
+  project redirect-url add|update|list|remove   --project P [--url U] [--type login,signup] [--default]
   project secret create|list|delete      --project P [--secret-id ID]  (rotate: create, then delete the old one)
   project public-token create|list|delete --project P [--public-token T]
   webhook create|list|update|delete|rotate-secret|deliveries|replay   webhook endpoints: --project P (docs/events.md)

@@ -99,7 +99,7 @@ func (s *Service) AddRedirectURL(ctx context.Context, projectID string, c Redire
 		for _, u := range list {
 			if u.URL == c.URL {
 				return nil, apierr.BadRequest("duplicate_redirect_url",
-					fmt.Sprintf("The redirect URL %s is already registered; update its valid_types instead.", apierr.Quote(c.URL)))
+					fmt.Sprintf("The redirect URL %s is already registered; change its valid_types instead (PUT .../redirect_urls?url=..., or seam project redirect-url update).", apierr.Quote(c.URL)))
 			}
 		}
 		if len(list) >= MaxRedirectURLs {
