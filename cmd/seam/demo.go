@@ -11,7 +11,7 @@ import (
 	"github.com/seamsso/seam/internal/testidp"
 )
 
-const demoUsage = "usage: seam demo --project P [--protocol saml|oidc] [--redirect-url URL] [--json]"
+const demoUsage = "usage: seam demo --project P [--base-url URL] [--protocol saml|oidc] [--redirect-url URL] [--json]"
 
 // demo connects a test project to the built-in test IdP: it creates (once)
 // the organization seam-demo and a new SAML or OIDC connection in it, and

@@ -44,7 +44,7 @@ commands:
   webhook create|list|update|delete|rotate-secret|deliveries|replay   webhook endpoints: --project P (docs/events.md)
   workspace-key create|list|revoke       keys for the administration API /pwa/v3/... [--key-id K]
   session create    mint a member session: --project P --organization O --member M [--duration 60m] [--json]
-  demo              connect a test project to the built-in test IdP and print a login URL: --project P [--protocol saml|oidc] [--json]
+  demo              connect a test project to the built-in test IdP and print a login URL: --project P [--base-url URL] [--protocol saml|oidc] [--json]
   keys rotate-jwt   replace a project's session-JWT signing key now: --project P [--json]
   healthcheck       exit 0 when the local server's /readyz answers 200 (container health checks): [--live] [--url URL]
   version           print the version, commit and Go version
