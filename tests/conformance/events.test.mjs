@@ -3,7 +3,9 @@
 // application that verifies Stytch's webhooks does, and keeps a log
 // deduplicated by message ID. Changes go through the official SDK and the
 // seam CLI; the receiver is down for a while and Seam restarts in between,
-// and every event still arrives, once in the deduplicated log.
+// and every event still arrives, once in the deduplicated log. Changes made
+// by an identity provider over SCIM HTTP and by an IT admin posting the
+// setup page's forms arrive the same way, with their own sources.
 
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { Webhook as SvixWebhook } from 'svix';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { describeEachBackend } from './harness.mjs';
+import { remember } from './secret_scan.mjs';
 
 /** A webhook receiver on loopback; status() is what it answers. */
 function startReceiver() {
@@ -194,6 +197,98 @@ describeEachBackend(
       assert.equal(del.member, undefined, 'a DELETE carries no object');
       const cli = events.find((e) => e.event_type === 'operator.redirect_url.create');
       assert.equal(cli.actor.type, 'cli');
+    });
+
+    it('delivers the changes made over SCIM and through the setup page, verified, with their sources', async () => {
+      const c = seam.client;
+      const org = (await c.organizations.create({ organization_name: 'Provisioned', organization_slug: uid('prov') })).organization;
+      const orgId = org.organization_id;
+
+      // SCIM, as an identity provider: the connection's base URL and bearer token.
+      const conn = (await c.scim.connection.create({ organization_id: orgId, display_name: 'Okta SCIM', identity_provider: 'okta' })).connection;
+      const scim = async (method, path, body) => {
+        const res = await fetch(conn.base_url.split('?')[0] + path, {
+          method,
+          headers: { authorization: `Bearer ${conn.bearer_token}`, ...(body ? { 'content-type': 'application/scim+json' } : {}) },
+          body: body ? JSON.stringify(body) : undefined,
+        });
+        const text = await res.text();
+        return { status: res.status, body: text ? JSON.parse(text) : null };
+      };
+      const email = `${uid('grace')}@provisioned.example`;
+      const created = await scim('POST', '/Users', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: email,
+        name: { givenName: 'Grace', familyName: 'Hopper' },
+        emails: [{ value: email, type: 'work', primary: true }],
+        active: true,
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const patch = (value) => scim('PATCH', `/Users/${created.body.id}`, {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', value }],
+      });
+      const renamed = await patch({ displayName: 'Grace B. Hopper' });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      const deactivated = await patch({ active: false });
+      assert.equal(deactivated.status, 200, JSON.stringify(deactivated.body));
+
+      // The setup page, as a browser posts its forms: the page's CSRF token
+      // in each form, same origin.
+      const link = await seam.request('POST', `/v1/b2b/sso/setup_links/${orgId}`, { body: { expires_in_minutes: 60 } });
+      assert.equal(link.status, 200, link.text);
+      const pageURL = link.json.url;
+      remember(seam.baseURL, new URL(pageURL).pathname.split('/')[2]); // the link's secret must never be logged
+      const home = await fetch(pageURL);
+      assert.equal(home.status, 200);
+      const csrf = (await home.text()).match(/name="csrf_token" value="([0-9a-f]+)"/)?.[1];
+      assert.ok(csrf, 'the page carries a CSRF token');
+      const post = async (path, fields) => {
+        const res = await fetch(pageURL + path, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { origin: new URL(seam.baseURL).origin, 'sec-fetch-site': 'same-origin' },
+          body: new URLSearchParams({ ...fields, csrf_token: csrf }),
+        });
+        assert.equal(res.status, 303, `${path}: ${await res.text()}`);
+        return res.headers.get('location');
+      };
+      const at = await post('/connections', { kind: 'saml', guide: 'okta', display_name: 'Okta via setup' });
+      const samlId = at.match(/\/connections\/(saml-connection-[^/?]+)/)?.[1];
+      assert.ok(samlId, at);
+      await post(`/connections/${samlId}/attributes`, { email: 'mail', first_name: 'given', last_name: 'sn', guide: 'okta' });
+
+      const events = (await allEvents()).filter((e) => e.organization_id === orgId);
+      const byType = (t) => events.filter((e) => e.event_type === t);
+      for (const t of [
+        'direct.scim_connection.create', 'scim.member.create', 'scim.member.update', 'scim.member.delete',
+        'direct.setup_link.create', 'setup_link.saml_connection.create', 'setup_link.saml_connection.update',
+      ]) {
+        assert.ok(byType(t).length > 0, `${t} in ${events.map((e) => e.event_type)}`);
+      }
+      await waitFor('the SCIM and setup page events at the receiver', () => events.every((e) => rcv.log.has(e.event_id)), 60000);
+      assert.deepEqual(rcv.failures, []);
+      for (const e of events) {
+        const body = rcv.log.get(e.event_id);
+        assert.deepEqual(body, e.payload, `payload of ${e.event_type}`);
+        assert.equal(`${body.source.toLowerCase()}.${body.object_type}.${body.action.toLowerCase()}`, e.event_type);
+      }
+      const scimCreate = rcv.log.get(byType('scim.member.create')[0].event_id);
+      assert.equal(scimCreate.source, 'SCIM');
+      assert.equal(scimCreate.member.email_address, email);
+      assert.equal(byType('scim.member.create')[0].actor.type, 'scim_token');
+      assert.equal(byType('scim.member.create')[0].actor.id, conn.connection_id);
+      const gone = rcv.log.get(byType('scim.member.delete')[0].event_id);
+      assert.equal(gone.id, scimCreate.id, 'the deactivated member');
+      assert.equal(gone.member, undefined, 'a DELETE carries no object');
+      const scimConn = rcv.log.get(byType('direct.scim_connection.create')[0].event_id);
+      assert.ok(!JSON.stringify(scimConn).includes(conn.bearer_token), 'no bearer token in an event');
+      const viaPage = byType('setup_link.saml_connection.update');
+      const pageUpdate = rcv.log.get(viaPage[viaPage.length - 1].event_id);
+      assert.equal(pageUpdate.source, 'SETUP_LINK');
+      assert.equal(pageUpdate.saml_connection.connection_id, samlId);
+      assert.equal(pageUpdate.saml_connection.attribute_mapping.email, 'mail');
+      assert.equal(viaPage[0].actor.type, 'setup_link');
     });
 
     it('rotates the secret: both secrets sign during the overlap', async () => {
