@@ -49,6 +49,9 @@ type receiver struct {
 	sigs    map[string]int // signatures per delivery, last seen
 	bad     []string
 	now     func() time.Time // the app's clock, which tests move
+
+	inFlight    atomic.Int32 // requests being answered now
+	maxInFlight atomic.Int32 // the most inFlight has been
 }
 
 func newReceiver(t *testing.T, now func() time.Time) *receiver {
@@ -73,6 +76,13 @@ func (r *receiver) setSecret(secrets ...string) {
 
 func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 	r.started.Add(1)
+	n := r.inFlight.Add(1)
+	defer r.inFlight.Add(-1)
+	for m := r.maxInFlight.Load(); n > m; m = r.maxInFlight.Load() {
+		if r.maxInFlight.CompareAndSwap(m, n) {
+			break
+		}
+	}
 	if d := r.delay.Load(); d > 0 {
 		time.Sleep(time.Duration(d))
 	}
@@ -274,11 +284,14 @@ func TestWebhookReceiverDownThenUp(t *testing.T) {
 		base := maxSeq(t, e)
 		epID := createEndpoint(e, rcv)
 		rcv.status.Store(http.StatusServiceUnavailable)
+		// The receiver takes 40ms to fail: the attempts' latency shows it.
+		rcv.delay.Store(int64(40 * time.Millisecond))
 		org := e.CreateOrg("Acme", "acme")["organization_id"].(string)
 		for i := range 5 {
 			createMember(e, org, "m"+strconv.Itoa(i)+"@acme.example")
 		}
 		drain(t, e.App.Dispatcher)
+		rcv.delay.Store(0)
 		hits, _, bad := rcv.snapshot()
 		if len(hits) != 0 || len(bad) != 0 {
 			t.Fatalf("while down: %v %v", hits, bad)
@@ -287,6 +300,13 @@ func TestWebhookReceiverDownThenUp(t *testing.T) {
 		first := at[0].(map[string]any)
 		if first["status_code"] != float64(503) || first["outcome"] != "http_error" {
 			t.Errorf("attempt = %v", first)
+		}
+		// latency_ms is the wall time of each attempt: at least the
+		// receiver's delay, well under the request timeout.
+		for _, a := range at {
+			if ms, ok := a.(map[string]any)["latency_ms"].(float64); !ok || ms < 40 || ms >= 15000 {
+				t.Errorf("latency_ms of %v", a)
+			}
 		}
 		// A second failure after the first retry delay.
 		e.Clock.Advance(10 * time.Second)
@@ -354,90 +374,137 @@ func TestWebhookOrderPerObject(t *testing.T) {
 // signatures); a receiver still on the old secret verifies, and one on the
 // new secret too.
 func TestWebhookSecretRotation(t *testing.T) {
-	e := apptest.New(t, "sqlite", allowLoopback)
-	rcv := newReceiver(t, e.Clock.Now)
-	base := maxSeq(t, e)
-	epID := createEndpoint(e, rcv)
-	rcv.mu.Lock()
-	oldKeys := slices.Clone(rcv.keys)
-	rcv.mu.Unlock()
-	newSecret := e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/rotate_secret", nil)).Str("signing_secret")
-	// The application has not switched yet: it verifies with the old key.
-	rcv.mu.Lock()
-	rcv.keys = oldKeys
-	rcv.mu.Unlock()
-	e.CreateOrg("Acme", "acme")
-	drain(t, e.App.Dispatcher)
-	rcv.setSecret(newSecret)
-	e.CreateOrg("Beta", "beta")
-	drain(t, e.App.Dispatcher)
-	hits, _, bad := rcv.snapshot()
-	if len(bad) != 0 || len(hits) != 4 { // create, rotate (update), two organizations
-		t.Fatalf("hits %v bad %v", hits, bad)
-	}
-	for id := range hits {
-		if n := rcv.signatures(id); n != 2 {
-			t.Errorf("%s carried %d signatures during the overlap", id, n)
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		base := maxSeq(t, e)
+		epID := createEndpoint(e, rcv)
+		rcv.mu.Lock()
+		oldKeys := slices.Clone(rcv.keys)
+		rcv.mu.Unlock()
+		newSecret := e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/rotate_secret", nil)).Str("signing_secret")
+		// The application has not switched yet: it verifies with the old key.
+		rcv.mu.Lock()
+		rcv.keys = oldKeys
+		rcv.mu.Unlock()
+		e.CreateOrg("Acme", "acme")
+		drain(t, e.App.Dispatcher)
+		rcv.setSecret(newSecret)
+		e.CreateOrg("Beta", "beta")
+		drain(t, e.App.Dispatcher)
+		hits, _, bad := rcv.snapshot()
+		if len(bad) != 0 || len(hits) != 4 { // create, rotate (update), two organizations
+			t.Fatalf("hits %v bad %v", hits, bad)
 		}
-	}
-	// After the overlap only the new secret signs.
-	e.Clock.Advance(webhooks.DefaultRotationOverlap + time.Minute)
-	org := e.CreateOrg("Gamma", "gamma")["organization_id"].(string)
-	drain(t, e.App.Dispatcher)
-	for _, id := range projectEventIDs(t, e, base) {
-		ev, _ := e.App.Store.GetEvent(context.Background(), e.Creds.ProjectID, id)
-		if n := rcv.signatures(id); ev.ObjectID == org && n != 1 {
-			t.Errorf("after the overlap: %d signatures", n)
+		for id := range hits {
+			if n := rcv.signatures(id); n != 2 {
+				t.Errorf("%s carried %d signatures during the overlap", id, n)
+			}
 		}
-	}
+		// After the overlap only the new secret signs.
+		e.Clock.Advance(webhooks.DefaultRotationOverlap + time.Minute)
+		org := e.CreateOrg("Gamma", "gamma")["organization_id"].(string)
+		drain(t, e.App.Dispatcher)
+		for _, id := range projectEventIDs(t, e, base) {
+			ev, _ := e.App.Store.GetEvent(context.Background(), e.Creds.ProjectID, id)
+			if n := rcv.signatures(id); ev.ObjectID == org && n != 1 {
+				t.Errorf("after the overlap: %d signatures", n)
+			}
+		}
+	})
 }
 
 // TestWebhookEndpointDisabledAfterFailureStreak: an endpoint that fails
 // DisableMinFailures attempts in a row over DisableAfter is disabled, with
 // the reason visible, and is enabled again through the API.
 func TestWebhookEndpointDisabledAfterFailureStreak(t *testing.T) {
-	e := apptest.New(t, "sqlite", allowLoopback)
-	rcv := newReceiver(t, e.Clock.Now)
-	base := maxSeq(t, e)
-	epID := createEndpoint(e, rcv)
-	rcv.status.Store(http.StatusBadGateway)
-	d := *e.App.Dispatcher
-	d.Options.DisableMinFailures, d.Options.DisableAfter = 3, time.Hour
-	for i := range 4 {
-		e.CreateOrg("Org", "org-"+strconv.Itoa(i))
-	}
-	drain(t, &d) // 5 failures at once: the streak is long but not old enough
-	ep := e.MustOK(e.Call("GET", "/v1/webhooks/endpoints/"+epID, nil)).Obj("endpoint")
-	if ep["enabled"] != true || ep["failure_streak"] != float64(5) {
-		t.Fatalf("after a burst: %v", ep)
-	}
-	e.Clock.Advance(2 * time.Hour)
-	drain(t, &d)
-	ep = e.MustOK(e.Call("GET", "/v1/webhooks/endpoints/"+epID, nil)).Obj("endpoint")
-	if ep["enabled"] != false || !strings.Contains(ep["disabled_reason"].(string), "failed attempts in a row") {
-		t.Fatalf("after a long streak: %v", ep)
-	}
-	e.WantError(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"since": "2000-01-01T00:00:00Z"}), 400, "webhook_endpoint_disabled")
-	if got := eventsAfter(t, e, base); got[len(got)-1].typ != "operator.webhook_endpoint.update" || got[len(got)-1].actor != "system" {
-		t.Errorf("the disabling is not in the events log: %+v", got[len(got)-1])
-	}
-	// Enabled again, with the receiver fixed: a replay of the range sends
-	// every event, the endpoint's disabling included.
-	rcv.status.Store(0)
-	e.MustOK(e.Call("PUT", "/v1/webhooks/endpoints/"+epID, map[string]any{"enabled": true}))
-	n := e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"since": "2000-01-01T00:00:00Z"})).Body["replayed"]
-	drain(t, &d)
-	hits, _, bad := rcv.snapshot()
-	// The range holds the events from before the endpoint too.
-	if all := projectEventIDs(t, e, 0); len(bad) != 0 || float64(len(hits)) != n.(float64) || len(hits) != len(all) {
-		t.Fatalf("replayed %v, received %d of %d (%v)", n, len(hits), len(all), bad)
-	}
-	one := projectEventIDs(t, e, base)[0]
-	e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"event_id": one}))
-	drain(t, &d)
-	if h, _, _ := rcv.snapshot(); h[one] != 2 {
-		t.Errorf("a replayed event arrives again with its ID: %d", h[one])
-	}
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		base := maxSeq(t, e)
+		epID := createEndpoint(e, rcv)
+		rcv.status.Store(http.StatusBadGateway)
+		d := *e.App.Dispatcher
+		d.Options.DisableMinFailures, d.Options.DisableAfter = 3, time.Hour
+		for i := range 4 {
+			e.CreateOrg("Org", "org-"+strconv.Itoa(i))
+		}
+		drain(t, &d) // 5 failures at once: the streak is long but not old enough
+		ep := e.MustOK(e.Call("GET", "/v1/webhooks/endpoints/"+epID, nil)).Obj("endpoint")
+		if ep["enabled"] != true || ep["failure_streak"] != float64(5) {
+			t.Fatalf("after a burst: %v", ep)
+		}
+		e.Clock.Advance(2 * time.Hour)
+		drain(t, &d)
+		ep = e.MustOK(e.Call("GET", "/v1/webhooks/endpoints/"+epID, nil)).Obj("endpoint")
+		if ep["enabled"] != false || !strings.Contains(ep["disabled_reason"].(string), "failed attempts in a row") {
+			t.Fatalf("after a long streak: %v", ep)
+		}
+		e.WantError(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"since": "2000-01-01T00:00:00Z"}), 400, "webhook_endpoint_disabled")
+		if got := eventsAfter(t, e, base); got[len(got)-1].typ != "operator.webhook_endpoint.update" || got[len(got)-1].actor != "system" {
+			t.Errorf("the disabling is not in the events log: %+v", got[len(got)-1])
+		}
+		// Enabled again, with the receiver fixed: a replay of the range sends
+		// every event, the endpoint's disabling included.
+		rcv.status.Store(0)
+		e.MustOK(e.Call("PUT", "/v1/webhooks/endpoints/"+epID, map[string]any{"enabled": true}))
+		n := e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"since": "2000-01-01T00:00:00Z"})).Body["replayed"]
+		drain(t, &d)
+		hits, _, bad := rcv.snapshot()
+		// The range holds the events from before the endpoint too.
+		if all := projectEventIDs(t, e, 0); len(bad) != 0 || float64(len(hits)) != n.(float64) || len(hits) != len(all) {
+			t.Fatalf("replayed %v, received %d of %d (%v)", n, len(hits), len(all), bad)
+		}
+		one := projectEventIDs(t, e, base)[0]
+		e.MustOK(e.Call("POST", "/v1/webhooks/endpoints/"+epID+"/replay", map[string]any{"event_id": one}))
+		drain(t, &d)
+		if h, _, _ := rcv.snapshot(); h[one] != 2 {
+			t.Errorf("a replayed event arrives again with its ID: %d", h[one])
+		}
+	})
+}
+
+// TestWebhookPerEndpointConcurrency: one dispatcher sends at most
+// PerEndpoint requests to an endpoint at once (docs/events.md: 8 per
+// replica), each held by the receiver for a while, and every event still
+// arrives; with the default cap the same backlog is sent more widely, so
+// the cap is what bounds it.
+func TestWebhookPerEndpointConcurrency(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		base := maxSeq(t, e)
+		createEndpoint(e, rcv)
+		rcv.delay.Store(int64(30 * time.Millisecond))
+		// Members are separate objects, so per-object ordering holds none back.
+		org := e.CreateOrg("Acme", "acme")["organization_id"].(string)
+		for i := range 12 {
+			createMember(e, org, "m"+strconv.Itoa(i)+"@acme.example")
+		}
+		d := *e.App.Dispatcher
+		d.Options.PerEndpoint = 2
+		drain(t, &d)
+		hits, _, bad := rcv.snapshot()
+		want := projectEventIDs(t, e, base)
+		if len(bad) != 0 || len(hits) != len(want) {
+			t.Fatalf("received %d of %d events (%v)", len(hits), len(want), bad)
+		}
+		if m := rcv.maxInFlight.Load(); m != 2 {
+			t.Fatalf("at most %d requests in flight, want the cap, 2", m)
+		}
+
+		rcv.maxInFlight.Store(0)
+		for i := range 12 {
+			createMember(e, org, "n"+strconv.Itoa(i)+"@acme.example")
+		}
+		drain(t, e.App.Dispatcher) // the default cap, 8
+		if m := rcv.maxInFlight.Load(); m <= 2 || m > 8 {
+			t.Errorf("with the default cap, %d requests in flight at most", m)
+		}
+		if h, _, _ := rcv.snapshot(); len(h) != len(projectEventIDs(t, e, base)) {
+			t.Errorf("received %d events", len(h))
+		}
+	})
 }
 
 // TestSlowReceiverDoesNotSlowAPI: deliveries run beside the API, never in
