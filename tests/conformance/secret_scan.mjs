@@ -1,5 +1,5 @@
-// No secret in the logs: every secret, token, private key and SAML/OIDC
-// payload that crosses the wire to a watched Seam server during the
+// No secret in the logs: every secret, token, webhook signing secret,
+// private key and SAML/OIDC payload that crosses the wire to a watched Seam server during the
 // conformance run (request bodies, forms, query strings, credentials
 // headers, JSON answers and redirect URLs) is remembered, and the server's
 // whole log is searched for each of them when the server stops. One hit
@@ -13,7 +13,12 @@ const SENSITIVE = new Set([
   'secret', 'session_token', 'session_jwt', 'intermediate_session_token', 'sso_token', 'token',
   'client_secret', 'signing_private_key', 'saml_encryption_private_key', 'private_key',
   'SAMLResponse', 'code', 'access_token', 'id_token', 'refresh_token', 'bearer_token', 'next_bearer_token',
+  'signing_secret', // webhook endpoints' (docs/events.md), shown once on create and rotate_secret
 ]);
+// A webhook signing secret is "whsec_" and the base64 of its HMAC key; any
+// string of that shape is remembered wherever it appears, and searched for
+// by its key, which a log might hold without the prefix.
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{16,}={0,2}$/;
 const MIN_LENGTH = 16; // shorter values (test placeholders) would match by chance
 const MAX_VALUES = 20000;
 
@@ -103,6 +108,7 @@ export function scanLog(baseURL, log) {
 // values (keys, SAML responses, JWTs) a few slices, any of which in a log
 // line means the value leaked.
 export function needles(value) {
+  if (WEBHOOK_SECRET.test(value)) return [value.slice('whsec_'.length)];
   if (value.includes('PRIVATE KEY')) {
     return value.split(/\r?\n/).filter((l) => /^[A-Za-z0-9+/=]{40,}$/.test(l.trim())).slice(0, 3).map((l) => l.trim());
   }
@@ -140,7 +146,7 @@ function fromBody(origin, body) {
 
 function walk(origin, v, key = '') {
   if (typeof v === 'string') {
-    if (SENSITIVE.has(key)) remember(origin, v);
+    if (SENSITIVE.has(key) || WEBHOOK_SECRET.test(v)) remember(origin, v);
   } else if (Array.isArray(v)) {
     for (const e of v) walk(origin, e, key);
   } else if (v && typeof v === 'object') {

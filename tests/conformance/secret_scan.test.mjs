@@ -20,6 +20,8 @@ const cases = [
   { name: 'session JWT', value: 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', log: 'jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl\n', hit: true },
   { name: 'private key line', value: key, log: 'key=' + 'Z'.repeat(64) + '\n', hit: true },
   { name: 'slice of a SAML response', value: saml, log: 'body ' + saml.slice(100, 300) + '\n', hit: true },
+  { name: 'webhook signing secret', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', log: 'secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n', hit: true },
+  { name: 'webhook signing key without its prefix', value: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', log: 'key=MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\n', hit: true },
   { name: 'clean log', value: 'secret-test-abcdefABCDEF0123456789', log: 'level=INFO msg=http route=/v1/b2b/organizations status=200\n', hit: false },
   { name: 'short placeholder ignored', value: 'nope', log: 'nope nope\n', hit: false },
 ];
@@ -38,4 +40,10 @@ test('scan: fields of CLI JSON output', () => {
   watchSecrets(base);
   rememberObject(base, { session_token: 'tok_0123456789abcdefghij', member_session_id: 'member-session-test-x' });
   assert.equal(scanLog(base, 'x tok_0123456789abcdefghij\n').length, 1);
+});
+
+test('scan: webhook signing secrets, under signing_secret or any key', () => {
+  watchSecrets(base);
+  rememberObject(base, { signing_secret: 'whsec_AAAAbbbbCCCCddddEEEEffff', endpoint: { note: 'whsec_GGGGhhhhIIIIjjjjKKKKllll' } });
+  assert.equal(scanLog(base, 'a AAAAbbbbCCCCddddEEEEffff\nb whsec_GGGGhhhhIIIIjjjjKKKKllll\n').length, 2);
 });
