@@ -16,6 +16,7 @@ import (
 	"github.com/seamsso/seam/internal/organizations"
 	"github.com/seamsso/seam/internal/rbac"
 	"github.com/seamsso/seam/internal/sessions"
+	"github.com/seamsso/seam/internal/store"
 	"github.com/seamsso/seam/internal/testdb"
 )
 
@@ -87,6 +88,10 @@ func TestKeysRotateJWT(t *testing.T) {
 				return got["session_jwt"]
 			}
 			before := mint()
+			eventsBefore, err := a.Store.ListEvents(ctx, store.EventFilter{ProjectID: p.ID, Limit: 1000})
+			if err != nil {
+				t.Fatal(err)
+			}
 			code, out, errOut = cli("keys", "rotate-jwt", "--project", p.ID, "--json")
 			if code != 0 {
 				t.Fatalf("keys rotate-jwt: %d %s", code, errOut)
@@ -107,6 +112,11 @@ func TestKeysRotateJWT(t *testing.T) {
 				if _, err := a.Sessions.Authenticate(ctx, p, sessions.AuthenticateParams{SessionJWT: jwt}); err != nil {
 					t.Errorf("JWT signed by %s does not verify after the rotation: %v", jwtKID(t, jwt), err)
 				}
+			}
+			// A key rotation changes no object of the catalogue: no event
+			// (docs/events.md, "What records no event").
+			if evs, err := a.Store.ListEvents(ctx, store.EventFilter{ProjectID: p.ID, Limit: 1000}); err != nil || len(evs) != len(eventsBefore) {
+				t.Errorf("rotate-jwt recorded %d events (%v)", len(evs)-len(eventsBefore), err)
 			}
 			if code, _, _ := cli("keys", "rotate-jwt"); code != 2 {
 				t.Errorf("rotate-jwt without --project: exit %d", code)
