@@ -58,11 +58,9 @@ func newSAMLTarget(ctx context.Context, client *http.Client, c *config) (*samlTa
 	t := &samlTarget{c: c, idp: &samltest.IdP{EntityID: benchIdPEntity, Key: key},
 		untrusted: &samltest.IdP{EntityID: benchIdPEntity, Key: attacker},
 		browser:   noRedirects(client)}
-	org := c.organization
-	if org == "" {
-		if org, err = createBenchOrg(ctx, client, c); err != nil {
-			return nil, err
-		}
+	org, err := benchOrg(ctx, client, c)
+	if err != nil {
+		return nil, err
 	}
 	var created struct {
 		Connection struct {
@@ -114,7 +112,12 @@ func newBenchKey(kind, cn string) (*samltest.Key, error) {
 	return samltest.NewECDSAKey(elliptic.P256(), cn, now.Add(-time.Hour), now.Add(30*24*time.Hour))
 }
 
-func createBenchOrg(ctx context.Context, client *http.Client, c *config) (string, error) {
+// benchOrg is the run's -organization, or a new organization when none was
+// given.
+func benchOrg(ctx context.Context, client *http.Client, c *config) (string, error) {
+	if c.organization != "" {
+		return c.organization, nil
+	}
 	id, err := runID()
 	if err != nil {
 		return "", err

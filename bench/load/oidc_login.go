@@ -27,11 +27,9 @@ func prepareOIDCLogin(ctx context.Context, client *http.Client, c *config) (oper
 		return nil, fmt.Errorf("start the OpenID provider: %w", err)
 	}
 	context.AfterFunc(ctx, op.close)
-	org := c.organization
-	if org == "" {
-		if org, err = createBenchOrg(ctx, client, c); err != nil {
-			return nil, err
-		}
+	org, err := benchOrg(ctx, client, c)
+	if err != nil {
+		return nil, err
 	}
 	var conn struct {
 		Connection struct {
