@@ -126,17 +126,72 @@ func environmentOf(projectID string) ids.Environment {
 // as in Stytch's examples).
 const TimestampLayout = "2006-01-02T15:04:05.000000Z"
 
-// payload is the webhook body in Stytch's format.
+// payload is the webhook body in Stytch's format. It is written member by
+// member, not through a map: the members and their order are the ones
+// encoding/json gives the map {envelope..., <object type>: object} (keys
+// sorted), so the bytes are those of that encoding, without its boxing and
+// sorting per event. An object given as json.RawMessage (encoded once by
+// the domain for both the event and the API response, with encoding/json:
+// compact and valid) is copied as is.
 func payload(e *store.Event, c Change) (json.RawMessage, error) {
-	m := map[string]any{
-		"project_id": e.ProjectID, "event_id": e.ID, "action": e.Action, "object_type": e.ObjectType,
-		"source": e.Source, "id": e.ObjectID, "timestamp": e.CreatedAt.Format(TimestampLayout), "vertical": "B2B",
-	}
+	var obj []byte
 	if c.Action != Delete {
 		if c.Object == nil {
 			return nil, errors.New("events: " + e.Type + " without its object")
 		}
-		m[c.ObjectType] = c.Object
+		switch o := c.Object.(type) {
+		case json.RawMessage:
+			obj = o
+		default:
+			b, err := json.Marshal(o)
+			if err != nil {
+				return nil, err
+			}
+			obj = b
+		}
 	}
-	return json.Marshal(m)
+	members := [...]struct{ key, value string }{
+		{"action", e.Action}, {"event_id", e.ID}, {"id", e.ObjectID}, {"object_type", e.ObjectType},
+		{"project_id", e.ProjectID}, {"source", e.Source}, {"timestamp", e.CreatedAt.Format(TimestampLayout)},
+		{"vertical", "B2B"},
+	}
+	b := make([]byte, 0, len(obj)+320)
+	b = append(b, '{')
+	placed := obj == nil
+	for _, m := range members {
+		if !placed && c.ObjectType < m.key {
+			b, placed = append(appendKey(b, c.ObjectType), obj...), true
+		}
+		b = appendString(appendKey(b, m.key), m.value)
+	}
+	if !placed {
+		b = append(appendKey(b, c.ObjectType), obj...)
+	}
+	return append(b, '}'), nil
+}
+
+// appendKey appends "key": to b, an object being written, after a comma
+// unless it is the first member. Keys here need no escape.
+func appendKey(b []byte, key string) []byte {
+	if b[len(b)-1] != '{' {
+		b = append(b, ',')
+	}
+	b = append(b, '"')
+	b = append(b, key...)
+	return append(b, '"', ':')
+}
+
+// appendString appends s as a JSON string, as encoding/json writes it.
+// The envelope's values (IDs, enum words, a timestamp) are plain ASCII;
+// anything else goes through encoding/json, so the bytes never differ.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

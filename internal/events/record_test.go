@@ -117,3 +117,70 @@ func TestValidType(t *testing.T) {
 		}
 	}
 }
+
+// mapPayload is the payload as it was encoded before it was written member
+// by member: a map with the object under its type's key.
+func mapPayload(e *store.Event, c Change) ([]byte, error) {
+	m := map[string]any{
+		"project_id": e.ProjectID, "event_id": e.ID, "action": e.Action, "object_type": e.ObjectType,
+		"source": e.Source, "id": e.ObjectID, "timestamp": e.CreatedAt.Format(TimestampLayout), "vertical": "B2B",
+	}
+	if c.Action != Delete {
+		m[c.ObjectType] = c.Object
+	}
+	return json.Marshal(m)
+}
+
+// TestPayloadIsTheMapEncoding: the payload written member by member equals,
+// key by key and byte for byte, the map encoding it replaced, for every
+// object type (its key sorts at a different place among the envelope's),
+// an object given as a value or already encoded, DELETE, and values that
+// need escaping.
+func TestPayloadIsTheMapEncoding(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 678901000, time.UTC)
+	view := struct {
+		ID   string         `json:"id"`
+		Name string         `json:"name"`
+		Meta map[string]any `json:"meta"`
+	}{"x-1", "A <b> & \"c\" \u2028 é", map[string]any{"z": 1, "a": []int{}}}
+	raw, err := json.Marshal(view)
+	if err != nil {
+		t.Fatal(err)
+	}
+	types := []string{ObjectOrganization, ObjectMember, ObjectSAMLConnection, ObjectOIDCConnection,
+		ObjectExternalConnection, ObjectSCIMConnection, ObjectSetupLink, ObjectProject, ObjectRedirectURL,
+		ObjectProjectSecret, ObjectPublicToken, ObjectWebhookEndpoint, ObjectRBACPolicy, "a", "zz"}
+	for _, typ := range types {
+		for _, a := range []Action{Create, Update, Delete} {
+			for _, obj := range []any{view, json.RawMessage(raw)} {
+				e := &store.Event{ID: "webhook-event-test-1", ProjectID: "project-test-<&>", ObjectType: typ,
+					ObjectID: "id\n\"1\"", Action: string(a), Source: string(SourceDirect), CreatedAt: now}
+				c := Change{ObjectType: typ, Action: a, Object: obj}
+				got, err := payload(e, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := mapPayload(e, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var g, w map[string]json.RawMessage
+				if err := json.Unmarshal(got, &g); err != nil {
+					t.Fatalf("%s %s: %v in %s", typ, a, err, got)
+				}
+				_ = json.Unmarshal(want, &w)
+				if len(g) != len(w) {
+					t.Errorf("%s %s: %d keys, want %d", typ, a, len(g), len(w))
+				}
+				for k, v := range w {
+					if string(g[k]) != string(v) {
+						t.Errorf("%s %s: %s = %s, want %s", typ, a, k, g[k], v)
+					}
+				}
+				if string(got) != string(want) {
+					t.Errorf("%s %s: bytes\n%s\nwant\n%s", typ, a, got, want)
+				}
+			}
+		}
+	}
+}
