@@ -71,10 +71,11 @@ func TestKeysRotateJWT(t *testing.T) {
 			}
 			defer a.Close()
 			p, _ := a.Store.GetProject(ctx, creds.ProjectID)
-			org, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")})
+			created, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")})
 			if err != nil {
 				t.Fatal(err)
 			}
+			org := created.Organization
 			if _, err := a.Members.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example")}); err != nil {
 				t.Fatal(err)
 			}

@@ -63,10 +63,11 @@ func TestSessionCreate(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			org, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")})
+			created, err := a.Orgs.Create(ctx, p, organizations.Fields{OrganizationName: opt.Of("Acme"), OrganizationSlug: opt.Of("acme")})
 			if err != nil {
 				t.Fatal(err)
 			}
+			org := created.Organization
 			m, err := a.Members.Create(ctx, rbac.ProjectPrincipal(rbac.DefaultPolicy()), p, org, members.CreateParams{EmailAddress: opt.Of("ada@acme.example"), Roles: opt.Of([]string{"stytch_admin"})})
 			if err != nil {
 				t.Fatal(err)

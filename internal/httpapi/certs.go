@@ -39,14 +39,14 @@ func (s *Server) addNextSigningCertificate(r *http.Request) (int, any, error) {
 	if err := decodeNoFields(r); err != nil {
 		return 0, nil, err
 	}
-	return s.samlResponse(s.sso.AddNextSigningCertificate(r.Context(), projectFrom(r.Context()), pathOrg(r), r.PathValue("connection_id")))
+	return updatedResponse(s.sso.AddNextSigningCertificate(r.Context(), projectFrom(r.Context()), pathOrg(r), r.PathValue("connection_id")))
 }
 
 func (s *Server) activateSigningCertificate(r *http.Request) (int, any, error) {
 	if err := decodeNoFields(r); err != nil {
 		return 0, nil, err
 	}
-	return s.samlResponse(s.sso.ActivateSigningCertificate(r.Context(), pathOrg(r), r.PathValue("connection_id"), r.PathValue("certificate_id")))
+	return updatedResponse(s.sso.ActivateSigningCertificate(r.Context(), pathOrg(r), r.PathValue("connection_id"), r.PathValue("certificate_id")))
 }
 
 func (s *Server) deleteSigningCertificate(r *http.Request) (int, any, error) {

@@ -58,8 +58,9 @@ func (s *Server) createOrganization(r *http.Request) (int, any, error) {
 	}
 	// A new organization has no SSO connections: the response needs no read
 	// after the commit, so a database failure cannot answer 5xx for an
-	// organization that was in fact created.
-	return http.StatusOK, orgResponse{organizations.View(o, []organizations.ActiveConnection{})}, nil
+	// organization that was in fact created. Its object is the one Create
+	// encoded for the event (an orgResponse).
+	return http.StatusOK, encodedObject(member{"organization", o.Object}), nil
 }
 
 func (s *Server) getOrganization(r *http.Request) (int, any, error) {

@@ -23,8 +23,9 @@ type errorBody struct {
 
 // writeJSON writes body (a JSON object) with request_id and status_code
 // added as its first members, the way every Stytch response carries them.
+// A preEncoded body is written as it is.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, body any) {
-	b, err := json.Marshal(body)
+	b, err := encodeBody(body)
 	if err != nil || len(b) < 2 || b[0] != '{' {
 		writeError(w, r, apierr.Internal(err))
 		return
@@ -43,6 +44,47 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(out.Bytes())
+}
+
+func encodeBody(body any) ([]byte, error) {
+	if p, ok := body.(preEncoded); ok {
+		return p, nil
+	}
+	return json.Marshal(body)
+}
+
+// preEncoded is a response body already encoded as a JSON object. It
+// answers with an API object the domain encoded once for both the change's
+// event and the response (organizations.Created, sso.Updated), in place of
+// the route's declared body type (its out, which OpenAPI documents): it
+// must have that type's members, in its order, with the same encoding.
+type preEncoded []byte
+
+// member is a member of a preEncoded object: its key and its JSON value.
+type member struct {
+	key   string
+	value json.RawMessage
+}
+
+// encodedObject is the object of members, in order, as encoding/json
+// writes a struct of them. Keys need no escape.
+func encodedObject(members ...member) preEncoded {
+	n := 2
+	for _, m := range members {
+		n += len(m.key) + len(m.value) + 4
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '{')
+	for i, m := range members {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, m.key...)
+		b = append(b, '"', ':')
+		b = append(b, m.value...)
+	}
+	return append(b, '}')
 }
 
 // writeError writes err in the error envelope. Internal causes are logged

@@ -466,9 +466,9 @@ func (s *Server) setupMetadataXML(w http.ResponseWriter, r *http.Request) {
 
 // afterMetadata opens the guide of the IdP the metadata comes from, and
 // records it as the connection's identity_provider when that was generic.
-func (s *Server) afterMetadata(w http.ResponseWriter, r *http.Request, c, updated *store.Connection, err error) {
+func (s *Server) afterMetadata(w http.ResponseWriter, r *http.Request, c *store.Connection, updated *sso.Updated, err error) {
 	if err == nil {
-		v, verr := s.sso.SAMLView(updated)
+		v, verr := s.sso.SAMLView(updated.Connection)
 		if verr != nil {
 			err = apierr.Internal(verr)
 		} else if det := setup.DetectIdP(v.IDPEntityID, v.IDPSSOURL); det.Name != "" {
@@ -526,7 +526,7 @@ func (s *Server) setupOIDC(w http.ResponseWriter, r *http.Request) {
 	if err == nil && warning != "" {
 		// Saved, but discovery failed: show the warning on the page itself.
 		// events (issue 13): a saved change, as in setupSaved.
-		s.setupConnectionPage(w, r, updated, http.StatusOK, &setup.Page{Notice: "Saved, with a warning: " + warning})
+		s.setupConnectionPage(w, r, updated.Connection, http.StatusOK, &setup.Page{Notice: "Saved, with a warning: " + warning})
 		return
 	}
 	s.setupChanged(w, r, c, "oidc", err)

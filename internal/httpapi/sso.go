@@ -23,6 +23,16 @@ func (s *Server) samlResponse(c *store.Connection, err error) (int, any, error) 
 	return http.StatusOK, samlConnResponse{v}, nil
 }
 
+// updatedResponse answers with a changed connection's object as the domain
+// encoded it for the change's event: {"connection": ...}, the body of
+// samlConnResponse and externalConnResponse.
+func updatedResponse(u *sso.Updated, err error) (int, any, error) {
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, encodedObject(member{"connection", u.Object}), nil
+}
+
 // decodeWithOrg decodes a body into T and checks an organization_id that
 // the body may repeat (the Go SDK sends path parameters in the body).
 func decodeWithOrg[T any](r *http.Request, org *store.Organization) (T, error) {
@@ -58,7 +68,7 @@ func (s *Server) updateSAML(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return s.samlResponse(s.sso.UpdateSAML(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
+	return updatedResponse(s.sso.UpdateSAML(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
 }
 
 func (s *Server) updateSAMLByURL(r *http.Request) (int, any, error) {
@@ -67,7 +77,7 @@ func (s *Server) updateSAMLByURL(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return s.samlResponse(s.sso.UpdateSAMLByURL(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
+	return updatedResponse(s.sso.UpdateSAMLByURL(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
 }
 
 func (s *Server) deleteVerificationCertificate(r *http.Request) (int, any, error) {

@@ -38,5 +38,5 @@ func (s *Server) updateExternal(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return s.externalResponse(s.sso.UpdateExternal(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
+	return updatedResponse(s.sso.UpdateExternal(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in))
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
@@ -50,13 +51,14 @@ func (s *Server) updateOIDC(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	c, warning, err := s.sso.UpdateOIDC(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in)
+	u, warning, err := s.sso.UpdateOIDC(r.Context(), projectFrom(r.Context()), org, r.PathValue("connection_id"), in)
 	if err != nil {
 		return 0, nil, err
 	}
-	v, err := s.oidcView(c)
+	// An oidcUpdateResponse, with the object the update encoded for its event.
+	w, err := json.Marshal(warning)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, apierr.Internal(err)
 	}
-	return http.StatusOK, oidcUpdateResponse{Connection: v, Warning: warning}, nil
+	return http.StatusOK, encodedObject(member{"connection", u.Object}, member{"warning", w}), nil
 }

@@ -23,8 +23,7 @@ func (s *Service) change(ctx context.Context, q store.Queries, o *store.Organiza
 	var obj any
 	if a != events.Delete && s.Events != nil {
 		var active []ActiveConnection
-		// A new organization has no connections: no query for them.
-		if s.Hooks.Active != nil && a != events.Create {
+		if s.Hooks.Active != nil {
 			var err error
 			if active, err = s.Hooks.Active(ctx, q, o); err != nil {
 				return events.Change{}, err

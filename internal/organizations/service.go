@@ -73,8 +73,16 @@ type Hooks struct {
 	Active func(ctx context.Context, q store.Queries, o *store.Organization) ([]ActiveConnection, error)
 }
 
+// Created is a new organization with its API object (View) encoded once,
+// for both its event and the caller's response.
+type Created struct {
+	*store.Organization
+	// Object is View(organization, no active connections) as JSON.
+	Object json.RawMessage
+}
+
 // Create validates and stores a new organization.
-func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) (*store.Organization, error) {
+func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) (*Created, error) {
 	if !f.OrganizationName.Has() {
 		return nil, apierr.BadRequest("organization_name_missing", "organization_name is required.")
 	}
@@ -96,19 +104,21 @@ func (s *Service) Create(ctx context.Context, project *store.Project, f Fields) 
 		return nil, err
 	}
 	// The event rides on the insert (one statement on PostgreSQL): the new
-	// organization's object is known before it is written.
-	c, err := s.change(ctx, s.Store, o, events.Create)
+	// organization's object is known before it is written. A new
+	// organization has no connections.
+	obj, err := json.Marshal(View(o, nil))
 	if err != nil {
-		return nil, err
+		return nil, apierr.Internal(err)
 	}
-	ev, err := s.Events.Event(ctx, c)
+	ev, err := s.Events.Event(ctx, events.Change{ProjectID: o.ProjectID, OrganizationID: o.ID,
+		ObjectType: events.ObjectOrganization, ObjectID: o.ID, Action: events.Create, Object: json.RawMessage(obj)})
 	if err != nil {
 		return nil, err
 	}
 	if err := s.Store.CreateOrganization(ctx, o, ev); err != nil {
 		return nil, conflictError(err)
 	}
-	return o, nil
+	return &Created{Organization: o, Object: obj}, nil
 }
 
 // Get resolves ref (ID, slug or external ID) within the project.

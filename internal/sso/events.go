@@ -48,18 +48,16 @@ func (s *Service) event(ctx context.Context, c *store.Connection, a events.Actio
 	return s.eventOf(ctx, c, a, nil)
 }
 
-// eventOf is c's event with c's API object from view, when the caller can
-// render it without decoding c's config again, or else from c.
-func (s *Service) eventOf(ctx context.Context, c *store.Connection, a events.Action, view func() any) (*store.Event, error) {
+// eventOf is c's event with obj as c's API object, when the caller has it
+// (encoded once for the event and the response), or else rendered from c.
+func (s *Service) eventOf(ctx context.Context, c *store.Connection, a events.Action, obj any) (*store.Event, error) {
 	if s.Events == nil {
 		return nil, nil
 	}
-	var obj any
 	switch {
 	case a == events.Delete:
-	case view != nil:
-		obj = view()
-	default:
+		obj = nil
+	case obj == nil:
 		v, err := s.view(c)
 		if err != nil {
 			return nil, apierr.Internal(err)

@@ -119,7 +119,7 @@ type ExternalUpdate struct {
 
 // UpdateExternal applies a partial update under a row lock; on error
 // nothing changes.
-func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *store.Organization, id string, in ExternalUpdate) (*store.Connection, error) {
+func (s *Service) UpdateExternal(ctx context.Context, p *store.Project, org *store.Organization, id string, in ExternalUpdate) (*Updated, error) {
 	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, err
 	}

@@ -67,7 +67,7 @@ type OIDCUpdate struct {
 // discovery does not fail the update: the connection is saved with the
 // body's values and the returned warning says why discovery did not help.
 // On any error nothing changes.
-func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.Organization, id string, in OIDCUpdate) (*store.Connection, string, error) {
+func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.Organization, id string, in OIDCUpdate) (*Updated, string, error) {
 	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, "", err
 	}
@@ -91,7 +91,7 @@ func (s *Service) UpdateOIDC(ctx context.Context, p *store.Project, org *store.O
 // errIssuerMoved reports a concurrent issuer change during discovery.
 var errIssuerMoved = errors.New("sso: issuer changed during discovery")
 
-func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, id string, in OIDCUpdate, patch *oidcPatch) (*store.Connection, string, error) {
+func (s *Service) updateOIDCOnce(ctx context.Context, org *store.Organization, id string, in OIDCUpdate, patch *oidcPatch) (*Updated, string, error) {
 	current, err := s.Get(ctx, org, store.KindOIDC, id)
 	if err != nil {
 		return nil, "", err

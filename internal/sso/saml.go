@@ -70,7 +70,7 @@ type SAMLUpdate struct {
 
 // UpdateSAML applies a partial update under a row lock. Every field is
 // validated before anything is written; on error nothing changes.
-func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLUpdate) (*store.Connection, error) {
+func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLUpdate) (*Updated, error) {
 	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, err
 	}
@@ -81,13 +81,13 @@ func (s *Service) UpdateSAML(ctx context.Context, p *store.Project, org *store.O
 
 // mutateSAML locks a SAML connection, lets fn change it and recomputes the
 // status, in one transaction.
-func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id string, fn func(c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
+func (s *Service) mutateSAML(ctx context.Context, org *store.Organization, id string, fn func(c *store.Connection, cfg *samlConfig) error) (*Updated, error) {
 	return s.mutateSAMLTx(ctx, org, id, func(_ store.Queries, c *store.Connection, cfg *samlConfig) error { return fn(c, cfg) })
 }
 
 // mutateSAMLTx is mutateSAML for changes that write other rows in the same
 // transaction.
-func (s *Service) mutateSAMLTx(ctx context.Context, org *store.Organization, id string, fn func(q store.Queries, c *store.Connection, cfg *samlConfig) error) (*store.Connection, error) {
+func (s *Service) mutateSAMLTx(ctx context.Context, org *store.Organization, id string, fn func(q store.Queries, c *store.Connection, cfg *samlConfig) error) (*Updated, error) {
 	return s.mutate(ctx, org, store.KindSAML, id, func(q store.Queries, c *store.Connection) (func() any, error) {
 		cfg, err := decodeSAML(c)
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 // UpdateSAMLByURL (parseIDPMetadata, applyIDPMetadata). It never touches
 // attribute_mapping, and it leaves a remembered metadata URL as it is;
 // every failure leaves the connection unchanged.
-func (s *Service) UpdateSAMLByMetadata(ctx context.Context, p *store.Project, org *store.Organization, id string, metadata []byte) (*store.Connection, error) {
+func (s *Service) UpdateSAMLByMetadata(ctx context.Context, p *store.Project, org *store.Organization, id string, metadata []byte) (*Updated, error) {
 	if _, err := s.Get(ctx, org, store.KindSAML, id); err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ type SAMLMetadataURL struct {
 // It never touches attribute_mapping. The fetch happens before the
 // transaction so no row lock is held across network I/O; every failure
 // leaves the connection unchanged.
-func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLMetadataURL) (*store.Connection, error) {
+func (s *Service) UpdateSAMLByURL(ctx context.Context, p *store.Project, org *store.Organization, id string, in SAMLMetadataURL) (*Updated, error) {
 	if err := apierr.CheckBodyID("connection_id", id, in.ConnectionID); err != nil {
 		return nil, err
 	}

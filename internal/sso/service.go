@@ -6,6 +6,7 @@ package sso
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -138,14 +139,23 @@ func sealAAD(connectionID, keyID string) []byte {
 	return []byte("seam/sso/" + connectionID + "/" + keyID)
 }
 
+// Updated is a changed connection with its API object encoded once, for
+// both the change's event and the caller's response.
+type Updated struct {
+	*store.Connection
+	// Object is the connection's API object (SAMLView, OIDCView or
+	// ExternalView) as JSON.
+	Object json.RawMessage
+}
+
 // mutate locks a connection of kind (any kind for "") in org, lets fn
 // change it, and writes it back with its event, all in one transaction;
 // fn's error rolls everything back, so a failed update leaves the row as it
 // was. fn returns how to render the changed connection's API object from
-// the config it already holds decoded, so the event's object costs no
-// second decode of the config.
-func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id string, fn func(q store.Queries, c *store.Connection) (view func() any, err error)) (*store.Connection, error) {
-	var out *store.Connection
+// the config it already holds decoded, so the object costs no second decode
+// of the config; it is encoded once, for the event and the result.
+func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id string, fn func(q store.Queries, c *store.Connection) (view func() any, err error)) (*Updated, error) {
+	var out *Updated
 	err := s.Store.Tx(ctx, func(q store.Queries) error {
 		c, err := loadForUpdate(ctx, q, org, kind, id)
 		if err != nil {
@@ -156,15 +166,19 @@ func (s *Service) mutate(ctx context.Context, org *store.Organization, kind, id 
 			return err
 		}
 		c.UpdatedAt = s.Now()
+		obj, err := json.Marshal(view())
+		if err != nil {
+			return apierr.Internal(err)
+		}
 		// The event rides on the update (one statement on PostgreSQL).
-		ev, err := s.eventOf(ctx, c, events.Update, view)
+		ev, err := s.eventOf(ctx, c, events.Update, json.RawMessage(obj))
 		if err != nil {
 			return err
 		}
 		if err := q.UpdateConnection(ctx, c, ev); err != nil {
 			return apierr.Internal(err)
 		}
-		out = c
+		out = &Updated{Connection: c, Object: obj}
 		return nil
 	})
 	return out, err

@@ -20,7 +20,7 @@ import (
 
 // AddNextSigningCertificate generates a signing key and certificate that
 // the SP metadata publishes but that does not sign yet.
-func (s *Service) AddNextSigningCertificate(ctx context.Context, p *store.Project, org *store.Organization, id string) (*store.Connection, error) {
+func (s *Service) AddNextSigningCertificate(ctx context.Context, p *store.Project, org *store.Organization, id string) (*Updated, error) {
 	key, err := keys.GenerateRSAKey(s.Rand, s.keyBits())
 	if err != nil {
 		return nil, apierr.Internal(err)
@@ -58,7 +58,7 @@ func (s *Service) activateSigning(cfg *samlConfig, i int) {
 
 // ActivateSigningCertificate makes a signing certificate the one that
 // signs AuthnRequests from now on.
-func (s *Service) ActivateSigningCertificate(ctx context.Context, org *store.Organization, id, certID string) (*store.Connection, error) {
+func (s *Service) ActivateSigningCertificate(ctx context.Context, org *store.Organization, id, certID string) (*Updated, error) {
 	return s.mutateSAML(ctx, org, id, func(c *store.Connection, cfg *samlConfig) error {
 		i := indexCert(cfg.Signing, certID)
 		if i < 0 {

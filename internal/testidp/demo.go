@@ -133,7 +133,7 @@ func (s *Service) demoOrganization(ctx context.Context, p *store.Project) (*stor
 	if !errors.As(err, &ae) || ae.Status != 404 {
 		return nil, err
 	}
-	org, err = s.Organizations.Create(ctx, p, organizations.Fields{
+	created, err := s.Organizations.Create(ctx, p, organizations.Fields{
 		OrganizationName:   opt.Of("Seam demo"),
 		OrganizationSlug:   opt.Of(DemoOrgSlug),
 		SSOJITProvisioning: opt.Of("ALL_ALLOWED"),
@@ -142,7 +142,10 @@ func (s *Service) demoOrganization(ctx context.Context, p *store.Project) (*stor
 		// Created concurrently.
 		return s.Organizations.Get(ctx, s.Store, p.ID, DemoOrgSlug)
 	}
-	return org, err
+	if err != nil {
+		return nil, err
+	}
+	return created.Organization, nil
 }
 
 func (s *Service) demoSAML(ctx context.Context, p *store.Project, org *store.Organization, idp *IdP) (*store.Connection, error) {
@@ -150,7 +153,7 @@ func (s *Service) demoSAML(ctx context.Context, p *store.Project, org *store.Org
 	if err != nil {
 		return nil, err
 	}
-	return s.SSO.UpdateSAML(ctx, p, org, conn.ID, sso.SAMLUpdate{
+	u, err := s.SSO.UpdateSAML(ctx, p, org, conn.ID, sso.SAMLUpdate{
 		IDPEntityID:     opt.Of(idp.SAMLEntityID()),
 		IDPSSOURL:       opt.Of(idp.SAMLSSOURL()),
 		X509Certificate: opt.Of(idp.CertPEM),
@@ -159,6 +162,10 @@ func (s *Service) demoSAML(ctx context.Context, p *store.Project, org *store.Org
 		}),
 		SAMLGroupImplicitRoleAssignments: opt.Of([]sso.GroupRoleAssignment{{RoleID: rbac.RoleAdmin, Group: "admins"}}),
 	})
+	if err != nil {
+		return nil, err
+	}
+	return u.Connection, nil
 }
 
 func (s *Service) demoOIDC(ctx context.Context, p *store.Project, org *store.Organization, idp *IdP) (*store.Connection, string, error) {
@@ -170,9 +177,13 @@ func (s *Service) demoOIDC(ctx context.Context, p *store.Project, org *store.Org
 	// endpoints are given too so that the connection is complete even when
 	// the process running Demo cannot (seam demo runs beside seam serve).
 	iss := idp.Issuer()
-	return s.SSO.UpdateOIDC(ctx, p, org, conn.ID, sso.OIDCUpdate{
+	u, warning, err := s.SSO.UpdateOIDC(ctx, p, org, conn.ID, sso.OIDCUpdate{
 		Issuer: opt.Of(iss), ClientID: opt.Of(ClientID), ClientSecret: opt.Of(idp.ClientSecret),
 		AuthorizationURL: opt.Of(iss + "/authorize"), TokenURL: opt.Of(iss + "/token"),
 		UserinfoURL: opt.Of(iss + "/userinfo"), JWKSURL: opt.Of(iss + "/jwks"),
 	})
+	if err != nil {
+		return nil, "", err
+	}
+	return u.Connection, warning, nil
 }
