@@ -703,3 +703,38 @@ func TestStoppingDispatcherReleasesDeliveries(t *testing.T) {
 		}
 	})
 }
+
+// TestDispatcherWorksOffABacklogWithoutWaiting: events written faster than
+// one fan-out batch per poll (a bulk import) are fanned out by consecutive
+// steps, not one batch per poll interval. With a poll of an hour, only a
+// dispatcher that steps again after work can fan out two dozen events in batches
+// of 5 within the test's time.
+func TestDispatcherWorksOffABacklogWithoutWaiting(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend)
+		org := e.CreateOrg("Acme", "acme")["organization_id"].(string)
+		for i := range 22 {
+			createMember(e, org, "m"+strconv.Itoa(i)+"@acme.example")
+		}
+		d := *e.App.Dispatcher
+		d.Options.FanOut, d.Options.Poll = 5, time.Hour
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { d.Run(ctx); close(done) }()
+		defer func() { cancel(); <-done }()
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			left, err := e.App.Store.ClaimUnfannedEvents(context.Background(), 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(left) == 0 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%d events still not fanned out: the dispatcher waited for its poll between batches", len(left))
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+}

@@ -120,16 +120,22 @@ func (d *Dispatcher) Purge(ctx context.Context) (int, error) {
 }
 
 // Step makes the deliveries of new events, then claims due deliveries and
-// sends them; it returns how many it sent.
+// sends them; it returns how many events it fanned out plus how many
+// deliveries it claimed, so 0 means there was nothing to do. Run steps again
+// at once after any work: events fanned out by a step are not waited for
+// until the next poll, and a backlog larger than one fan-out batch (events
+// written faster than FanOut per Poll, as under a bulk import) is worked
+// off without pausing.
 func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 	o := d.Options.withDefaults()
-	if err := d.fanOut(ctx, o); err != nil {
+	fanned, err := d.fanOut(ctx, o)
+	if err != nil {
 		return 0, err
 	}
 	now := d.Now()
 	claimed, err := d.Store.ClaimWebhookDeliveries(ctx, now, now.Add(o.Lease), o.Batch)
 	if err != nil || len(claimed) == 0 {
-		return 0, err
+		return fanned, err
 	}
 	evs, eps, err := d.load(ctx, claimed)
 	if err != nil {
@@ -186,7 +192,7 @@ func (d *Dispatcher) Step(ctx context.Context) (int, error) {
 		}
 	}
 	close(errs)
-	return len(claimed), <-errs // the first error, if any
+	return fanned + len(claimed), <-errs // the first error, if any
 }
 
 // release ends the leases of claimed deliveries that were not sent.
@@ -234,8 +240,9 @@ func (d *Dispatcher) load(ctx context.Context, claimed []*store.WebhookDelivery)
 // fanOut makes one delivery per new event and subscribed enabled endpoint,
 // in one transaction with marking the events done, so each event fans out
 // once whatever the number of replicas.
-func (d *Dispatcher) fanOut(ctx context.Context, o Options) error {
-	return d.Store.Tx(ctx, func(q store.Queries) error {
+func (d *Dispatcher) fanOut(ctx context.Context, o Options) (int, error) {
+	fanned := 0
+	err := d.Store.Tx(ctx, func(q store.Queries) error {
 		evs, err := q.ClaimUnfannedEvents(ctx, o.FanOut)
 		if err != nil || len(evs) == 0 {
 			return err
@@ -265,8 +272,10 @@ func (d *Dispatcher) fanOut(ctx context.Context, o Options) error {
 		if err := q.CreateWebhookDeliveries(ctx, ds); err != nil {
 			return err
 		}
+		fanned = len(evs)
 		return q.MarkEventsFannedOut(ctx, seqs)
 	})
+	return fanned, err
 }
 
 // Subscribed reports whether ep takes events of type t (no list: all).
