@@ -73,30 +73,49 @@ func (q *queries) ListEvents(ctx context.Context, f store.EventFilter) ([]*store
 		` ORDER BY seq LIMIT $`+itoa(len(args)), args, scanEvent)
 }
 
+// ClaimUnfannedEvents reads the oldest events waiting in the fan-out queue
+// (event_fanout, filled by a trigger on events; migration 0017). On
+// PostgreSQL the queue rows are locked, and rows another replica holds are
+// skipped.
 func (q *queries) ClaimUnfannedEvents(ctx context.Context, limit int) ([]*store.Event, error) {
-	return queryAll(ctx, q, `SELECT seq, id, project_id, object_id, event_type, created_at
-		FROM events WHERE fanned_out = $1 ORDER BY seq LIMIT $2`+q.skipLocked(),
-		[]any{false, limit}, func(rows rowScanner) (*store.Event, error) {
+	lock := ""
+	if q.d.name() == "postgres" {
+		lock = " FOR UPDATE OF f SKIP LOCKED"
+	}
+	return queryAll(ctx, q, `SELECT e.seq, e.id, e.project_id, e.object_id, e.event_type, e.created_at
+		FROM event_fanout f JOIN events e ON e.seq = f.seq ORDER BY f.seq LIMIT $1`+lock,
+		[]any{limit}, func(rows rowScanner) (*store.Event, error) {
 			e := &store.Event{}
 			return e, rows.Scan(&e.Seq, &e.ID, &e.ProjectID, &e.ObjectID, &e.Type, timeCol{&e.CreatedAt})
 		})
 }
 
+// MarkEventsFannedOut takes the events out of the fan-out queue.
 func (q *queries) MarkEventsFannedOut(ctx context.Context, seqs []int64) error {
 	if len(seqs) == 0 {
 		return nil
 	}
-	// The list is integers this store assigned, formatted here: one
-	// statement whatever the batch size.
+	_, err := q.ex.ExecContext(ctx, `DELETE FROM event_fanout WHERE seq IN (`+seqList(seqs)+`)`)
+	return q.mapErr(err)
+}
+
+// seqList formats event sequence numbers, which this store assigned, for
+// an IN list: one statement whatever the batch size.
+func seqList(seqs []int64) string {
 	list := make([]string, len(seqs))
 	for i, s := range seqs {
 		list[i] = strconv.FormatInt(s, 10)
 	}
-	_, err := q.ex.ExecContext(ctx, `UPDATE events SET fanned_out = $1 WHERE seq IN (`+strings.Join(list, ",")+`)`, true)
-	return q.mapErr(err)
+	return strings.Join(list, ",")
 }
 
 func (q *queries) PurgeEvents(ctx context.Context, before time.Time) (int, error) {
+	// An expired event still queued for fan-out (its deliveries would be
+	// purged with it) leaves the queue first.
+	if _, err := q.ex.ExecContext(ctx, `DELETE FROM event_fanout WHERE seq IN (SELECT seq FROM events WHERE created_at < $1)`,
+		ts(before)); err != nil {
+		return 0, q.mapErr(err)
+	}
 	res, err := q.ex.ExecContext(ctx, `DELETE FROM events WHERE created_at < $1`, ts(before))
 	if err != nil {
 		return 0, q.mapErr(err)
