@@ -96,21 +96,29 @@ func (s *Service) CreateGroup(ctx context.Context, sc *Scope, body []byte) (map[
 }
 
 func (s *Service) group(ctx context.Context, q store.Queries, sc *Scope, id string, lock bool) (*store.SCIMGroup, error) {
+	return byID(ctx, sc, id, lock, "group", q.GetSCIMGroup, q.GetSCIMGroupForUpdate)
+}
+
+// byID reads one of the connection's resources (what: "user" or "group")
+// by its id, with a row lock when lock is set: an id that cannot exist or
+// does not is the same 404.
+func byID[T any](ctx context.Context, sc *Scope, id string, lock bool, what string,
+	get, getForUpdate func(ctx context.Context, connectionID, id string) (T, error)) (T, error) {
+	var none T
 	if id == "" || len(id) > 256 {
-		return nil, notFound("No such group.")
+		return none, notFound("No such " + what + ".")
 	}
-	get := q.GetSCIMGroup
 	if lock {
-		get = q.GetSCIMGroupForUpdate
+		get = getForUpdate
 	}
-	g, err := get(ctx, sc.Conn.ID, id)
+	v, err := get(ctx, sc.Conn.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("No such group.")
+		return none, notFound("No such " + what + ".")
 	}
 	if err != nil {
-		return nil, AsError(err)
+		return none, AsError(err)
 	}
-	return g, nil
+	return v, nil
 }
 
 // GetGroup answers GET /Groups/{id}; withMembers false leaves members out

@@ -153,21 +153,7 @@ func (s *Service) GetUser(ctx context.Context, sc *Scope, id string) (map[string
 }
 
 func (s *Service) user(ctx context.Context, q store.Queries, sc *Scope, id string, lock bool) (*store.SCIMUser, error) {
-	if id == "" || len(id) > 256 {
-		return nil, notFound("No such user.")
-	}
-	get := q.GetSCIMUser
-	if lock {
-		get = q.GetSCIMUserForUpdate
-	}
-	u, err := get(ctx, sc.Conn.ID, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, notFound("No such user.")
-	}
-	if err != nil {
-		return nil, AsError(err)
-	}
-	return u, nil
+	return byID(ctx, sc, id, lock, "user", q.GetSCIMUser, q.GetSCIMUserForUpdate)
 }
 
 // ListParams are a list request's query parameters.
