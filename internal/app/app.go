@@ -117,7 +117,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	// The deployment's policy is the default of projects without their own.
-	policies := rbac.Policies{Default: policy}
+	policies := rbac.Policies{Default: policy, Parsed: &rbac.ParsedPolicies{}}
 	a.Policies = policies
 	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events, Policies: policies}
 	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}

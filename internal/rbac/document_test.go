@@ -76,20 +76,35 @@ func TestFromDocument(t *testing.T) {
 func TestPoliciesOf(t *testing.T) {
 	def := DefaultPolicy()
 	def.Roles = append(def.Roles, Role{RoleID: "deployment-role", Permissions: []Permission{{ResourceID: ResourceSelf, Actions: []string{Wildcard}}}})
-	ps := Policies{Default: def}
-	if p, err := ps.Of(nil); err != nil || !p.RoleExists("deployment-role", nil) {
-		t.Errorf("no stored policy: %v %v", p.Roles, err)
-	}
 	// A project's own policy replaces the deployment's entirely.
 	_, stored, err := FromDocument(def, DocumentOf(DefaultPolicy()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, err := ps.Of(stored); err != nil || p.RoleExists("deployment-role", nil) {
-		t.Errorf("own policy: %v %v", p.Roles, err)
+	withRole := DocumentOf(DefaultPolicy())
+	withRole.CustomRoles = append(withRole.CustomRoles, Role{RoleID: "project-role", Permissions: []Permission{{ResourceID: ResourceMember, Actions: []string{"search"}}}})
+	_, storedWithRole, err := FromDocument(def, withRole)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if _, err := ps.Of([]byte(`{"roles":[{"role_id":"x"}]}`)); err == nil {
-		t.Error("a corrupt stored policy was accepted")
+	for name, ps := range map[string]Policies{"parsing each time": {Default: def}, "remembering parsed documents": {Default: def, Parsed: &ParsedPolicies{}}} {
+		t.Run(name, func(t *testing.T) {
+			for range 2 { // the second round reads what the first remembered
+				if p, err := ps.Of(nil); err != nil || !p.RoleExists("deployment-role", nil) {
+					t.Errorf("no stored policy: %v %v", p.Roles, err)
+				}
+				if p, err := ps.Of(stored); err != nil || p.RoleExists("deployment-role", nil) || p.RoleExists("project-role", nil) {
+					t.Errorf("own policy: %v %v", p.Roles, err)
+				}
+				// A changed document is another document.
+				if p, err := ps.Of(storedWithRole); err != nil || !p.RoleExists("project-role", nil) {
+					t.Errorf("changed policy: %v %v", p.Roles, err)
+				}
+				if _, err := ps.Of([]byte(`{"roles":[{"role_id":"x"}]}`)); err == nil {
+					t.Error("a corrupt stored policy was accepted")
+				}
+			}
+		})
 	}
 }
 

@@ -3,7 +3,9 @@ package rbac
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"sync"
 )
 
 // Policies is the one rule for which RBAC policy applies to a project: the
@@ -11,11 +13,51 @@ import (
 // rbac-policy set`) and stored on its row, else Default (the deployment's
 // SEAM_RBAC_POLICY merged into Stytch's defaults, or the defaults alone).
 //
-// Nothing is cached between requests: every decision reads the stored
-// document that came with the project row (Of) or reads it by project ID
-// (For), so a change applies at once on every replica.
+// Every decision reads the stored document that came with the project row
+// (Of) or reads it by project ID (For), so a change applies at once on every
+// replica. Only the parsing of a document is remembered (Parsed), by the
+// document's bytes: a changed policy is another document.
 type Policies struct {
 	Default Policy
+	// Parsed, when set, keeps documents already parsed; nil parses on
+	// every call.
+	Parsed *ParsedPolicies
+}
+
+// parsedPoliciesSize bounds the parsed documents a replica keeps (one per
+// project with its own policy, at most, in use at a time).
+const parsedPoliciesSize = 256
+
+// ParsedPolicies remembers parsed project policy documents by a SHA-256 of
+// their bytes: parsing one costs a few hundred microseconds and tens of KB,
+// which every member-session request of such a project paid. The policies
+// are shared read-only, as Default is. The zero value is ready to use.
+type ParsedPolicies struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]Policy
+}
+
+func (pp *ParsedPolicies) get(k [sha256.Size]byte) (Policy, bool) {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	p, ok := pp.m[k]
+	return p, ok
+}
+
+// put stores p, first dropping an arbitrary entry when full.
+func (pp *ParsedPolicies) put(k [sha256.Size]byte, p Policy) {
+	pp.mu.Lock()
+	defer pp.mu.Unlock()
+	if pp.m == nil {
+		pp.m = make(map[[sha256.Size]byte]Policy)
+	}
+	if len(pp.m) >= parsedPoliciesSize {
+		for old := range pp.m {
+			delete(pp.m, old)
+			break
+		}
+	}
+	pp.m[k] = p
 }
 
 // PolicyReader reads a project's stored policy document (nil when the
@@ -30,11 +72,21 @@ func (ps Policies) Of(stored []byte) (Policy, error) {
 	if len(stored) == 0 {
 		return ps.Default, nil
 	}
+	var k [sha256.Size]byte
+	if ps.Parsed != nil {
+		k = sha256.Sum256(stored)
+		if p, ok := ps.Parsed.get(k); ok {
+			return p, nil
+		}
+	}
 	p, err := LoadPolicy(bytes.NewReader(stored))
 	if err != nil {
 		// The document was validated when it was written; failing now means
 		// the defaults changed under it, which is a server fault.
 		return Policy{}, fmt.Errorf("rbac: stored project policy: %w", err)
+	}
+	if ps.Parsed != nil {
+		ps.Parsed.put(k, p)
 	}
 	return p, nil
 }
