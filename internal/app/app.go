@@ -19,6 +19,7 @@ import (
 
 	"github.com/seamsso/seam/internal/admin"
 	"github.com/seamsso/seam/internal/config"
+	"github.com/seamsso/seam/internal/digestcache"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/health"
 	"github.com/seamsso/seam/internal/httpapi"
@@ -117,7 +118,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opts ...Opti
 		return nil, err
 	}
 	// The deployment's policy is the default of projects without their own.
-	policies := rbac.Policies{Default: policy, Parsed: &rbac.ParsedPolicies{}}
+	policies := rbac.Policies{Default: policy, Parsed: &digestcache.Cache[rbac.Policy]{Max: 256}}
 	a.Policies = policies
 	a.Projects = &projects.Service{Store: st, Now: a.Clock, IDs: a.IDs, Events: a.Events, Policies: policies}
 	a.Admin = &admin.Service{Store: st, Projects: a.Projects, Now: a.Clock, IDs: a.IDs}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/digestcache"
 )
 
 func TestFromDocument(t *testing.T) {
@@ -87,7 +88,7 @@ func TestPoliciesOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, ps := range map[string]Policies{"parsing each time": {Default: def}, "remembering parsed documents": {Default: def, Parsed: &ParsedPolicies{}}} {
+	for name, ps := range map[string]Policies{"parsing each time": {Default: def}, "remembering parsed documents": {Default: def, Parsed: &digestcache.Cache[Policy]{}}} {
 		t.Run(name, func(t *testing.T) {
 			for range 2 { // the second round reads what the first remembered
 				if p, err := ps.Of(nil); err != nil || !p.RoleExists("deployment-role", nil) {

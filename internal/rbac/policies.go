@@ -5,7 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
-	"sync"
+
+	"github.com/seamsso/seam/internal/digestcache"
 )
 
 // Policies is the one rule for which RBAC policy applies to a project: the
@@ -19,45 +20,11 @@ import (
 // document's bytes: a changed policy is another document.
 type Policies struct {
 	Default Policy
-	// Parsed, when set, keeps documents already parsed; nil parses on
-	// every call.
-	Parsed *ParsedPolicies
-}
-
-// parsedPoliciesSize bounds the parsed documents a replica keeps (one per
-// project with its own policy, at most, in use at a time).
-const parsedPoliciesSize = 256
-
-// ParsedPolicies remembers parsed project policy documents by a SHA-256 of
-// their bytes: parsing one costs a few hundred microseconds and tens of KB,
-// which every member-session request of such a project paid. The policies
-// are shared read-only, as Default is. The zero value is ready to use.
-type ParsedPolicies struct {
-	mu sync.Mutex
-	m  map[[sha256.Size]byte]Policy
-}
-
-func (pp *ParsedPolicies) get(k [sha256.Size]byte) (Policy, bool) {
-	pp.mu.Lock()
-	defer pp.mu.Unlock()
-	p, ok := pp.m[k]
-	return p, ok
-}
-
-// put stores p, first dropping an arbitrary entry when full.
-func (pp *ParsedPolicies) put(k [sha256.Size]byte, p Policy) {
-	pp.mu.Lock()
-	defer pp.mu.Unlock()
-	if pp.m == nil {
-		pp.m = make(map[[sha256.Size]byte]Policy)
-	}
-	if len(pp.m) >= parsedPoliciesSize {
-		for old := range pp.m {
-			delete(pp.m, old)
-			break
-		}
-	}
-	pp.m[k] = p
+	// Parsed, when set, keeps documents already parsed, by a SHA-256 of
+	// their bytes (parsing one costs a few hundred microseconds and tens of
+	// KB, which every member-session request of such a project paid); nil
+	// parses on every call. The policies are shared read-only, as Default is.
+	Parsed *digestcache.Cache[Policy]
 }
 
 // PolicyReader reads a project's stored policy document (nil when the
@@ -72,10 +39,10 @@ func (ps Policies) Of(stored []byte) (Policy, error) {
 	if len(stored) == 0 {
 		return ps.Default, nil
 	}
-	var k [sha256.Size]byte
+	var k digestcache.Key
 	if ps.Parsed != nil {
 		k = sha256.Sum256(stored)
-		if p, ok := ps.Parsed.get(k); ok {
+		if p, ok := ps.Parsed.Get(k); ok {
 			return p, nil
 		}
 	}
@@ -86,7 +53,7 @@ func (ps Policies) Of(stored []byte) (Policy, error) {
 		return Policy{}, fmt.Errorf("rbac: stored project policy: %w", err)
 	}
 	if ps.Parsed != nil {
-		ps.Parsed.put(k, p)
+		ps.Parsed.Put(k, p)
 	}
 	return p, nil
 }

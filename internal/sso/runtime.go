@@ -101,7 +101,7 @@ func (s *Service) samlRuntime(c *store.Connection, withSigningKey bool) (*SAMLRu
 func (s *Service) decodedSAML(c *store.Connection) (*samlDecoded, error) {
 	own := s.CallbackURL(c)
 	key := runtimeKey(c, own)
-	if d := s.runtimes.get(key); d != nil {
+	if d, ok := s.runtimes.Get(key); ok {
 		return d, nil
 	}
 	cfg, err := decodeSAML(c)
@@ -130,7 +130,7 @@ func (s *Service) decodedSAML(c *store.Connection) (*samlDecoded, error) {
 		rt.Certificates = append(rt.Certificates, cert)
 	}
 	d := &samlDecoded{runtime: rt, cfg: cfg}
-	s.runtimes.put(key, d)
+	s.runtimes.Put(key, d)
 	return d, nil
 }
 

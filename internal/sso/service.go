@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/seamsso/seam/internal/apierr"
+	"github.com/seamsso/seam/internal/digestcache"
 	"github.com/seamsso/seam/internal/events"
 	"github.com/seamsso/seam/internal/ids"
 	"github.com/seamsso/seam/internal/keys"
@@ -58,7 +59,7 @@ type Service struct {
 
 	// runtimes caches decoded SAML configurations by content (zero value
 	// ready; see runtime_cache.go).
-	runtimes runtimeCache
+	runtimes digestcache.Cache[*samlDecoded]
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a
