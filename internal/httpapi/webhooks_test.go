@@ -711,7 +711,8 @@ func TestStoppingDispatcherReleasesDeliveries(t *testing.T) {
 // of 5 within the test's time.
 func TestDispatcherWorksOffABacklogWithoutWaiting(t *testing.T) {
 	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
-		e := apptest.New(t, backend)
+		e := apptest.New(t, backend, allowLoopback)
+		createEndpoint(e, newReceiver(t, e.Clock.Now)) // events are queued for fan-out only for an endpoint
 		org := e.CreateOrg("Acme", "acme")["organization_id"].(string)
 		for i := range 22 {
 			createMember(e, org, "m"+strconv.Itoa(i)+"@acme.example")

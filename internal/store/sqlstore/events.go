@@ -109,19 +109,56 @@ func seqList(seqs []int64) string {
 	return strings.Join(list, ",")
 }
 
+// purgeBatch is how many of the oldest events one cleanup round reads.
+const purgeBatch = 1000
+
+// PurgeEvents deletes the events created before `before`. It walks the
+// primary key from the oldest event (events are appended in time order, so
+// the expired ones are at its start) in rounds of purgeBatch and stops at
+// the first event that has not expired: no index on created_at is needed,
+// which every event insert would maintain for an hourly cleanup. An event
+// whose writer's clock ran behind another's by more than the gap between
+// them is only deleted by a later cleanup.
 func (q *queries) PurgeEvents(ctx context.Context, before time.Time) (int, error) {
-	// An expired event still queued for fan-out (its deliveries would be
-	// purged with it) leaves the queue first.
-	if _, err := q.ex.ExecContext(ctx, `DELETE FROM event_fanout WHERE seq IN (SELECT seq FROM events WHERE created_at < $1)`,
-		ts(before)); err != nil {
-		return 0, q.mapErr(err)
+	total := 0
+	for {
+		oldest, err := queryAll(ctx, q, `SELECT seq, created_at FROM events ORDER BY seq LIMIT $1`, []any{purgeBatch},
+			func(rows rowScanner) (*store.Event, error) {
+				e := &store.Event{}
+				return e, rows.Scan(&e.Seq, timeCol{&e.CreatedAt})
+			})
+		if err != nil {
+			return total, err
+		}
+		expired := 0
+		for expired < len(oldest) && oldest[expired].CreatedAt.Before(before) {
+			expired++
+		}
+		if expired == 0 {
+			return total, nil
+		}
+		last := oldest[expired-1].Seq
+		// An expired event still queued for fan-out (its deliveries would be
+		// purged with it) leaves the queue first.
+		if _, err := q.ex.ExecContext(ctx, `DELETE FROM event_fanout WHERE seq IN
+			(SELECT seq FROM events WHERE seq <= $1 AND created_at < $2)`, last, ts(before)); err != nil {
+			return total, q.mapErr(err)
+		}
+		// created_at is checked again: an event committed after the read
+		// above with a lower seq (its writer took the number earlier) is new.
+		res, err := q.ex.ExecContext(ctx, `DELETE FROM events WHERE seq <= $1 AND created_at < $2`, last, ts(before))
+		if err != nil {
+			return total, q.mapErr(err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, q.mapErr(err)
+		}
+		total += int(n)
+		if expired < len(oldest) {
+			return total, nil
+		}
 	}
-	res, err := q.ex.ExecContext(ctx, `DELETE FROM events WHERE created_at < $1`, ts(before))
-	if err != nil {
-		return 0, q.mapErr(err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), q.mapErr(err)
 }
 
 func (q *queries) EventsByID(ctx context.Context, ids []string) ([]*store.Event, error) {

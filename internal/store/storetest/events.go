@@ -17,6 +17,8 @@ func eventCases() []testCase {
 		{"WebhookDeliveryClaimOrderAndLease", testWebhookDeliveryClaim},
 		{"WebhookConcurrentClaimsNeverShare", testWebhookConcurrentClaims},
 		{"EventPurgeTakesDeliveries", testEventPurge},
+		{"EventPurgeWalksFromTheOldest", testEventPurgeRounds},
+		{"EventsQueuedOnlyWithAnEnabledEndpoint", testEventQueuedOnlyWithEndpoint},
 		{"WriteCarriesItsEventAtomically", testWriteCarriesEvent},
 	}
 }
@@ -100,6 +102,7 @@ func testEventRoundTripAndFilters(t *testing.T, s store.Store) {
 func testEventFanOutClaimsOnce(t *testing.T, s store.Store) {
 	f := newFixtures(t, s)
 	p := f.project()
+	f.endpoint(p.ID) // events are queued for fan-out only where an endpoint can take them
 	for i := range 20 {
 		f.event(p.ID, "", f.id("member"), "direct.member.update", base.Add(time.Duration(i)*time.Second))
 	}
@@ -323,5 +326,71 @@ func testEventPurge(t *testing.T, s store.Store) {
 	got, _ := s.ClaimWebhookDeliveries(ctx(), base.Add(time.Hour), base.Add(2*time.Hour), 10)
 	if len(got) != 1 || got[0].EventID != keep.ID {
 		t.Errorf("deliveries after purge: %v", got)
+	}
+}
+
+// testEventPurgeRounds: the cleanup deletes every expired event however
+// many rounds of the oldest it takes, keeps the others, and takes expired
+// events out of the fan-out queue.
+func testEventPurgeRounds(t *testing.T, s store.Store) {
+	f := newFixtures(t, s)
+	p := f.project()
+	f.endpoint(p.ID)
+	const expired = 1203 // more than one round of the cleanup
+	var last *store.Event
+	err := s.Tx(ctx(), func(q store.Queries) error {
+		for i := range expired {
+			last = f.newEvent(p.ID, "", "o", "direct.member.update", base.Add(time.Duration(i)*time.Millisecond))
+			if err := q.InsertEvent(ctx(), last); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keep := f.event(p.ID, "", "o", "direct.member.update", base.Add(48*time.Hour))
+	n, err := s.PurgeEvents(ctx(), base.Add(24*time.Hour))
+	if err != nil || n != expired {
+		t.Fatalf("purged %d, %v; want %d", n, err, expired)
+	}
+	if _, err := s.GetEvent(ctx(), p.ID, last.ID); err != store.ErrNotFound {
+		t.Errorf("the newest expired event: %v", err)
+	}
+	if _, err := s.GetEvent(ctx(), p.ID, keep.ID); err != nil {
+		t.Errorf("the kept event: %v", err)
+	}
+	queued, err := s.ClaimUnfannedEvents(ctx(), 10)
+	if err != nil || len(queued) != 1 || queued[0].ID != keep.ID {
+		t.Errorf("queued after the cleanup: %v, %v", queued, err)
+	}
+	if n, err := s.PurgeEvents(ctx(), base.Add(24*time.Hour)); err != nil || n != 0 {
+		t.Errorf("a second cleanup purged %d, %v", n, err)
+	}
+}
+
+// testEventQueuedOnlyWithEndpoint: an event waits for fan-out only when its
+// project has an enabled endpoint when it is written; a project without one
+// (or with a disabled one) writes the event alone.
+func testEventQueuedOnlyWithEndpoint(t *testing.T, s store.Store) {
+	f := newFixtures(t, s)
+	p, other := f.project(), f.project()
+	f.event(p.ID, "", "o", "direct.member.update", base)
+	ep := f.endpoint(other.ID)
+	ep.Enabled = false
+	if err := s.UpdateWebhookEndpoint(ctx(), ep); err != nil {
+		t.Fatal(err)
+	}
+	f.event(other.ID, "", "o", "direct.member.update", base)
+	if got, err := s.ClaimUnfannedEvents(ctx(), 10); err != nil || len(got) != 0 {
+		t.Fatalf("queued without an enabled endpoint: %v, %v", got, err)
+	}
+	f.endpoint(p.ID)
+	want := f.event(p.ID, "", "o", "direct.member.update", base)
+	f.event(other.ID, "", "o", "direct.member.update", base)
+	got, err := s.ClaimUnfannedEvents(ctx(), 10)
+	if err != nil || len(got) != 1 || got[0].ID != want.ID {
+		t.Fatalf("queued: %v, %v; want only %s", got, err, want.ID)
 	}
 }
