@@ -47,14 +47,17 @@ type config struct {
 	publicToken  string
 	scenario     string
 	concurrency  int
-	duration     time.Duration
-	warmup       time.Duration
-	timeout      time.Duration
-	label        string
-	asJSON       bool
-	serverPID    int
-	pageSize     int
-	idpKey       string
+	// rate, when above 0, paces the operations: together the workers start
+	// at most rate per second (a worker behind schedule starts at once).
+	rate      float64
+	duration  time.Duration
+	warmup    time.Duration
+	timeout   time.Duration
+	label     string
+	asJSON    bool
+	serverPID int
+	pageSize  int
+	idpKey    string
 	// connection is set by the sso-update preparation: the SAML connection
 	// it updates, which its after-run check reads back.
 	connection string
@@ -73,6 +76,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.publicToken, "public-token", "", "the project's public token, for saml-login; also read from SEAM_BENCH_PUBLIC_TOKEN")
 	fs.StringVar(&c.scenario, "scenario", "org-get", "one of "+strings.Join(scenarioNames(), ", "))
 	fs.IntVar(&c.concurrency, "concurrency", 8, "concurrent workers (each has one request in flight)")
+	fs.Float64Var(&c.rate, "rate", 0, "operations per second all workers together start at most (0: as fast as answered); compares builds at the same throughput")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "measured duration")
 	fs.DurationVar(&c.warmup, "warmup", 2*time.Second, "unmeasured warm-up before the measured duration")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Second, "per-request timeout")
@@ -101,6 +105,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	switch {
 	case c.concurrency < 1 || c.concurrency > 4096:
 		return nil, errors.New("-concurrency must be between 1 and 4096")
+	case c.rate < 0 || c.rate > 1e6:
+		return nil, errors.New("-rate must be between 0 and 1000000")
 	case c.duration <= 0:
 		return nil, errors.New("-duration must be positive")
 	case c.warmup < 0:

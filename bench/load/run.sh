@@ -3,7 +3,8 @@
 #
 #   bench/load/run.sh [sqlite] [postgres]        (default: both)
 #
-# Environment: CONCURRENCY (8), DURATION (10s), WARMUP (2s), PORT (18080),
+# Environment: CONCURRENCY (8), RATE (operations per second all clients
+# together start at most; default 0, as fast as answered), DURATION (10s), WARMUP (2s), PORT (18080),
 # SCENARIOS ("jwks org-get sessions-authenticate sessions-authenticate-jwt
 # org-create"; also saml-login, oidc-login, acs-garbage, acs-untrusted-signature, the
 # searches and the sso-* ones: go run ./bench/load -h lists them), OUT (a file for the JSON reports, one per line; default none),
@@ -54,7 +55,7 @@ fi
 
 echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "# seam: ${SEAM_BIN:-built from this tree}; commit $(cd "$root" && git rev-parse --short HEAD); uncommitted changes in the server's packages: $(cd "$root" && git status --short cmd internal ':(exclude)*_test.go' | grep -v '^??' | wc -l) files"
-echo "# concurrency $CONCURRENCY, duration $DURATION, warm-up $WARMUP, SAML IdP key ${IDP_KEY:-ecdsa}"
+echo "# concurrency $CONCURRENCY, rate ${RATE:-unpaced}, duration $DURATION, warm-up $WARMUP, SAML IdP key ${IDP_KEY:-ecdsa}"
 
 for backend in "${backends[@]}"; do
 	case "$backend" in
@@ -131,7 +132,7 @@ for backend in "${backends[@]}"; do
 
 	for scenario in $SCENARIOS; do
 		json=$("$work/load" -url "$base" -project "$project" -organization "$org" -scenario "$scenario" \
-			-concurrency "$CONCURRENCY" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -idp-key "${IDP_KEY:-ecdsa}" -json)
+			-concurrency "$CONCURRENCY" -rate "${RATE:-0}" -duration "$DURATION" -warmup "$WARMUP" -label "$backend" -server-pid "$server_pid" -idp-key "${IDP_KEY:-ecdsa}" -json)
 		[ -n "$OUT" ] && echo "$json" >>"$OUT"
 		jq -r '"\(.scenario) [\(.label)]: \(.requests) requests, \(.errors) errors, \(.requests_per_second|floor) req/s, p50 \(.p50_ms) ms, p95 \(.p95_ms) ms, p99 \(.p99_ms) ms, max \(.max_ms) ms, server CPU \(.server_cpu_ms_per_request) ms/req (\(.server_cores) cores), peak RSS \(.server_peak_rss_mib) MiB"' <<<"$json"
 	done

@@ -55,7 +55,7 @@ func requestOp(req requestFunc) operation {
 func runLoad(ctx context.Context, client *http.Client, c *config, op operation) (*report, error) {
 	var seq atomic.Uint64 // request 0 was the first request in prepare
 	if c.warmup > 0 {
-		phase(ctx, client, c.concurrency, c.warmup, op, &seq)
+		phase(ctx, client, c.concurrency, c.rate, c.warmup, op, &seq)
 	}
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
@@ -69,7 +69,7 @@ func runLoad(ctx context.Context, client *http.Client, c *config, op operation) 
 			return nil, fmt.Errorf("server CPU time: %w", err)
 		}
 	}
-	results, elapsed := phase(ctx, client, c.concurrency, c.duration, op, &seq)
+	results, elapsed := phase(ctx, client, c.concurrency, c.rate, c.duration, op, &seq)
 	if ctx.Err() != nil {
 		return nil, errors.New("interrupted")
 	}
@@ -93,24 +93,62 @@ func runLoad(ctx context.Context, client *http.Client, c *config, op operation) 
 
 // phase runs concurrency workers in a closed loop until d has passed; a
 // request in flight at the deadline is finished and counted, and the phase
-// lasts until the last one returns.
-func phase(ctx context.Context, client *http.Client, concurrency int, d time.Duration, op operation, seq *atomic.Uint64) ([]workerResult, time.Duration) {
+// lasts until the last one returns. With a rate above 0 the workers take
+// start times from one schedule, rate per second from the phase's start:
+// a worker sleeps until its operation's time, or starts at once when the
+// server is behind it. Two builds run at the same rate below either's
+// capacity do the same work per second, so their CPU per operation compares
+// without the difference in throughput changing it.
+func phase(ctx context.Context, client *http.Client, concurrency int, rate float64, d time.Duration, op operation, seq *atomic.Uint64) ([]workerResult, time.Duration) {
 	start := time.Now()
 	deadline := start.Add(d)
+	var sched *schedule
+	if rate > 0 {
+		sched = &schedule{start: start, every: time.Duration(float64(time.Second) / rate)}
+	}
 	results := make([]workerResult, concurrency)
 	var wg sync.WaitGroup
 	for i := range results {
 		wg.Go(func() {
-			results[i] = worker(ctx, client, deadline, op, seq)
+			results[i] = worker(ctx, client, deadline, sched, op, seq)
 		})
 	}
 	wg.Wait()
 	return results, time.Since(start)
 }
 
-func worker(ctx context.Context, client *http.Client, deadline time.Time, op operation, seq *atomic.Uint64) workerResult {
+// schedule hands out the start times of a paced phase, one per operation.
+type schedule struct {
+	start time.Time
+	every time.Duration
+	next  atomic.Int64
+}
+
+// wait sleeps until the next operation's start time; it reports false when
+// that time is past the deadline or ctx ended.
+func (s *schedule) wait(ctx context.Context, deadline time.Time) bool {
+	at := s.start.Add(time.Duration(s.next.Add(1)-1) * s.every)
+	if !at.Before(deadline) {
+		return false
+	}
+	if d := time.Until(at); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return false
+		case <-t.C:
+		}
+	}
+	return true
+}
+
+func worker(ctx context.Context, client *http.Client, deadline time.Time, sched *schedule, op operation, seq *atomic.Uint64) workerResult {
 	res := workerResult{statuses: map[string]int64{}}
 	for ctx.Err() == nil && time.Now().Before(deadline) {
+		if sched != nil && !sched.wait(ctx, deadline) {
+			break
+		}
 		t0 := time.Now()
 		label, ok := op(ctx, client, seq.Add(1))
 		lat := time.Since(t0)
