@@ -36,38 +36,28 @@ func responseLimits() xmlLimits {
 	}
 }
 
-// parseUntrusted is the only way untrusted XML becomes a tree in this package:
-// it runs scanXML (UTF-8, no DTD, limits, round-trip stability, comment
-// injection) and then parses once with etree, which uses the same
-// encoding/xml tokenizer.
+// parseUntrusted is the only way untrusted XML becomes a tree in this package.
+// One strict encoding/xml pass both checks the document (UTF-8, no DTD,
+// limits, round-trip stability, comment injection: scanXML) and builds the
+// etree tree from the tokens it accepted, so the bytes are tokenized once.
 //
 // inherited holds namespace declarations in scope where the document came
 // from (an EncryptedAssertion's plaintext); prefixes the document uses without
 // declaring are resolved from it and declared on the returned root.
 func parseUntrusted(data []byte, lim xmlLimits, inherited map[string]string) (*etree.Element, *Rejection) {
-	data = bytes.TrimPrefix(data, []byte(utf8BOM))
-	used, rej := scanXML(data, lim, inherited)
-	if rej != nil {
-		return nil, rej
-	}
-	doc := etree.NewDocument()
-	doc.ReadSettings.MaxDepth = lim.maxDepth + 1
-	if err := doc.ReadFromBytes(normalizeAttributeWhitespace(data)); err != nil {
-		return nil, reject(ReasonMalformed, "the XML could not be parsed")
-	}
-	root := doc.Root()
-	if root == nil {
-		return nil, reject(ReasonMalformed, "the XML has no root element")
-	}
-	for _, prefix := range sortedKeys(used) {
-		root.CreateAttr("xmlns:"+prefix, used[prefix])
-	}
-	return root, nil
+	return scanXML(bytes.TrimPrefix(data, []byte(utf8BOM)), lim, inherited)
 }
 
-// scanXML checks an untrusted document in one streaming pass before any tree
-// exists. It returns the inherited declarations the document relies on.
-func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[string]string, *Rejection) {
+// scanXML checks an untrusted document in one streaming pass and builds its
+// tree as it goes; a token becomes a node only after every check on it
+// passed, and nothing is returned unless the whole document passed.
+//
+// The tree is the one etree's own parser (Document.ReadFromBytes with default
+// settings) builds from the same tokens: elements with their attributes in
+// document order, text as CharData (CDATA sections as plain text,
+// whitespace-only text flagged as such), comments, and the XML declaration on
+// the document; canonical bytes depend on it.
+func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (*etree.Element, *Rejection) {
 	if len(data) > lim.maxBytes {
 		return nil, reject(ReasonTooLarge, fmt.Sprintf("the XML exceeds %d bytes", lim.maxBytes))
 	}
@@ -77,12 +67,19 @@ func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[strin
 	if hasDirective(data) {
 		return nil, reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or another markup declaration")
 	}
+	// Replacing a literal tab, CR or LF by a space inside what looks like an
+	// attribute value cannot change whether the strict pass below accepts the
+	// document (XML treats the four alike everywhere they are allowed, and
+	// the checks here refuse them alike in names and namespace URIs), so it
+	// runs before the pass rather than on its result.
+	data = normalizeAttributeWhitespace(data)
 
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = true
 	dec.CharsetReader = utf8Only
 
-	s := scanner{lim: lim, inherited: inherited, scope: map[string]string{}}
+	doc := etree.NewDocument()
+	s := scanner{lim: lim, inherited: inherited, scope: map[string]string{}, doc: &doc.Element}
 	for {
 		tok, err := dec.RawToken()
 		if errors.Is(err, io.EOF) {
@@ -101,7 +98,14 @@ func scanXML(data []byte, lim xmlLimits, inherited map[string]string) (map[strin
 	if len(s.stack) != 0 || !s.sawRoot {
 		return nil, reject(ReasonMalformed, "the XML is not a single complete element")
 	}
-	return s.used, nil
+	root := doc.Root()
+	if root == nil {
+		return nil, reject(ReasonMalformed, "the XML has no root element")
+	}
+	for _, prefix := range sortedKeys(s.used) {
+		root.CreateAttr("xmlns:"+prefix, s.used[prefix])
+	}
+	return root, nil
 }
 
 // roundTrips is the check of github.com/mattermost/xml-roundtrip-validator
@@ -204,6 +208,7 @@ type nsUndo struct {
 }
 
 type scanFrame struct {
+	el      *etree.Element
 	name    xml.Name
 	undo    []nsUndo
 	comment bool
@@ -220,6 +225,17 @@ type scanner struct {
 	tokens    int
 	comments  int
 	sawRoot   bool
+	// doc is the document node, the parent of the root element and of
+	// anything outside it.
+	doc *etree.Element
+}
+
+// top is the element the next node belongs to.
+func (s *scanner) top() *etree.Element {
+	if len(s.stack) == 0 {
+		return s.doc
+	}
+	return s.stack[len(s.stack)-1].el
 }
 
 // maxComments bounds comments; IdPs send none or a handful.
@@ -239,15 +255,16 @@ func (s *scanner) token(tok xml.Token) *Rejection {
 	case xml.EndElement:
 		return s.end(t)
 	case xml.CharData:
-		if len(s.stack) == 0 {
-			if !isXMLSpace(t) {
-				return reject(ReasonMalformed, "the XML has text outside the root element")
-			}
-			return nil
+		space := isXMLSpace(t)
+		if len(s.stack) == 0 && !space {
+			return reject(ReasonMalformed, "the XML has text outside the root element")
 		}
-		if !isXMLSpace(t) {
+		if len(s.stack) > 0 && !space {
 			s.stack[len(s.stack)-1].text = true
 		}
+		// SetData flags whitespace-only text as etree's parser does.
+		data := string(t)
+		s.top().CreateText(data).SetData(data)
 	case xml.Comment:
 		if s.comments++; s.comments > maxComments {
 			return reject(ReasonTooLarge, fmt.Sprintf("the XML has more than %d comments", maxComments))
@@ -255,10 +272,12 @@ func (s *scanner) token(tok xml.Token) *Rejection {
 		if len(s.stack) > 0 {
 			s.stack[len(s.stack)-1].comment = true
 		}
+		s.top().CreateComment(string(t))
 	case xml.ProcInst:
 		if t.Target != "xml" || s.tokens != 1 {
 			return reject(ReasonMalformed, "the XML contains a processing instruction")
 		}
+		s.top().CreateProcInst(t.Target, string(t.Inst))
 	case xml.Directive:
 		return reject(ReasonDoctypeForbidden, "the XML contains a DOCTYPE or another markup declaration")
 	}
@@ -312,6 +331,17 @@ func (s *scanner) start(t xml.StartElement) *Rejection {
 		frame.undo = append(frame.undo, nsUndo{prefix: prefix, prev: prev, hadPrev: had})
 		s.scope[prefix] = a.Value
 	}
+	el := etree.NewElement(t.Name.Local)
+	el.Space = t.Name.Space
+	for _, a := range t.Attr {
+		key := a.Name.Local
+		if a.Name.Space != "" {
+			key = a.Name.Space + ":" + key
+		}
+		el.CreateAttr(key, a.Value)
+	}
+	s.top().AddChild(el)
+	frame.el = el
 	// Push before resolving so declarations on this element apply to it.
 	s.stack = append(s.stack, frame)
 	if len(s.scope)+len(s.used) > s.lim.maxPrefixes {
@@ -449,9 +479,10 @@ func isXMLSpace(b []byte) bool {
 // its signature would never verify. Character references (&#9;) are not
 // literal and stay as they are, as the specification requires.
 //
-// data has passed scanXML: well-formed UTF-8 without markup declarations, so
-// attribute values occur only inside start tags, between quotes, and '<'
-// never appears in them.
+// data is UTF-8 without markup declarations (scanXML's first checks); when it
+// is also well-formed (which the strict pass that follows decides), attribute
+// values occur only inside start tags, between quotes, and '<' never appears
+// in them.
 func normalizeAttributeWhitespace(data []byte) []byte {
 	if !bytes.ContainsAny(data, "\t\r\n") {
 		return data
