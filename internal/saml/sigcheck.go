@@ -107,6 +107,9 @@ type signatureInfo struct {
 	// keyInfoCert is the DER of KeyInfo's first X509Certificate, nil when
 	// KeyInfo carries no certificate.
 	keyInfoCert []byte
+	// ref is what the only Reference says; it is used once SignedInfo's
+	// signature verified (verifyEnveloped).
+	ref *reference
 }
 
 // reference is what a checked Reference says about the signed element.
@@ -177,7 +180,7 @@ func checkSignature(sig *etree.Element, id string, algs Algorithms) (*signatureI
 		return nil, shape("SignatureMethod has unexpected children")
 	}
 
-	if _, rej := checkReference(si[2], id, algs); rej != nil {
+	if info.ref, rej = checkReference(si[2], id, algs); rej != nil {
 		return nil, rej
 	}
 
@@ -196,10 +199,10 @@ func checkSignature(sig *etree.Element, id string, algs Algorithms) (*signatureI
 	return info, nil
 }
 
-// checkReference checks a Reference's shape and algorithms and returns what
-// it says. The verifier calls it twice: on the received SignedInfo before any
-// cryptography, and on the SignedInfo parsed back from the canonical bytes
-// whose signature verified, whose values are the only ones it uses.
+// checkReference checks a Reference's shape and algorithms, before any
+// cryptography, and returns what it says. The verifier uses the values only
+// after the signature over the canonical SignedInfo, which carries every one
+// of them, verified.
 func checkReference(ref *etree.Element, id string, algs Algorithms) (*reference, *Rejection) {
 	shape := func(msg string) *Rejection { return reject(ReasonSignatureShapeInvalid, msg) }
 	out := &reference{}

@@ -14,17 +14,27 @@ import (
 )
 
 // verifyEnveloped checks the enveloped signature sig of el (sig is a direct
-// child of el) and returns a fresh tree parsed from exactly the canonical
-// bytes whose digest matched, without the signature. Callers read only that
-// element.
+// child of el) and, once the digest matched, removes sig from el and returns
+// el: from then on the element holds exactly what was signed, and callers
+// read only it.
 //
 // The order follows "verify first, then read only what was signed":
 //  1. the shape check (checkSignature) refuses anything but one Reference to
 //     el with allow-listed algorithms, before any cryptography;
-//  2. SignedInfo is canonicalized in its document context and the signature
-//     over those bytes is checked with a pinned certificate;
-//  3. the Reference is read again from SignedInfo parsed back from the bytes
-//     that verified, and its digest is compared with el's canonical form.
+//  2. SignedInfo is canonicalized where it stands in the parsed tree and the
+//     signature over those bytes is checked with a pinned certificate;
+//  3. the signed element minus sig is canonicalized where it stands with the
+//     Reference's transform, and its digest is compared with the Reference's.
+//
+// Nothing is copied or parsed again: the canonical bytes are a function of
+// the tree, and everything the verifier reads afterwards (element names and
+// their namespaces, attributes, text) is in those bytes and reads back the
+// same from them. What canonicalization leaves out is not read: comments
+// (stringValue and the child walks skip them, and a comment inside text is
+// refused by parseUntrusted), namespace declarations no signed name uses
+// (names resolve through the declarations the canonical bytes carry), and sig
+// itself, removed here. The Reference used in step 3 is the one the shape
+// check read from the SignedInfo whose bytes then verified.
 //
 // Certificate policy: the certificates in Trust are pinned. A KeyInfo
 // certificate must be byte-identical to one of them and then selects it;
@@ -45,7 +55,7 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	}
 	facts.SignatureMethod = info.method
 
-	signedInfo, err := canonicalize(detachWithNamespaces(info.signedInfo), info.c14n, info.c14nPrefixes)
+	signedInfo, err := canonicalize(info.signedInfo, nil, info.c14n, info.c14nPrefixes)
 	if err != nil {
 		return nil, "", reject(ReasonSignatureInvalid, "SignedInfo could not be canonicalized")
 	}
@@ -61,13 +71,8 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 			fmt.Sprintf("the %s signature does not verify with the connection's verification certificate(s)", clean(el.Tag)))
 	}
 
-	ref, rej := signedReference(signedInfo, id, t.Algorithms)
-	if rej != nil {
-		return nil, "", rej
-	}
-	content := detachWithNamespaces(el)
-	content.RemoveChildAt(sig.Index()) // the enveloped-signature transform
-	canonical, err := canonicalize(content, ref.c14n, ref.prefixes)
+	ref := info.ref
+	canonical, err := canonicalize(el, sig, ref.c14n, ref.prefixes) // sig left out: the enveloped-signature transform
 	if err != nil {
 		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
 	}
@@ -77,41 +82,22 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 		return nil, "", reject(ReasonSignatureInvalid, fmt.Sprintf(
 			"the %s signature verifies but its digest does not match the element: the content was changed after it was signed", clean(el.Tag)))
 	}
-
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(canonical); err != nil || doc.Root() == nil {
-		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be read back")
-	}
-	verified := doc.Root()
-	if verified.Tag != el.Tag || attrValue(verified, "ID") != id {
-		return nil, "", reject(ReasonSignatureInvalid, "the verified element is not the signed element")
-	}
+	el.RemoveChildAt(sig.Index())
 	fp := Fingerprint(signer.Raw)
 	facts.CertificateFingerprint = fp
-	return verified, fp, nil
+	return el, fp, nil
 }
 
-// signedReference parses the canonical SignedInfo that verified and reads its
-// Reference with the same checks the shape check applied to the received one.
-func signedReference(signedInfo []byte, id string, algs Algorithms) (*reference, *Rejection) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(signedInfo); err != nil || !is(doc.Root(), nsDSig, "SignedInfo") {
-		return nil, reject(ReasonSignatureInvalid, "the signed SignedInfo could not be read back")
-	}
-	refs := children(doc.Root(), nsDSig, "Reference")
-	if len(refs) != 1 {
-		return nil, reject(ReasonSignatureShapeInvalid, "SignedInfo must hold exactly one Reference")
-	}
-	return checkReference(refs[0], id, algs)
-}
-
-// canonicalize serializes el with one of the allowed canonicalization
-// methods. el must be detached with its in-scope namespaces declared.
-func canonicalize(el *etree.Element, alg, prefixes string) ([]byte, error) {
+// canonicalize serializes el in its document without skip (nil for none)
+// with one of the allowed canonicalization methods. Exclusive
+// canonicalization, the common case, runs on the tree in place; the inclusive
+// methods use goxmldsig's canonicalizers on a detached copy that declares the
+// namespaces in scope.
+func canonicalize(el, skip *etree.Element, alg, prefixes string) ([]byte, error) {
 	var c dsig.Canonicalizer
 	switch alg {
 	case algExcC14N:
-		c = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList(prefixes)
+		return canonicalizeExclusive(el, skip, prefixes)
 	case algC14N10:
 		c = dsig.MakeC14N10RecCanonicalizer()
 	case algC14N11:
@@ -119,7 +105,14 @@ func canonicalize(el *etree.Element, alg, prefixes string) ([]byte, error) {
 	default:
 		return nil, fmt.Errorf("saml: canonicalization %q is not allowed", alg)
 	}
-	return c.Canonicalize(el)
+	cp := detachWithNamespaces(el)
+	if skip != nil {
+		if skip.Parent() != el {
+			return nil, fmt.Errorf("saml: the left-out element is not a child of the canonicalized one")
+		}
+		cp.RemoveChildAt(skip.Index())
+	}
+	return c.Canonicalize(cp)
 }
 
 // checkSignatureValue verifies the signature over the canonical SignedInfo
