@@ -1,7 +1,9 @@
 package saml
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 
@@ -25,7 +27,10 @@ import (
 // comments below the root (processing instructions and DTDs are refused);
 // anything else is an error rather than a guess.
 type excC14N struct {
+	// out collects output until it is flushed to w (a hash, usually: the
+	// canonical bytes are never needed whole).
 	out []byte
+	w   io.Writer
 	// scope is the stack of namespace declarations in effect (later entries
 	// shadow earlier ones); rendered is the stack of declarations written on
 	// output ancestors. Both are searched from the end: documents have a
@@ -52,7 +57,20 @@ var errC14NUnexpectedNode = errors.New("saml: unexpected node in canonicalized c
 // canonicalizeExclusive returns the exclusive canonical form of el in its
 // document, without skip.
 func canonicalizeExclusive(el, skip *etree.Element, prefixList string) ([]byte, error) {
-	c := &excC14N{skip: skip, out: make([]byte, 0, 4096)}
+	var b bytes.Buffer
+	if err := writeExclusiveC14N(&b, el, skip, prefixList); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// c14nFlushAt is the size at which buffered output goes to the writer.
+const c14nFlushAt = 2048
+
+// writeExclusiveC14N writes the exclusive canonical form of el in its
+// document, without skip, to w.
+func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string) error {
+	c := &excC14N{skip: skip, w: w, out: make([]byte, 0, c14nFlushAt+512)}
 	for _, p := range strings.Fields(prefixList) {
 		if p == "#default" {
 			p = ""
@@ -66,9 +84,10 @@ func canonicalizeExclusive(el, skip *etree.Element, prefixList string) ([]byte, 
 		}
 	}
 	if err := c.element(el); err != nil {
-		return nil, err
+		return err
 	}
-	return c.out, nil
+	_, err := w.Write(c.out)
+	return err
 }
 
 // lookup returns the URI bound to prefix in bindings ("" and false when it is
@@ -184,6 +203,12 @@ func (c *excC14N) element(el *etree.Element) error {
 	c.out = append(c.out, '>')
 
 	for _, t := range el.Child {
+		if len(c.out) >= c14nFlushAt {
+			if _, err := c.w.Write(c.out); err != nil {
+				return err
+			}
+			c.out = c.out[:0]
+		}
 		switch t := t.(type) {
 		case *etree.Element:
 			if t == c.skip {
@@ -218,6 +243,9 @@ func appendQName(out []byte, prefix, local string) []byte {
 
 // appendEscapedText escapes text as Canonical XML 1.0 (section 2.3) does.
 func appendEscapedText(out []byte, s string) []byte {
+	if !strings.ContainsAny(s, "&<>\r") {
+		return append(out, s...)
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':
@@ -237,6 +265,9 @@ func appendEscapedText(out []byte, s string) []byte {
 
 // appendEscapedAttr escapes an attribute value as Canonical XML 1.0 does.
 func appendEscapedAttr(out []byte, s string) []byte {
+	if !strings.ContainsAny(s, "&<\"\t\n\r") {
+		return append(out, s...)
+	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':

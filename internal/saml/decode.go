@@ -18,13 +18,16 @@ func decodeResponse(encoded []byte) ([]byte, *Rejection) {
 	if len(encoded) > MaxResponseSize {
 		return nil, reject(ReasonTooLarge, "the SAMLResponse value exceeds 1 MiB")
 	}
-	compact := make([]byte, 0, len(encoded))
-	for _, c := range encoded {
-		switch c {
-		case ' ', '\t', '\r', '\n', '\f', '\v':
-			continue
+	compact := encoded
+	if bytes.ContainsAny(encoded, " \t\r\n\f\v") {
+		compact = make([]byte, 0, len(encoded))
+		for _, c := range encoded {
+			switch c {
+			case ' ', '\t', '\r', '\n', '\f', '\v':
+				continue
+			}
+			compact = append(compact, c)
 		}
-		compact = append(compact, c)
 	}
 	if len(compact) == 0 {
 		return nil, reject(ReasonMissingResponse, "the SAMLResponse value is empty")

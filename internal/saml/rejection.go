@@ -78,6 +78,9 @@ const (
 // store: valid UTF-8, no control or format characters, at most maxFactLen
 // bytes.
 func clean(s string) string {
+	if len(s) <= maxFactLen && printableASCII(s) {
+		return s // nothing to replace or cut: the common case, without a copy
+	}
 	if len(s) > 4*maxFactLen {
 		s = s[:4*maxFactLen]
 	}
@@ -93,6 +96,15 @@ func clean(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 func cleanList(in []string) []string {

@@ -342,5 +342,10 @@ func decodeBase64String(s string) ([]byte, error) {
 		}
 		b = append(b, s[i])
 	}
-	return base64.StdEncoding.DecodeString(string(b))
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
+	n, err := base64.StdEncoding.Decode(out, b)
+	if err != nil {
+		return nil, err
+	}
+	return out[:n], nil
 }

@@ -2,6 +2,7 @@ package saml
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/subtle"
@@ -55,7 +56,7 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	}
 	facts.SignatureMethod = info.method
 
-	signedInfo, err := canonicalize(info.signedInfo, nil, info.c14n, info.c14nPrefixes)
+	signedInfo, err := canonicalDigest(info.hash, info.signedInfo, nil, info.c14n, info.c14nPrefixes)
 	if err != nil {
 		return nil, "", reject(ReasonSignatureInvalid, "SignedInfo could not be canonicalized")
 	}
@@ -72,13 +73,11 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	}
 
 	ref := info.ref
-	canonical, err := canonicalize(el, sig, ref.c14n, ref.prefixes) // sig left out: the enveloped-signature transform
+	digest, err := canonicalDigest(ref.hash, el, sig, ref.c14n, ref.prefixes) // sig left out: the enveloped-signature transform
 	if err != nil {
 		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
 	}
-	h := ref.hash.New()
-	h.Write(canonical)
-	if subtle.ConstantTimeCompare(h.Sum(nil), ref.digest) != 1 {
+	if subtle.ConstantTimeCompare(digest, ref.digest) != 1 {
 		return nil, "", reject(ReasonSignatureInvalid, fmt.Sprintf(
 			"the %s signature verifies but its digest does not match the element: the content was changed after it was signed", clean(el.Tag)))
 	}
@@ -86,6 +85,24 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 	fp := Fingerprint(signer.Raw)
 	facts.CertificateFingerprint = fp
 	return el, fp, nil
+}
+
+// canonicalDigest hashes the canonical form of el without skip; the
+// exclusive form is streamed into the hash and never held whole.
+func canonicalDigest(h crypto.Hash, el, skip *etree.Element, alg, prefixes string) ([]byte, error) {
+	hh := h.New()
+	if alg == algExcC14N {
+		if err := writeExclusiveC14N(hh, el, skip, prefixes); err != nil {
+			return nil, err
+		}
+		return hh.Sum(nil), nil
+	}
+	canonical, err := canonicalize(el, skip, alg, prefixes)
+	if err != nil {
+		return nil, err
+	}
+	hh.Write(canonical)
+	return hh.Sum(nil), nil
 }
 
 // canonicalize serializes el in its document without skip (nil for none)
@@ -115,14 +132,11 @@ func canonicalize(el, skip *etree.Element, alg, prefixes string) ([]byte, error)
 	return c.Canonicalize(cp)
 }
 
-// checkSignatureValue verifies the signature over the canonical SignedInfo
-// with cert's public key, which must be of the kind the method names. An
-// ECDSA value may be r||s (as XML-DSig specifies) or ASN.1 DER (as some
-// libraries write it).
-func checkSignatureValue(cert *x509.Certificate, info *signatureInfo, signedInfo []byte) bool {
-	h := info.hash.New()
-	h.Write(signedInfo)
-	digest := h.Sum(nil)
+// checkSignatureValue verifies the signature over the canonical SignedInfo,
+// whose digest (with the method's hash) is given, with cert's public key,
+// which must be of the kind the method names. An ECDSA value may be r||s (as
+// XML-DSig specifies) or ASN.1 DER (as some libraries write it).
+func checkSignatureValue(cert *x509.Certificate, info *signatureInfo, digest []byte) bool {
 	switch pub := cert.PublicKey.(type) {
 	case *rsa.PublicKey:
 		return !info.ecdsa && rsa.VerifyPKCS1v15(pub, info.hash, digest, info.value) == nil

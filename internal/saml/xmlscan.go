@@ -493,7 +493,10 @@ func normalizeAttributeWhitespace(data []byte) []byte {
 	if !bytes.ContainsAny(data, "\t\r\n") {
 		return data
 	}
-	out := make([]byte, 0, len(data))
+	// out stays nil, and data is returned as it is, until a tag needs a
+	// change; copied is how much of data out already holds.
+	var out []byte
+	copied := 0
 	skipTo := func(i int, end string) int {
 		j := bytes.Index(data[i:], []byte(end))
 		if j < 0 {
@@ -502,30 +505,35 @@ func normalizeAttributeWhitespace(data []byte) []byte {
 		return i + j + len(end)
 	}
 	for i := 0; i < len(data); {
-		c := data[i]
-		if c != '<' {
-			out = append(out, c)
-			i++
-			continue
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			break
 		}
-		var end int
+		i += j
 		switch {
 		case bytes.HasPrefix(data[i:], []byte("<!--")):
-			end = skipTo(i, "-->")
+			i = skipTo(i, "-->")
 		case bytes.HasPrefix(data[i:], []byte("<![CDATA[")):
-			end = skipTo(i, "]]>")
+			i = skipTo(i, "]]>")
 		case bytes.HasPrefix(data[i:], []byte("<?")):
-			end = skipTo(i, "?>")
+			i = skipTo(i, "?>")
 		default:
-			end = i + startTagLen(data[i:])
-			out = appendNormalizedTag(out, data[i:end])
+			end := i + startTagLen(data[i:])
+			if bytes.ContainsAny(data[i:end], "\t\r\n") {
+				if out == nil {
+					out = make([]byte, 0, len(data))
+				}
+				out = append(out, data[copied:i]...)
+				out = appendNormalizedTag(out, data[i:end])
+				copied = end
+			}
 			i = end
-			continue
 		}
-		out = append(out, data[i:end]...)
-		i = end
 	}
-	return out
+	if out == nil {
+		return data
+	}
+	return append(out, data[copied:]...)
 }
 
 // startTagLen is the length of the tag at the start of b, up to and

@@ -29,8 +29,8 @@ func is(el *etree.Element, ns, local string) bool {
 // children returns the child elements of el named {ns}local.
 func children(el *etree.Element, ns, local string) []*etree.Element {
 	var out []*etree.Element
-	for _, c := range el.ChildElements() {
-		if is(c, ns, local) {
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok && is(c, ns, local) {
 			out = append(out, c)
 		}
 	}
