@@ -243,9 +243,13 @@ func appendQName(out []byte, prefix, local string) []byte {
 
 // appendEscapedText escapes text as Canonical XML 1.0 (section 2.3) does.
 func appendEscapedText(out []byte, s string) []byte {
-	if !strings.ContainsAny(s, "&<>\r") {
-		return append(out, s...)
+	// The prefix that needs no escaping is appended whole.
+	i := 0
+	for i < len(s) && s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '\r' {
+		i++
 	}
+	out = append(out, s[:i]...)
+	s = s[i:]
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':
@@ -265,9 +269,14 @@ func appendEscapedText(out []byte, s string) []byte {
 
 // appendEscapedAttr escapes an attribute value as Canonical XML 1.0 does.
 func appendEscapedAttr(out []byte, s string) []byte {
-	if !strings.ContainsAny(s, "&<\"\t\n\r") {
-		return append(out, s...)
+	// The prefix that needs no escaping is appended whole (any byte up to
+	// '\r' ends it, to be looked at below).
+	i := 0
+	for i < len(s) && s[i] != '&' && s[i] != '<' && s[i] != '"' && s[i] > '\r' {
+		i++
 	}
+	out = append(out, s[:i]...)
+	s = s[i:]
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
 		case '&':
