@@ -150,7 +150,9 @@ func (c *excC14N) element(el *etree.Element) error {
 	for _, p := range c.inclusive {
 		consider(p, false)
 	}
-	slices.SortFunc(c.decls, func(a, b nsBinding) int { return strings.Compare(a.prefix, b.prefix) })
+	if len(c.decls) > 1 {
+		slices.SortFunc(c.decls, func(a, b nsBinding) int { return strings.Compare(a.prefix, b.prefix) })
+	}
 
 	// Attributes (not namespace declarations), by namespace URI and then
 	// local name; unqualified ones have no URI and come first.
@@ -172,12 +174,14 @@ func (c *excC14N) element(el *etree.Element) error {
 			c.attrs = append(c.attrs, c14nAttr{uri, a})
 		}
 	}
-	slices.SortFunc(c.attrs, func(a, b c14nAttr) int {
-		if n := strings.Compare(a.uri, b.uri); n != 0 {
-			return n
-		}
-		return strings.Compare(a.attr.Key, b.attr.Key)
-	})
+	if len(c.attrs) > 1 {
+		slices.SortFunc(c.attrs, func(a, b c14nAttr) int {
+			if n := strings.Compare(a.uri, b.uri); n != 0 {
+				return n
+			}
+			return strings.Compare(a.attr.Key, b.attr.Key)
+		})
+	}
 
 	c.out = append(c.out, '<')
 	c.out = appendQName(c.out, el.Space, el.Tag)
