@@ -20,13 +20,15 @@
 //
 // Security decisions, each enforced by a must-reject test:
 //
-//   - One parser. Untrusted XML is scanned once in streaming form (UTF-8
-//     only, no DOCTYPE or other markup declaration anywhere, undeclared
-//     prefixes and reserved-namespace tricks refused, element/depth/attribute/
-//     namespace caps, the xml-roundtrip-validator check per token, comments
-//     mixed with text refused) and then parsed once with etree. After a
-//     signature verifies, only the element goxmldsig returns (re-parsed from
-//     the exact canonical bytes that were digested) is read.
+//   - One parser. Untrusted XML is tokenized once, strictly (UTF-8 only, no
+//     DOCTYPE or other markup declaration anywhere, undeclared prefixes and
+//     reserved-namespace tricks refused, element/depth/attribute/namespace
+//     caps, the xml-roundtrip-validator check per token, comments mixed with
+//     text refused), and each token joins the etree tree only after it passed.
+//     Signatures are checked on that tree, with no copy and no second parse;
+//     after a signature verifies, only the signed element minus its signature
+//     is read, and everything read from it is in the canonical bytes whose
+//     digest matched.
 //   - Fixed positions. Exactly one Assertion or EncryptedAssertion exists in
 //     the whole document and it is a direct child of the Response; IDs are
 //     unique; a ds:Signature appears only directly after the Issuer of the

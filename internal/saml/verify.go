@@ -9,19 +9,21 @@ import (
 // verified assertion. The error is always a *Rejection.
 //
 // Pipeline (the document is parsed once; after signature verification only
-// the element goxmldsig returns is read):
+// the signed element, minus its signature, is read):
 //
 //  1. size limits, base64, optional raw DEFLATE with an output cap;
 //  2. UTF-8 only, no DOCTYPE/ENTITY, round-trip stable, element/depth/
-//     namespace caps, no comment inside text, then one etree parse;
+//     namespace caps, no comment inside text, checked in the one pass that
+//     builds the tree;
 //  3. root samlp:Response, Version 2.0, Status Success;
 //  4. unique IDs, exactly one Assertion or EncryptedAssertion and it is a
 //     direct child of the Response, ds:Signature only as a direct child of
 //     the Response or of that Assertion;
 //  5. signatures: strict shape, Reference "#ID" of the carrying element,
-//     allow-listed algorithms and transforms, pinned certificates, then
-//     goxmldsig; a signed Response is verified before anything inside it is
-//     decrypted or read;
+//     allow-listed algorithms and transforms, pinned certificates, then the
+//     signature and digest checks on the parsed tree (both signatures of a
+//     doubly signed response on the same tree); a signed Response is
+//     verified before anything inside it is decrypted or read;
 //  6. Response signed, or Assertion signed, or both; EncryptedAssertion is
 //     decrypted and its plaintext goes through steps 2, 4 and 5;
 //  7. issuer, destination, audience, time bounds with skew, bearer

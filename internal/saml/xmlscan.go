@@ -13,9 +13,9 @@ import (
 	xrv "github.com/mattermost/xml-roundtrip-validator"
 )
 
-// xmlLimits bound what an untrusted document may cost before a tree is
-// built: every later stage (goxmldsig copies and namespace contexts, our own
-// walks) is linear in these numbers.
+// xmlLimits bound what an untrusted document may cost while its tree is
+// built: every later stage (canonicalization, goxmldsig's copies for the
+// inclusive methods, our own walks) is linear in these numbers.
 type xmlLimits struct {
 	maxBytes    int
 	maxElements int
