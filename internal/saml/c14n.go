@@ -65,12 +65,12 @@ func canonicalizeExclusive(el, skip *etree.Element, prefixList string) ([]byte, 
 }
 
 // c14nFlushAt is the size at which buffered output goes to the writer.
-const c14nFlushAt = 2048
+const c14nFlushAt = 512
 
 // writeExclusiveC14N writes the exclusive canonical form of el in its
 // document, without skip, to w.
 func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string) error {
-	c := &excC14N{skip: skip, w: w, out: make([]byte, 0, c14nFlushAt+512)}
+	c := &excC14N{skip: skip, w: w, out: make([]byte, 0, 2*c14nFlushAt)}
 	for _, p := range strings.Fields(prefixList) {
 		if p == "#default" {
 			p = ""

@@ -176,7 +176,7 @@ func checkSignature(sig *etree.Element, id string, algs Algorithms) (*signatureI
 		return nil, reject(ReasonAlgorithmNotAllowed,
 			fmt.Sprintf("signature method %q is not allowed; %s", clean(info.method), algs.advice()))
 	}
-	if len(si[1].ChildElements()) != 0 {
+	if hasChildElements(si[1]) {
 		return nil, shape("SignatureMethod has unexpected children")
 	}
 
@@ -185,7 +185,7 @@ func checkSignature(sig *etree.Element, id string, algs Algorithms) (*signatureI
 	}
 
 	value, err := decodeBase64Text(signatureValue)
-	if err != nil || len(value) == 0 || len(signatureValue.ChildElements()) != 0 {
+	if err != nil || len(value) == 0 || hasChildElements(signatureValue) {
 		return nil, shape("SignatureValue is not base64")
 	}
 	info.value = value
@@ -231,7 +231,7 @@ func checkReference(ref *etree.Element, id string, algs Algorithms) (*reference,
 		switch {
 		case alg == algEnveloped:
 			enveloped++
-			if len(t.ChildElements()) != 0 || hasNonSpaceText(t) {
+			if hasChildElements(t) || hasNonSpaceText(t) {
 				return nil, reject(ReasonTransformNotAllowed, "the enveloped-signature transform has parameters")
 			}
 		case isCanonicalization(alg):
@@ -254,11 +254,11 @@ func checkReference(ref *etree.Element, id string, algs Algorithms) (*reference,
 		return nil, reject(ReasonAlgorithmNotAllowed,
 			fmt.Sprintf("digest method %q is not allowed; %s", clean(digestAlg), algs.advice()))
 	}
-	if len(parts[1].ChildElements()) != 0 {
+	if hasChildElements(parts[1]) {
 		return nil, shape("DigestMethod has unexpected children")
 	}
 	digest, err := decodeBase64Text(parts[2])
-	if err != nil || len(digest) != out.hash.Size() || len(parts[2].ChildElements()) != 0 {
+	if err != nil || len(digest) != out.hash.Size() || hasChildElements(parts[2]) {
 		return nil, shape("DigestValue is not a base64 digest of the declared size")
 	}
 	out.digest = digest
@@ -275,7 +275,7 @@ func checkTransformChildren(el *etree.Element, alg string) (string, *Rejection) 
 	}
 	prefixes, seen := "", false
 	for _, c := range el.ChildElements() {
-		if alg == algExcC14N && !seen && is(c, nsExcC14N, "InclusiveNamespaces") && len(c.ChildElements()) == 0 {
+		if alg == algExcC14N && !seen && is(c, nsExcC14N, "InclusiveNamespaces") && !hasChildElements(c) {
 			prefixes, seen = attrValue(c, "PrefixList"), true
 			continue
 		}

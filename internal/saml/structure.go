@@ -201,8 +201,10 @@ func (st *walkState) walk(el *etree.Element, scope map[string]string) {
 	case ns == nsProtocol && el.Tag == "Response" && el != st.root:
 		st.nestedResponse = true
 	}
-	for _, c := range el.ChildElements() {
-		st.walk(c, scope)
+	for _, t := range el.Child {
+		if c, ok := t.(*etree.Element); ok {
+			st.walk(c, scope)
+		}
 	}
 }
 

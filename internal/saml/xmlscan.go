@@ -339,6 +339,7 @@ func (s *scanner) start(t xml.StartElement) *Rejection {
 	}
 	el := etree.NewElement(t.Name.Local)
 	el.Space = t.Name.Space
+	el.Attr = make([]etree.Attr, 0, len(t.Attr)) // CreateAttr appends without growing
 	for _, a := range t.Attr {
 		key := a.Name.Local
 		if a.Name.Space != "" {

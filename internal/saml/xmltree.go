@@ -90,10 +90,21 @@ func stringValue(el *etree.Element) string {
 // simpleText is the text of an element that must not have child elements
 // (Issuer, NameID, Audience), trimmed of XML whitespace.
 func simpleText(el *etree.Element) (string, bool) {
-	if len(el.ChildElements()) > 0 {
+	if hasChildElements(el) {
 		return "", false
 	}
 	return trimXMLSpace(stringValue(el)), true
+}
+
+// hasChildElements reports whether el has a child element, without
+// collecting them as ChildElements does.
+func hasChildElements(el *etree.Element) bool {
+	for _, t := range el.Child {
+		if _, ok := t.(*etree.Element); ok {
+			return true
+		}
+	}
+	return false
 }
 
 func trimXMLSpace(s string) string {
