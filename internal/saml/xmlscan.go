@@ -179,6 +179,15 @@ func isNCName(s string) bool {
 		return false
 	}
 	for i, r := range s {
+		if r < utf8.RuneSelf { // ASCII, nearly every name: no range tables
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_':
+			case i > 0 && (r >= '0' && r <= '9' || r == '-' || r == '.'):
+			default:
+				return false
+			}
+			continue
+		}
 		if isNameStartChar(r) {
 			continue
 		}

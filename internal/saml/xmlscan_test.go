@@ -102,3 +102,24 @@ func describeTree(b *strings.Builder, el *etree.Element) {
 	}
 	b.WriteString("</>")
 }
+
+// TestIsNCNameASCII holds isNCName's ASCII shortcut to the productions: every
+// ASCII character as the first and as a later character.
+func TestIsNCNameASCII(t *testing.T) {
+	for c := rune(0); c < 0x80; c++ {
+		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+		later := letter || c >= '0' && c <= '9' || c == '-' || c == '.'
+		if got := isNCName(string(c)); got != letter {
+			t.Errorf("isNCName(%q) = %v", string(c), got)
+		}
+		if got := isNCName("a" + string(c)); got != later {
+			t.Errorf("isNCName(%q) = %v", "a"+string(c), got)
+		}
+	}
+	for _, s := range []string{"é", "aé·", "a\u0300", "\u0300a", "·a"} {
+		want := s == "é" || s == "aé·" || s == "a\u0300"
+		if got := isNCName(s); got != want {
+			t.Errorf("isNCName(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
