@@ -89,6 +89,16 @@ func corpusShapes() []corpusShape {
 				at.CreateAttr("Name", "inner")
 				at.CreateElement("saml:AttributeValue").SetText("v")
 			}},
+		// An xmlns="" that undoes nothing is not written (Canonical XML 1.0,
+		// example 3.3); goxmldsig writes it.
+		{name: "redundant xmlns=\"\" inside the assertion", xmlsecOnly: true,
+			edit: func(_, a *etree.Element) {
+				at := findPath(a, "AttributeStatement").CreateElement("saml:Attribute")
+				at.CreateAttr("Name", "structured")
+				x := at.CreateElement("saml:AttributeValue").CreateElement("x")
+				x.CreateAttr("xmlns", "")
+				x.SetText("v")
+			}},
 	}
 }
 
