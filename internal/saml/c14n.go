@@ -77,10 +77,20 @@ func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string)
 		}
 		c.inclusive = append(c.inclusive, p)
 	}
-	if parent := el.Parent(); parent != nil {
-		inherited := inScopeNamespaces(parent)
-		for _, p := range sortedKeys(inherited) {
-			c.scope = append(c.scope, nsBinding{p, inherited[p]})
+	// The declarations on el's ancestors, outermost first, so that inner
+	// ones shadow outer ones as lookup searches from the end.
+	var ancestors []*etree.Element
+	for e := el.Parent(); e != nil; e = e.Parent() {
+		ancestors = append(ancestors, e)
+	}
+	for i := len(ancestors) - 1; i >= 0; i-- {
+		for _, a := range ancestors[i].Attr {
+			switch {
+			case a.Space == "xmlns":
+				c.scope = append(c.scope, nsBinding{a.Key, a.Value})
+			case a.Space == "" && a.Key == "xmlns":
+				c.scope = append(c.scope, nsBinding{"", a.Value})
+			}
 		}
 	}
 	if err := c.element(el); err != nil {

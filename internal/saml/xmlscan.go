@@ -350,6 +350,16 @@ func (s *scanner) start(t xml.StartElement) *Rejection {
 	el.Space = t.Name.Space
 	el.Attr = make([]etree.Attr, 0, len(t.Attr)) // CreateAttr appends without growing
 	for _, a := range t.Attr {
+		// CreateAttr links the attribute to el (Attr.NamespaceURI needs
+		// that); it replaces an attribute of the same prefix and name, which
+		// the duplicate check above rules out. A prefixed attribute is
+		// created unprefixed and then given its prefix, which saves joining
+		// "prefix:name" for CreateAttr to split again, unless an unprefixed
+		// attribute of that name exists and would be replaced.
+		if a.Name.Space != "" && el.SelectAttr(a.Name.Local) == nil {
+			el.CreateAttr(a.Name.Local, a.Value).Space = a.Name.Space
+			continue
+		}
 		key := a.Name.Local
 		if a.Name.Space != "" {
 			key = a.Name.Space + ":" + key

@@ -22,6 +22,8 @@ var parseTreeSeeds = []string{
 	`<p:a xmlns:p="urn:x" xmlns="urn:d" p:b="1" c="2"><b xmlns=""/><p:c p:d="&lt;&amp;&quot;"/></p:a>`,
 	"<a b=\"x\ty\r\nz\n\" c='&#9;&#10;&#13;'>a&#13;b\r\nc\rd</a>",
 	`<a xml:lang="en"><b>&gt;&apos;&#x41;é✓</b></a>`,
+	`<a xmlns:p="urn:p" xmlns:q="urn:q" x="1" p:x="2" q:x="3"/>`,
+	`<a xmlns:p="urn:p" xmlns:q="urn:q" p:x="2" x="1" q:x="3"><b xmlns="urn:d" q:y="4" xml:lang="en"/></a>`,
 	`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r"><saml:Issuer xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion">i</saml:Issuer></samlp:Response>`,
 }
 
