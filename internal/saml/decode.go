@@ -58,16 +58,14 @@ func decodeResponse(encoded []byte) ([]byte, *Rejection) {
 	return inflated, nil
 }
 
-// hasFormSpace reports whether b holds a byte decodeResponse drops (a plain
-// loop: bytes.ContainsAny with six bytes costs several times more on a
-// response-sized value).
+// hasFormSpace reports whether b holds a byte decodeResponse drops. One
+// bytes.IndexByte (vectorized) per byte value is several times cheaper on a
+// response-sized value than a byte loop or bytes.ContainsAny, and a wrapped
+// value is caught by the first.
 func hasFormSpace(b []byte) bool {
-	for _, c := range b {
-		if c <= ' ' {
-			switch c {
-			case ' ', '\t', '\r', '\n', '\f', '\v':
-				return true
-			}
+	for _, c := range []byte{'\n', '\r', ' ', '\t', '\f', '\v'} {
+		if bytes.IndexByte(b, c) >= 0 {
+			return true
 		}
 	}
 	return false

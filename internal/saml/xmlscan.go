@@ -556,15 +556,11 @@ func normalizeAttributeWhitespace(data []byte) []byte {
 	return append(out, data[copied:]...)
 }
 
-// hasTabCRLF reports whether b holds a tab, CR or LF (a plain loop, several
-// times cheaper than bytes.ContainsAny here).
+// hasTabCRLF reports whether b holds a tab, CR or LF (three vectorized
+// bytes.IndexByte scans, several times cheaper than a byte loop or
+// bytes.ContainsAny on a whole document).
 func hasTabCRLF(b []byte) bool {
-	for _, c := range b {
-		if c <= '\r' && (c == '\t' || c == '\n' || c == '\r') {
-			return true
-		}
-	}
-	return false
+	return bytes.IndexByte(b, '\n') >= 0 || bytes.IndexByte(b, '\r') >= 0 || bytes.IndexByte(b, '\t') >= 0
 }
 
 // startTagLen is the length of the tag at the start of b, up to and
