@@ -156,3 +156,116 @@ func declaresEmptyDefault(el *etree.Element) bool {
 	}
 	return slices.ContainsFunc(el.ChildElements(), declaresEmptyDefault)
 }
+
+// FuzzCanonicalFormReadsBack guards what lets the verifier read the parsed
+// element instead of a tree parsed back from the canonical bytes: for every
+// element of whatever parseUntrusted accepts, and every allowed method, the
+// canonical bytes parse back to the same element as the verifier reads it
+// (names with their resolved namespaces, attributes, text; comments and
+// namespace declarations are not read). Two elements with the same canonical
+// form (so the same signature) therefore read the same.
+func FuzzCanonicalFormReadsBack(f *testing.F) {
+	for _, s := range append(c14nSeeds, parseTreeSeeds...) {
+		f.Add([]byte(s), "")
+		f.Add([]byte(s), "#default p")
+	}
+	f.Fuzz(func(t *testing.T, data []byte, prefixes string) {
+		root, rej := parseUntrusted(data, responseLimits(), nil)
+		if rej != nil {
+			return
+		}
+		var walk func(el *etree.Element)
+		walk = func(el *etree.Element) {
+			for _, alg := range []string{algExcC14N, algC14N10, algC14N11} {
+				canonical, err := canonicalize(el, nil, alg, prefixes)
+				if err != nil {
+					if alg == algExcC14N {
+						t.Fatalf("%s: %v", el.Tag, err)
+					}
+					continue // goxmldsig refuses what it cannot canonicalize
+				}
+				back, rej := parseUntrusted(canonical, responseLimits(), nil)
+				if rej != nil {
+					t.Fatalf("%s, %s: the canonical form %q does not parse: %v", el.Tag, alg, canonical, rej)
+				}
+				if got, want := readerView(back), readerView(el); got != want {
+					t.Fatalf("%s, %s: reads back as\n%s\nnot\n%s", el.Tag, alg, got, want)
+				}
+			}
+			for _, c := range el.ChildElements() {
+				walk(c)
+			}
+		}
+		walk(root)
+	})
+}
+
+func TestCanonicalFormReadsBack(t *testing.T) {
+	for _, s := range append(c14nSeeds, parseTreeSeeds...) {
+		root, rej := parseUntrusted([]byte(s), responseLimits(), nil)
+		if rej != nil {
+			t.Fatalf("%s: %v", s, rej)
+		}
+		canonical, err := canonicalizeExclusive(root, nil, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, rej := parseUntrusted(canonical, responseLimits(), nil)
+		if rej != nil {
+			t.Fatal(rej)
+		}
+		if got, want := readerView(back), readerView(root); got != want {
+			t.Errorf("%s reads back as\n%s\nnot\n%s", s, got, want)
+		}
+	}
+}
+
+// readerView describes el as the verifier's readers see it: each element's
+// namespace and name, its attributes other than namespace declarations (with
+// their namespaces, sorted), and its content with comments dropped and
+// adjacent text joined. The xml prefix is bound to its namespace whether or
+// not it is declared (etree resolves it only where it is).
+func readerView(el *etree.Element) string {
+	var b strings.Builder
+	ns := func(prefix, resolved string) string {
+		if prefix == "xml" {
+			return xmlNamespace
+		}
+		return resolved
+	}
+	var walk func(e *etree.Element)
+	walk = func(e *etree.Element) {
+		fmt.Fprintf(&b, "<{%s}%s", ns(e.Space, e.NamespaceURI()), e.Tag)
+		var attrs []string
+		for i := range e.Attr {
+			a := &e.Attr[i]
+			if a.Space == "xmlns" || (a.Space == "" && a.Key == "xmlns") {
+				continue
+			}
+			attrs = append(attrs, fmt.Sprintf(" {%s}%s=%q", ns(a.Space, a.NamespaceURI()), a.Key, a.Value))
+		}
+		slices.Sort(attrs)
+		b.WriteString(strings.Join(attrs, ""))
+		b.WriteString(">")
+		text := ""
+		flush := func() {
+			if text != "" {
+				fmt.Fprintf(&b, "%q", text)
+				text = ""
+			}
+		}
+		for _, t := range e.Child {
+			switch t := t.(type) {
+			case *etree.CharData:
+				text += t.Data
+			case *etree.Element:
+				flush()
+				walk(t)
+			}
+		}
+		flush()
+		b.WriteString("</>")
+	}
+	walk(el)
+	return b.String()
+}
