@@ -89,6 +89,19 @@ func corpusShapes() []corpusShape {
 				at.CreateAttr("Name", "inner")
 				at.CreateElement("saml:AttributeValue").SetText("v")
 			}},
+		// Prefixed attributes are ordered by namespace URI first: xsi:type
+		// before xml:lang; goxmldsig orders them by local name.
+		{name: "xsi:type and xml:lang on one AttributeValue", xmlsecOnly: true,
+			edit: func(_, a *etree.Element) {
+				at := findPath(a, "AttributeStatement").CreateElement("saml:Attribute")
+				at.CreateAttr("Name", "localized")
+				v := at.CreateElement("saml:AttributeValue")
+				v.CreateAttr("xmlns:xsi", nsXSI)
+				v.CreateAttr("xml:lang", "en")
+				v.CreateAttr("xsi:type", "xs:string")
+				v.CreateAttr("xmlns:xs", "http://www.w3.org/2001/XMLSchema")
+				v.SetText("v")
+			}},
 		// An xmlns="" that undoes nothing is not written (Canonical XML 1.0,
 		// example 3.3); goxmldsig writes it.
 		{name: "redundant xmlns=\"\" inside the assertion", xmlsecOnly: true,
