@@ -102,14 +102,14 @@ func (s *Service) HandleOIDC(ctx context.Context, cb OIDCCallback) (*CallbackRes
 	}
 	var matched *store.SSORequest
 	res, facts, ferr := s.verifyOIDC(ctx, conn, cb, &matched)
-	if test := s.testRequest(ctx, conn, matched, "", cb.Cookies); test != nil {
+	if test := s.testRequest(ctx, s.Store, conn, matched, "", cb.Cookies); test != nil {
 		if facts == nil {
 			facts = &oidcFacts{}
 		}
 		facts.TestLogin, facts.TestIdentity = true, testIdentityOf(res)
-		return s.finishTest(test, conn, s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts))
+		return s.finishTest(test, conn, s.recordAttempt(ctx, s.Store, conn, cb.RequestID, ferr, facts))
 	}
-	s.recordAttempt(ctx, conn, cb.RequestID, ferr, facts)
+	s.recordAttempt(ctx, s.Store, conn, cb.RequestID, ferr, facts)
 	if ferr != nil {
 		return nil, ferr
 	}
@@ -190,7 +190,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if err != nil {
 		return nil, nil, internalFailure("the login request could not be loaded", err)
 	}
-	if !s.sentBy(ctx, conn, req) {
+	if !s.sentBy(ctx, s.Store, conn, req) {
 		return nil, nil, oidcFailure(&oidc.Error{Reason: oidc.ReasonStateMismatch, Detail: "The state belongs to a login of another connection."})
 	}
 	*matched = req
@@ -248,7 +248,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 	if req.SetupLinkID != "" {
 		return &CallbackResult{tested: id}, facts, nil // a test login: no token, member or session
 	}
-	res, link, ferr := s.issueToken(ctx, conn, req, id)
+	res, link, ferr := s.issueToken(ctx, s.Store, conn, req, id)
 	facts.IdentityLink = link
 	return res, facts, ferr
 }
@@ -262,7 +262,7 @@ func (s *Service) verifyOIDC(ctx context.Context, conn *store.Connection, cb OID
 func (s *Service) providerError(ctx context.Context, conn *store.Connection, cb OIDCCallback, state string, err error, matched **store.SSORequest) *Failure {
 	if state != "" && hasCookie(cb.Cookies, requestCookiePrefix+state) {
 		req, cerr := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, state, s.Now())
-		if cerr == nil && s.sentBy(ctx, conn, req) {
+		if cerr == nil && s.sentBy(ctx, s.Store, conn, req) {
 			*matched = req
 			return oidcFailure(err)
 		}

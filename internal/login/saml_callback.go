@@ -66,30 +66,67 @@ func (s *Service) HandleSAML(ctx context.Context, cb SAMLCallback) (*CallbackRes
 		}
 		return nil, s.unrecorded(conn, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be decoded."})
 	}
-	var matched *store.SSORequest
-	res, facts, link, ferr := s.verifySAML(ctx, conn, cb, &matched)
+	run, a, facts, ferr := s.checkSAML(conn, cb)
 	if ferr != nil && shapeRefusal(ferr.Reason) {
 		return nil, s.unrecorded(conn, ferr) // not a SAML response at all: nothing to show an IT admin
 	}
+	if ferr != nil {
+		// Refused by the verifier: the attempt is all there is to write.
+		return s.conclude(ctx, s.Store, conn, cb, nil, nil, facts, nil, ferr)
+	}
+	// Verified. What the login writes (the request used up, the assertion
+	// ID for replay protection, the SSO token and the attempt) is written
+	// in one transaction: one commit instead of five, and the replay record
+	// is as durable as before, committed before the browser is redirected.
+	// A refusal decided inside (an unknown request, a replay, the linking
+	// rule) commits too, so it uses the request up and is recorded as
+	// before; a database error rolls everything back, nothing of the login
+	// is kept, and the attempt is recorded on its own.
+	var (
+		out    *CallbackResult
+		outErr error
+		failed *Failure
+	)
+	err = s.Store.Tx(ctx, func(q store.Queries) error {
+		var matched *store.SSORequest
+		res, link, ferr := s.acceptSAML(ctx, q, conn, cb, run, a, &matched)
+		if ferr != nil && ferr.Status >= http.StatusInternalServerError {
+			failed = ferr
+			return ferr
+		}
+		out, outErr = s.conclude(ctx, q, conn, cb, matched, res, facts, link, ferr)
+		return nil
+	})
+	switch {
+	case failed != nil:
+		return s.conclude(ctx, s.Store, conn, cb, nil, nil, facts, nil, failed)
+	case err != nil:
+		return nil, internalFailure("the login could not be stored", err)
+	}
+	return out, outErr
+}
+
+// conclude records the outcome of a callback with q and returns it: a
+// test login's goes back to its setup page.
+func (s *Service) conclude(ctx context.Context, q store.Queries, conn *store.Connection, cb SAMLCallback, matched *store.SSORequest,
+	res *CallbackResult, facts *saml.Facts, link *linkFacts, ferr *Failure) (*CallbackResult, error) {
 	var view any
+	inResponseTo := ""
 	if facts != nil {
 		v := factsView(facts)
 		v.IdentityLink = link
 		view = v
-	}
-	inResponseTo := ""
-	if facts != nil {
 		inResponseTo = facts.InResponseTo
 	}
-	if test := s.testRequest(ctx, conn, matched, inResponseTo, cb.Cookies); test != nil {
+	if test := s.testRequest(ctx, q, conn, matched, inResponseTo, cb.Cookies); test != nil {
 		v := factsJSON{}
 		if facts != nil {
 			v = factsView(facts)
 		}
 		v.TestLogin, v.TestIdentity = true, testIdentityOf(res)
-		return s.finishTest(test, conn, s.recordAttempt(ctx, conn, cb.RequestID, ferr, v))
+		return s.finishTest(test, conn, s.recordAttempt(ctx, q, conn, cb.RequestID, ferr, v))
 	}
-	s.recordAttempt(ctx, conn, cb.RequestID, ferr, view)
+	s.recordAttempt(ctx, q, conn, cb.RequestID, ferr, view)
 	if ferr != nil {
 		return nil, ferr
 	}
@@ -143,7 +180,9 @@ func reject(r *saml.Rejection) *Failure {
 	return &Failure{Status: http.StatusBadRequest, ErrorType: r.ErrorType(), Reason: string(r.Reason), Detail: r.Detail}
 }
 
-func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAMLCallback, matched **store.SSORequest) (*CallbackResult, *saml.Facts, *linkFacts, *Failure) {
+// checkSAML verifies the response against the connection's trust
+// settings; it reads and writes nothing.
+func (s *Service) checkSAML(conn *store.Connection, cb SAMLCallback) (*sso.SAMLRuntime, *saml.Assertion, *saml.Facts, *Failure) {
 	if conn.Status != "active" {
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "requires_active_sso_connection", Reason: "connection_not_active",
 			Detail: "The SAML connection is not active yet: " + s.missingText(conn)}
@@ -159,7 +198,7 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	})
 	if err != nil {
 		if r, ok := saml.AsRejection(err); ok {
-			return nil, &r.Facts, nil, reject(r)
+			return nil, nil, &r.Facts, reject(r)
 		}
 		return nil, nil, nil, &Failure{Status: http.StatusBadRequest, ErrorType: "invalid_saml_response", Reason: "malformed", Detail: "The SAML response could not be verified."}
 	}
@@ -167,49 +206,56 @@ func (s *Service) verifySAML(ctx context.Context, conn *store.Connection, cb SAM
 	// is the one that verified.
 	facts := &a.Facts
 	facts.CertificateFingerprint = a.CertificateFingerprint
+	return run, a, facts, nil
+}
 
+// acceptSAML logs a verified response in with q: it uses up the request
+// the response answers, records the assertion against replay, applies the
+// attribute mapping and issues the SSO token.
+func (s *Service) acceptSAML(ctx context.Context, q store.Queries, conn *store.Connection, cb SAMLCallback, run *sso.SAMLRuntime,
+	a *saml.Assertion, matched **store.SSORequest) (*CallbackResult, *linkFacts, *Failure) {
+	var err error
 	// Which login does this answer? SP-initiated: the stored request, bound
 	// to this browser. IdP-initiated: none, if the connection allows it.
 	var req *store.SSORequest
 	if a.InResponseTo != "" {
-		if req, err = s.matchRequest(ctx, conn, a.InResponseTo, cb.Cookies); err != nil {
-			return nil, facts, nil, asFailure(err)
+		if req, err = s.matchRequest(ctx, q, conn, a.InResponseTo, cb.Cookies); err != nil {
+			return nil, nil, asFailure(err)
 		}
 		*matched = req
 	} else if run.IDPInitiatedAuthDisabled {
-		return nil, facts, nil, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
+		return nil, nil, reject(saml.NewRejection(saml.ReasonUnsolicitedResponse,
 			"IdP-initiated login is disabled on this connection (idp_initiated_auth_disabled); start the login from the application."))
 	}
 	// Replay: the assertion ID is remembered in the database until the
 	// assertion would expire anyway, so no replica accepts it twice.
-	if err := s.Store.RecordAssertion(ctx, conn.ID, a.AssertionID, a.NotOnOrAfter, s.Now()); err != nil {
+	if err := q.RecordAssertion(ctx, conn.ID, a.AssertionID, a.NotOnOrAfter, s.Now()); err != nil {
 		var c *store.ErrConflict
 		if errors.As(err, &c) {
-			return nil, facts, nil, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
+			return nil, nil, reject(saml.NewRejection(saml.ReasonReplay, "This assertion was already used; a SAML response can be used once."))
 		}
-		return nil, facts, nil, internalFailure("the replay cache is unavailable", err)
+		return nil, nil, internalFailure("the replay cache is unavailable", err)
 	}
 	id, ferr := mapSAMLIdentity(run, a)
 	if ferr != nil {
-		return nil, facts, nil, ferr
+		return nil, nil, ferr
 	}
 	if req != nil && req.SetupLinkID != "" {
-		return &CallbackResult{tested: id}, facts, nil, nil // a test login: no token, member or session
+		return &CallbackResult{tested: id}, nil, nil // a test login: no token, member or session
 	}
-	res, link, ferr := s.issueToken(ctx, conn, req, id)
-	return res, facts, link, ferr
+	return s.issueToken(ctx, q, conn, req, id)
 }
 
 // matchRequest consumes the stored AuthnRequest the response answers and
 // checks the browser cookie set at start.
-func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requestID string, cookies []*http.Cookie) (*store.SSORequest, error) {
+func (s *Service) matchRequest(ctx context.Context, q store.Queries, conn *store.Connection, requestID string, cookies []*http.Cookie) (*store.SSORequest, error) {
 	// The cookie is checked first so that a response posted from another
 	// browser does not use up the pending request.
 	if !hasCookie(cookies, requestCookiePrefix+requestID) {
 		return nil, &Failure{Status: http.StatusBadRequest, ErrorType: "missing_saml_csrf_cookie", Reason: "missing_request_cookie",
 			Detail: s.missingCookieDetail("the SAML response", true)}
 	}
-	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
+	req, err := q.ConsumeSSORequest(ctx, conn.ProjectID, requestID, s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch,
 			"InResponseTo does not match a pending login request of this project (unknown, expired or already used)."))
@@ -217,7 +263,7 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	if !s.sentBy(ctx, conn, req) {
+	if !s.sentBy(ctx, q, conn, req) {
 		return nil, reject(saml.NewRejection(saml.ReasonInResponseToMismatch, "InResponseTo names a login request of another connection."))
 	}
 	return req, nil
@@ -225,11 +271,11 @@ func (s *Service) matchRequest(ctx context.Context, conn *store.Connection, requ
 
 // sentBy reports whether a stored login request was sent by conn, directly
 // or for an External connection that logs in through it.
-func (s *Service) sentBy(ctx context.Context, conn *store.Connection, req *store.SSORequest) bool {
+func (s *Service) sentBy(ctx context.Context, q store.Queries, conn *store.Connection, req *store.SSORequest) bool {
 	if req.ConnectionID == conn.ID {
 		return true
 	}
-	ext, err := s.Store.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
+	ext, err := q.GetConnection(ctx, conn.ProjectID, req.ConnectionID)
 	return err == nil && ext.SourceID == conn.ID
 }
 
@@ -294,7 +340,7 @@ func mapSAMLIdentity(run *sso.SAMLRuntime, a *saml.Assertion) (*identity, *Failu
 
 // recordAttempt stores the outcome; a failure to record is logged by the
 // caller's error path only, never turned into a login failure.
-func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, requestID string, f *Failure, facts any) string {
+func (s *Service) recordAttempt(ctx context.Context, q store.Queries, conn *store.Connection, requestID string, f *Failure, facts any) string {
 	a := &store.LoginAttempt{
 		ID: s.IDs.New(ids.LoginAttempt, connEnv(conn)), ProjectID: conn.ProjectID, OrganizationID: conn.OrganizationID,
 		ConnectionID: conn.ID, RequestID: requestID, Outcome: "success", CreatedAt: s.Now(),
@@ -310,7 +356,7 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 	}
 	s.step(ctx, "login callback: outcome recorded", conn.OrganizationID, conn.ID,
 		slog.String("kind", conn.Kind), slog.String("outcome", a.Outcome), slog.String("error_type", a.ErrorType))
-	if err := s.Store.CreateLoginAttempt(ctx, a); err != nil {
+	if err := q.CreateLoginAttempt(ctx, a); err != nil {
 		if s.Log != nil {
 			s.Log.ErrorContext(ctx, "recording a login attempt failed", "connection_id", conn.ID, "error", err)
 		}
@@ -321,7 +367,7 @@ func (s *Service) recordAttempt(ctx context.Context, conn *store.Connection, req
 	if !trimsOn(a.ID, s.attemptsKept()) {
 		return a.ID
 	}
-	if err := s.Store.TrimLoginAttempts(ctx, conn.ProjectID, conn.ID, s.attemptsKept()); err != nil && s.Log != nil {
+	if err := q.TrimLoginAttempts(ctx, conn.ProjectID, conn.ID, s.attemptsKept()); err != nil && s.Log != nil {
 		s.Log.ErrorContext(ctx, "trimming login attempts failed", "connection_id", conn.ID, "error", err)
 	}
 	return a.ID

@@ -57,7 +57,7 @@ func (s *Service) Start(ctx context.Context, p StartParams) (*StartResult, error
 	}
 	s.step(ctx, "login start: connection located", rt.conn.OrganizationID, rt.conn.ID,
 		slog.String("project_id", project.ID), slog.String("kind", rt.idp.Kind), slog.String("idp_connection_id", rt.idp.ID))
-	login, signup, err := s.redirectTargets(ctx, project, p.LoginRedirectURL, p.SignupRedirectURL)
+	login, signup, err := s.redirectTargets(ctx, s.Store, project, p.LoginRedirectURL, p.SignupRedirectURL)
 	if err != nil {
 		return nil, err
 	}
@@ -175,8 +175,8 @@ func (s *Service) defaultConnection(ctx context.Context, project *store.Project,
 // registered redirect URLs, read from the database on every login so that a
 // change made through the administration API or CLI applies at once on
 // every replica; an omitted URL is the default of its type.
-func (s *Service) redirectTargets(ctx context.Context, p *store.Project, login, signup string) (string, string, error) {
-	list, err := s.Store.ListRedirectURLs(ctx, p.ID)
+func (s *Service) redirectTargets(ctx context.Context, q store.Queries, p *store.Project, login, signup string) (string, string, error) {
+	list, err := q.ListRedirectURLs(ctx, p.ID)
 	if err != nil {
 		return "", "", apierr.Internal(err)
 	}

@@ -62,7 +62,7 @@ func (s *Service) startCookie(rt *route, requestID string) *http.Cookie {
 // before its request was matched (a certificate mismatch, say) names it
 // in InResponseTo: when this browser holds that request's test cookie, the
 // request is consumed here so that the setup page can show the refusal.
-func (s *Service) testRequest(ctx context.Context, conn *store.Connection, matched *store.SSORequest, inResponseTo string, cookies []*http.Cookie) *store.SSORequest {
+func (s *Service) testRequest(ctx context.Context, q store.Queries, conn *store.Connection, matched *store.SSORequest, inResponseTo string, cookies []*http.Cookie) *store.SSORequest {
 	if matched != nil {
 		if matched.SetupLinkID != "" {
 			return matched
@@ -72,8 +72,8 @@ func (s *Service) testRequest(ctx context.Context, conn *store.Connection, match
 	if inResponseTo == "" || !hasCookieValue(cookies, requestCookiePrefix+inResponseTo, testCookieValue) {
 		return nil
 	}
-	req, err := s.Store.ConsumeSSORequest(ctx, conn.ProjectID, inResponseTo, s.Now())
-	if err != nil || req.SetupLinkID == "" || !s.sentBy(ctx, conn, req) {
+	req, err := q.ConsumeSSORequest(ctx, conn.ProjectID, inResponseTo, s.Now())
+	if err != nil || req.SetupLinkID == "" || !s.sentBy(ctx, q, conn, req) {
 		return nil
 	}
 	return req

@@ -19,25 +19,25 @@ import (
 // login URL when the identity resolves to an existing member of the target
 // organization, else the signup URL. The rule runs again, in a transaction,
 // at authenticate.
-func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req *store.SSORequest, id *identity) (*CallbackResult, *linkFacts, *Failure) {
+func (s *Service) issueToken(ctx context.Context, q store.Queries, idpConn *store.Connection, req *store.SSORequest, id *identity) (*CallbackResult, *linkFacts, *Failure) {
 	orgID, connID := idpConn.OrganizationID, idpConn.ID
 	challenge := ""
 	if req != nil {
 		orgID, connID, challenge = req.OrganizationID, req.ConnectionID, req.PKCECodeChallenge
 		id.LoginRedirectURL, id.SignupRedirectURL = req.LoginRedirectURL, req.SignupRedirectURL
 	} else {
-		project, err := s.Store.GetProject(ctx, idpConn.ProjectID)
+		project, err := q.GetProject(ctx, idpConn.ProjectID)
 		if err != nil {
 			return nil, nil, internalFailure("the project could not be loaded", err)
 		}
-		login, signup, err := s.redirectTargets(ctx, project, "", "")
+		login, signup, err := s.redirectTargets(ctx, q, project, "", "")
 		if err != nil {
 			return nil, nil, asFailure(err)
 		}
 		id.LoginRedirectURL, id.SignupRedirectURL = login, signup
 	}
 	id.ConnectionID = connID
-	lf, exists, f := s.resolve(ctx, idpConn, orgID, id)
+	lf, exists, f := s.resolve(ctx, q, idpConn, orgID, id)
 	if f != nil {
 		return nil, lf, f
 	}
@@ -47,7 +47,7 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	}
 	token := s.IDs.Token(ids.SSOToken, connEnv(idpConn))
 	raw, _ := json.Marshal(id)
-	err := s.Store.CreateSSOToken(ctx, &store.SSOToken{
+	err := q.CreateSSOToken(ctx, &store.SSOToken{
 		TokenHash: bearer.Hash(token), ProjectID: idpConn.ProjectID, OrganizationID: orgID, ConnectionID: connID,
 		PKCECodeChallenge: challenge, Identity: raw, CreatedAt: s.Now(), ExpiresAt: s.Now().Add(tokenTTL),
 	})
@@ -58,10 +58,10 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 	if err != nil {
 		return nil, lf, internalFailure("the redirect URL is invalid", err)
 	}
-	q := u.Query()
-	q.Set("stytch_token_type", "sso")
-	q.Set("token", token)
-	u.RawQuery = q.Encode()
+	query := u.Query()
+	query.Set("stytch_token_type", "sso")
+	query.Set("token", token)
+	u.RawQuery = query.Encode()
 	res := &CallbackResult{RedirectURL: u.String()}
 	if req != nil {
 		res.ClearCookie = &http.Cookie{Name: requestCookiePrefix + req.ID, Path: "/v1/b2b/sso/callback/" + idpConn.ID, MaxAge: -1}
@@ -71,12 +71,12 @@ func (s *Service) issueToken(ctx context.Context, idpConn *store.Connection, req
 
 // resolve runs the identity-linking rule for the callback: it reports
 // whether the identity resolves to an existing member, or the refusal.
-func (s *Service) resolve(ctx context.Context, idpConn *store.Connection, orgID string, id *identity) (*linkFacts, bool, *Failure) {
+func (s *Service) resolve(ctx context.Context, q store.Queries, idpConn *store.Connection, orgID string, id *identity) (*linkFacts, bool, *Failure) {
 	policy, err := s.SSO.LinkPolicy(idpConn)
 	if err != nil {
 		return nil, false, internalFailure("the connection's identity-linking policy could not be read", err)
 	}
-	org, err := s.Store.GetOrganization(ctx, idpConn.ProjectID, orgID)
+	org, err := q.GetOrganization(ctx, idpConn.ProjectID, orgID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, false, &Failure{Status: http.StatusNotFound, ErrorType: "organization_not_found", Reason: "organization_not_found",
 			Detail: "The organization of this login no longer exists."}
@@ -84,7 +84,7 @@ func (s *Service) resolve(ctx context.Context, idpConn *store.Connection, orgID 
 	if err != nil {
 		return nil, false, internalFailure("the organization could not be loaded", err)
 	}
-	res, err := s.Members.ResolveSSO(ctx, s.Store, org, id.member(policy), jitAllowed(org, id.ConnectionID))
+	res, err := s.Members.ResolveSSO(ctx, q, org, id.member(policy), jitAllowed(org, id.ConnectionID))
 	if err != nil {
 		return nil, false, asFailure(err)
 	}

@@ -29,15 +29,24 @@ func (q *queries) ConsumeSSORequest(ctx context.Context, projectID, id string, n
 }
 
 func (q *queries) RecordAssertion(ctx context.Context, connectionID, assertionID string, expiresAt, now time.Time) error {
-	// An entry past its expiry no longer protects anything; let the ID be
-	// recorded again rather than fail on a stale row.
-	if _, err := q.ex.ExecContext(ctx, `DELETE FROM saml_assertions_seen WHERE connection_id = $1 AND assertion_id = $2 AND expires_at <= $3`,
-		connectionID, assertionID, ts(now)); err != nil {
+	// One statement, which inside a transaction does not abort it on a
+	// replay: the ID is inserted, or an entry past its expiry (which no
+	// longer protects anything) takes the new expiry; an unexpired entry
+	// is left alone and no row changes.
+	res, err := q.ex.ExecContext(ctx, `INSERT INTO saml_assertions_seen (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3)
+		ON CONFLICT (connection_id, assertion_id) DO UPDATE SET expires_at = excluded.expires_at
+		WHERE saml_assertions_seen.expires_at <= $4`, connectionID, assertionID, ts(expiresAt), ts(now))
+	if err != nil {
 		return q.mapErr(err)
 	}
-	_, err := q.ex.ExecContext(ctx, `INSERT INTO saml_assertions_seen (connection_id, assertion_id, expires_at) VALUES ($1, $2, $3)`,
-		connectionID, assertionID, ts(expiresAt))
-	return q.mapErr(err)
+	n, err := res.RowsAffected()
+	if err != nil {
+		return q.mapErr(err)
+	}
+	if n == 0 {
+		return &store.ErrConflict{Field: "assertion_id"}
+	}
+	return nil
 }
 
 const tokCols = `token_hash, project_id, organization_id, connection_id, pkce_code_challenge, identity, created_at, expires_at`

@@ -110,6 +110,33 @@ func loginCases() []testCase {
 				t.Fatalf("expired entry still blocks: %v", err)
 			}
 		}},
+		{"login/replay_inside_a_transaction_leaves_it_usable", func(t *testing.T, s store.Store) {
+			// The SAML callback records the assertion in the transaction
+			// that writes the rest of the login: a replay must be reported
+			// without aborting it (PostgreSQL aborts a transaction on a
+			// failed statement), so that the refusal can still be recorded.
+			f := newFixtures(t, s)
+			p := f.project()
+			c := f.conn(f.org(p.ID, "a"), store.KindSAML, "")
+			if err := s.RecordAssertion(ctx(), c.ID, "_tx", base.Add(5*time.Minute), base); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Tx(ctx(), func(q store.Queries) error {
+				var conflict *store.ErrConflict
+				if err := q.RecordAssertion(ctx(), c.ID, "_tx", base.Add(5*time.Minute), base.Add(time.Minute)); !errors.As(err, &conflict) {
+					return fmt.Errorf("replay in a transaction: %v", err)
+				}
+				return q.CreateLoginAttempt(ctx(), &store.LoginAttempt{ID: "attempt-tx", ProjectID: p.ID, OrganizationID: c.OrganizationID,
+					ConnectionID: c.ID, Outcome: "replay", CreatedAt: base})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.ListLoginAttempts(ctx(), p.ID, c.ID, 10)
+			if err != nil || len(got) != 1 || got[0].Outcome != "replay" {
+				t.Fatalf("attempts after the transaction = %v %v", got, err)
+			}
+		}},
 		{"login/concurrent_replay_one_wins", func(t *testing.T, s store.Store) {
 			var wg sync.WaitGroup
 			var mu sync.Mutex
