@@ -216,10 +216,11 @@ func (s *Server) ssoAuthenticate(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	mv, ov, err := s.memberAndOrg(r, a.Org, a.Member)
+	ov, err := s.orgView(r, a.Org)
 	if err != nil {
 		return 0, nil, err
 	}
+	mv := a.View // rendered in the login's transaction
 	return http.StatusOK, ssoAuthenticateResponse{
 		MemberID: a.Member.ID, OrganizationID: a.Org.ID, Member: mv, Organization: ov,
 		SessionToken: a.Session.Token, SessionJWT: a.Session.JWT,

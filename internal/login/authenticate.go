@@ -37,6 +37,9 @@ type Authenticated struct {
 	Member  *store.Member
 	Created bool // the member was provisioned just in time
 	Session *sessions.Issued
+	// View is the member's API object, rendered in the transaction that
+	// linked the member and stored the session.
+	View *members.Member
 }
 
 // Authenticate exchanges a one-time SSO token for a member and a session:
@@ -93,7 +96,31 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err != nil {
 		return nil, err
 	}
-	link, err := s.Members.LinkSSO(ctx, p, org, id.member(policy), jitAllowed(org, id.ConnectionID), s.recordRelink(conn, &id, policy, in.RequestID))
+	kind := store.KindSAML
+	if id.Kind == "oidc" {
+		kind = store.KindOIDC
+	}
+	// The member's link (created, updated or found), its event, a relink's
+	// record and the session are written in one transaction: one commit.
+	// The session JWT is signed after it.
+	pending, err := s.Sessions.Prepare(ctx, p, org, grant)
+	if err != nil {
+		return nil, err
+	}
+	relink := s.recordRelink(conn, &id, policy, in.RequestID)
+	link, err := s.Members.LinkSSO(ctx, p, org, id.member(policy), jitAllowed(org, id.ConnectionID), func(ctx context.Context, q store.Queries, l *members.SSOLink) error {
+		if err := relink(ctx, q, l); err != nil {
+			return err
+		}
+		if l.View == nil {
+			v, err := s.Members.View(ctx, q, org, l.Member)
+			if err != nil {
+				return err
+			}
+			l.View = v
+		}
+		return pending.Write(ctx, q, l.Member, sessions.SSOFactor(kind, l.Registration, s.Now()), l.View.Roles)
+	})
 	var refusal *linking.Refusal
 	switch {
 	case errors.Is(err, members.ErrNoMember):
@@ -104,19 +131,13 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	case err != nil:
 		return nil, err
 	}
-	kind := store.KindSAML
-	if id.Kind == "oidc" {
-		kind = store.KindOIDC
-	}
-	s.step(ctx, "login authenticate: member linked", org.ID, conn.ID,
+	s.step(ctx, "login authenticate: member linked and session stored", org.ID, conn.ID,
 		slog.String("member_id", link.Member.ID), slog.Bool("created", link.Created()))
-	grant.Factor = sessions.SSOFactor(kind, link.Registration, s.Now())
-	issued, err := s.Sessions.Grant(ctx, p, org, link.Member, grant)
+	issued, err := pending.Issue()
 	if err != nil {
 		return nil, err
 	}
-	s.step(ctx, "login authenticate: session issued", org.ID, conn.ID, slog.String("member_id", link.Member.ID))
-	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), Session: issued}, nil
+	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), Session: issued, View: link.View}, nil
 }
 
 // recordRelink stores a relink as a login attempt of the connection the

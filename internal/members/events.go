@@ -21,6 +21,14 @@ func (s *Service) record(ctx context.Context, q store.Queries, org *store.Organi
 		}
 		obj = v
 	}
+	return s.recordObject(ctx, q, m, a, obj)
+}
+
+// recordObject is record with the API object already rendered.
+func (s *Service) recordObject(ctx context.Context, q store.Queries, m *store.Member, a events.Action, obj any) error {
+	if s.Events == nil {
+		return nil
+	}
 	return s.Events.Record(ctx, q, events.Change{ProjectID: m.ProjectID, OrganizationID: m.OrganizationID,
 		ObjectType: events.ObjectMember, ObjectID: m.ID, Action: a, Object: obj})
 }

@@ -51,6 +51,10 @@ type SSOLink struct {
 	Action       linking.Action
 	// PreviousExternalID is the subject a Relinked registration had.
 	PreviousExternalID string
+	// View is the member's API object after the link, when the link
+	// rendered it (for its event); nil otherwise. A caller that needs it
+	// renders it through the link's transaction when nil.
+	View *Member
 }
 
 // Created reports whether the member was provisioned just in time.
@@ -265,7 +269,14 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		if err != nil {
 			return nil, err
 		}
-		return out, s.record(ctx, q, org, out.Member, events.Create)
+		policy, err := s.Policies.Of(p.RBACPolicy)
+		if err != nil {
+			return nil, apierr.Internal(err)
+		}
+		if out.View, err = viewJITCreated(policy, org, out.Member, out.Registration, c); err != nil {
+			return nil, err
+		}
+		return out, s.recordObject(ctx, q, out.Member, events.Create, out.View)
 	}
 	m, reg := res.Member, res.Registration
 	// A login changes the member object when it activates the member,
@@ -303,8 +314,11 @@ func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, o
 		return nil, apierr.Internal(err)
 	}
 	out.Member, out.Registration = m, reg
-	if changed {
-		if err := s.record(ctx, q, org, m, events.Update); err != nil {
+	if changed && s.Events != nil {
+		if out.View, err = s.View(ctx, q, org, m); err != nil {
+			return nil, err
+		}
+		if err := s.recordObject(ctx, q, m, events.Update, out.View); err != nil {
 			return nil, err
 		}
 	}

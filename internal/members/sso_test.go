@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
@@ -385,6 +386,43 @@ func TestLinkSSOConcurrentFirstLogins(t *testing.T) {
 			}
 			if created != 1 || f.count(t) != 1 {
 				t.Fatalf("created %d times, %d members", created, f.count(t))
+			}
+		})
+	}
+}
+
+// TestLinkSSOView checks that the view a just-in-time link renders from
+// what it wrote (no query) is the view read back after the commit,
+// implicit roles from the connection and from a group included.
+func TestLinkSSOView(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			f := newFixture(t, backend)
+			ctx := context.Background()
+			f.conn.Config = json.RawMessage(`{"connection_roles":[{"role_id":"stytch_admin"}],"group_roles":[{"role_id":"stytch_member","group":"eng"}]}`)
+			must(t, f.st.UpdateConnection(ctx, f.conn, nil))
+			id := verifiedSAML(members.SSOIdentity{ConnectionID: f.conn.ID, ExternalID: "nameid-ada", Email: "ada@acme.example", Name: "Ada",
+				Groups: []string{"eng"}, Attributes: map[string]any{"title": "Countess"}})
+			link, err := f.svc.LinkSSO(ctx, f.p, f.org, id, true, nil)
+			if err != nil || !link.Created() || link.View == nil {
+				t.Fatalf("JIT link = %+v %v", link, err)
+			}
+			read, err := f.svc.View(ctx, f.st, f.org, link.Member)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Compared as JSON values: PostgreSQL's jsonb stores the
+			// registration's attributes with its own key order.
+			got, _ := json.Marshal(link.View)
+			want, _ := json.Marshal(read)
+			var gotV, wantV any
+			must(t, json.Unmarshal(got, &gotV))
+			must(t, json.Unmarshal(want, &wantV))
+			if !reflect.DeepEqual(gotV, wantV) {
+				t.Fatalf("link view\n%s\nread back\n%s", got, want)
+			}
+			if len(read.Roles) < 2 || len(read.SSORegistrations) != 1 {
+				t.Fatalf("the view lacks the implicit roles or the registration: %s", want)
 			}
 		})
 	}

@@ -102,6 +102,21 @@ func (s *Service) ViewCreated(policy rbac.Policy, org *store.Organization, m *st
 	return withSCIM(Render(m, regs, roles), scim), nil
 }
 
+// viewJITCreated is View for a member provisioned just in time in the
+// caller's transaction with its first SSO registration reg, through
+// connection c: a member that did not exist before the transaction has no
+// other registration, no SCIM registration and no retired email address,
+// so the view is built from what the caller wrote, with no query. It
+// equals what View returns after the commit (TestLinkSSOView).
+func viewJITCreated(policy rbac.Policy, org *store.Organization, m *store.Member, reg *store.SSORegistration, c *store.Connection) (*Member, error) {
+	regs := []*store.SSORegistration{reg}
+	roles, err := rolesFrom(policy, org, m, regs, map[string]*store.Connection{c.ID: c})
+	if err != nil {
+		return nil, err
+	}
+	return Render(m, regs, roles), nil
+}
+
 // ViewPage is View for a page of members of the given organizations (keyed
 // by ID): one query for all their registrations and one for the
 // connections those name, whatever the page size.

@@ -59,9 +59,36 @@ func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organ
 // session, or, when g names an existing session of the same member, that
 // session with the factor added and its lifetime reset to the duration.
 func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organization, m *store.Member, g Grant) (*Issued, error) {
-	if m.ProjectID != p.ID || m.OrganizationID != org.ID || org.ProjectID != p.ID {
-		return nil, apierr.Internal(errors.New("sessions: member, organization and project do not belong together"))
+	pg, err := s.Prepare(ctx, p, org, g)
+	if err != nil {
+		return nil, err
 	}
+	if err := s.Store.Tx(ctx, func(q store.Queries) error { return pg.Write(ctx, q, m, g.Factor, nil) }); err != nil {
+		return nil, err
+	}
+	return pg.Issue()
+}
+
+// PendingGrant is a Grant in three steps, so that a caller can write the
+// session in a transaction of its own (an SSO login writes it with the
+// member's link: one commit): Prepare before the transaction, Write in
+// it, Issue after the commit.
+type PendingGrant struct {
+	s       *Service
+	p       *store.Project
+	org     *store.Organization
+	g       Grant
+	minutes int
+	key     sessionjwt.SigningKey
+	attrs   []byte
+	m       *store.Member
+	out     *Issued
+}
+
+// Prepare checks g and settles the project's signing key. The key is
+// settled outside the session transaction: creating it may lose a race,
+// which must not abort the session write.
+func (s *Service) Prepare(ctx context.Context, p *store.Project, org *store.Organization, g Grant) (*PendingGrant, error) {
 	minutes := g.DurationMinutes
 	if minutes == 0 {
 		minutes = DefaultDurationMinutes
@@ -69,8 +96,6 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 	if err := validateDuration(minutes); err != nil {
 		return nil, err
 	}
-	// The key is settled outside the session transaction: creating it may
-	// lose a race, which must not abort the session write.
 	ks, err := s.signingKeys(ctx, p)
 	if err != nil {
 		return nil, err
@@ -79,85 +104,105 @@ func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organi
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
+	return &PendingGrant{s: s, p: p, org: org, g: g, minutes: minutes, key: ks[0], attrs: attrs}, nil
+}
+
+// Write stores the session of member m, who proved factor, through q (a
+// transaction). memberRoles are m's roles when the caller has just
+// computed them in the same transaction; nil loads them through q.
+func (pg *PendingGrant) Write(ctx context.Context, q store.Queries, m *store.Member, factor Factor, memberRoles []members.MemberRole) error {
+	s, p, org, g := pg.s, pg.p, pg.org, pg.g
+	if m.ProjectID != p.ID || m.OrganizationID != org.ID || org.ProjectID != p.ID {
+		return apierr.Internal(errors.New("sessions: member, organization and project do not belong together"))
+	}
 	out := &Issued{Token: g.SessionToken}
-	err = s.Store.Tx(ctx, func(q store.Queries) error {
-		// The member row is locked and read again, as Delete Member and
-		// SCIM deprovisioning lock it before they revoke its sessions: a
-		// session is never created for a member deleted meanwhile.
-		locked, err := q.GetOrgMemberForUpdate(ctx, p.ID, org.ID, m.ID)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(locked)) {
-			return members.NotFound()
-		}
+	// The member row is locked and read again, as Delete Member and
+	// SCIM deprovisioning lock it before they revoke its sessions: a
+	// session is never created for a member deleted meanwhile.
+	locked, err := q.GetOrgMemberForUpdate(ctx, p.ID, org.ID, m.ID)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && members.IsDeleted(locked)) {
+		return members.NotFound()
+	}
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	now := s.Now()
+	var sess *store.MemberSession
+	isNew := false
+	if g.SessionToken != "" || g.SessionJWT != "" {
+		existing, err := s.resolve(ctx, q, p, g.SessionToken, g.SessionJWT)
 		if err != nil {
-			return apierr.Internal(err)
-		}
-		now := s.Now()
-		var sess *store.MemberSession
-		isNew := false
-		if g.SessionToken != "" || g.SessionJWT != "" {
-			existing, err := s.resolve(ctx, q, p, g.SessionToken, g.SessionJWT)
-			if err != nil {
-				return err
-			}
-			if existing.MemberID != m.ID {
-				return apierr.BadRequest("session_member_mismatch", "The given session belongs to another member.")
-			}
-			// Revoked or expired since it was resolved: not found, as for
-			// any dead session.
-			if sess, err = s.live(q.GetSessionForUpdate(ctx, p.ID, existing.ID)); err != nil {
-				return err
-			}
-		} else {
-			token, hash, err := s.newToken()
-			if err != nil {
-				return apierr.Internal(err)
-			}
-			out.Token, isNew = token, true
-			sess = &store.MemberSession{
-				ProjectID: p.ID, OrganizationID: org.ID, MemberID: m.ID, ID: s.IDs.New(ids.MemberSession, env(p)),
-				TokenHash: hash, AuthenticationFactors: json.RawMessage("[]"), CustomClaims: json.RawMessage("{}"),
-				Attributes: attrs, StartedAt: now,
-			}
-		}
-		if sess.AuthenticationFactors, err = addFactor(sess.AuthenticationFactors, g.Factor); err != nil {
-			return apierr.Internal(err)
-		}
-		if sess.CustomClaims, err = mergeClaims(sess.CustomClaims, g.CustomClaims); err != nil {
 			return err
 		}
-		sess.LastAccessedAt, sess.ExpiresAt = now, now.Add(time.Duration(minutes)*time.Minute)
-		if isNew {
-			// A member's own expired sessions are dead weight; dropping
-			// them here keeps the table small without a background job.
-			if _, err := q.DeleteExpiredMemberSessions(ctx, p.ID, m.ID, now); err != nil {
-				return apierr.Internal(err)
-			}
-			err = q.CreateSession(ctx, sess)
-		} else {
-			err = q.UpdateSession(ctx, sess)
+		if existing.MemberID != m.ID {
+			return apierr.BadRequest("session_member_mismatch", "The given session belongs to another member.")
 		}
+		// Revoked or expired since it was resolved: not found, as for
+		// any dead session.
+		if sess, err = s.live(q.GetSessionForUpdate(ctx, p.ID, existing.ID)); err != nil {
+			return err
+		}
+	} else {
+		token, hash, err := s.newToken()
 		if err != nil {
 			return apierr.Internal(err)
 		}
-		out.Session = sess
+		out.Token, isNew = token, true
+		sess = &store.MemberSession{
+			ProjectID: p.ID, OrganizationID: org.ID, MemberID: m.ID, ID: s.IDs.New(ids.MemberSession, env(p)),
+			TokenHash: hash, AuthenticationFactors: json.RawMessage("[]"), CustomClaims: json.RawMessage("{}"),
+			Attributes: pg.attrs, StartedAt: now,
+		}
+	}
+	if sess.AuthenticationFactors, err = addFactor(sess.AuthenticationFactors, factor); err != nil {
+		return apierr.Internal(err)
+	}
+	if sess.CustomClaims, err = mergeClaims(sess.CustomClaims, g.CustomClaims); err != nil {
+		return err
+	}
+	sess.LastAccessedAt, sess.ExpiresAt = now, now.Add(time.Duration(pg.minutes)*time.Minute)
+	if isNew {
+		// A member's own expired sessions are dead weight; dropping
+		// them here keeps the table small without a background job.
+		if _, err := q.DeleteExpiredMemberSessions(ctx, p.ID, m.ID, now); err != nil {
+			return apierr.Internal(err)
+		}
+		err = q.CreateSession(ctx, sess)
+	} else {
+		err = q.UpdateSession(ctx, sess)
+	}
+	if err != nil {
+		return apierr.Internal(err)
+	}
+	out.Session = sess
+	if memberRoles != nil {
+		out.Roles = members.SessionRoles(memberRoles, members.SSOFactorConnections(sess.AuthenticationFactors))
+	} else {
 		policy, err := s.policyOf(p)
 		if err != nil {
 			return err
 		}
-		roles, err := s.sessionRoles(ctx, q, policy, org, m, sess)
-		if err != nil {
+		if out.Roles, err = s.sessionRoles(ctx, q, policy, org, m, sess); err != nil {
 			return err
 		}
-		out.Roles = roles
-		return nil
-	})
+	}
+	pg.m, pg.out = m, out
+	return nil
+}
+
+// Issue signs the session JWT of a session Write stored (call it after
+// the transaction committed).
+func (pg *PendingGrant) Issue() (*Issued, error) {
+	if pg.out == nil {
+		return nil, apierr.Internal(errors.New("sessions: Issue before Write"))
+	}
+	jwt, err := pg.s.mint(pg.key, pg.p, pg.org, pg.m, pg.out.Session, pg.out.Roles)
 	if err != nil {
 		return nil, err
 	}
-	if out.JWT, err = s.mint(ks[0], p, org, m, out.Session, out.Roles); err != nil {
-		return nil, err
-	}
-	return out, nil
+	out := *pg.out
+	out.JWT = jwt
+	return &out, nil
 }
 
 // mint signs a session JWT for the session's current state.
