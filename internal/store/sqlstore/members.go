@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -69,8 +70,14 @@ func (q *queries) GetOrgMember(ctx context.Context, projectID, organizationID, r
 }
 
 func (q *queries) GetOrgMemberForUpdate(ctx context.Context, projectID, organizationID, ref string) (*store.Member, error) {
-	m, err := q.GetOrgMember(ctx, projectID, organizationID, ref)
-	if err != nil {
+	// A member ID is the usual ref, and a match on id wins over one on
+	// external_id (memberByRef's order): one locking read settles it.
+	m, err := scanMember(q.ex.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE project_id = $1 AND organization_id = $2 AND id = $3`+
+		q.d.forUpdate(), projectID, organizationID, ref))
+	if err == nil || !errors.Is(err, sql.ErrNoRows) {
+		return m, q.mapErr(err)
+	}
+	if m, err = q.GetOrgMember(ctx, projectID, organizationID, ref); err != nil {
 		return nil, err
 	}
 	m, err = scanMember(q.ex.QueryRowContext(ctx, `SELECT `+memberCols+` FROM members WHERE project_id = $1 AND id = $2`+q.d.forUpdate(), projectID, m.ID))

@@ -3,6 +3,7 @@ package storetest
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -288,6 +289,42 @@ func memberCases() []testCase {
 			}
 			if list, _ := s.ListMemberSessions(ctx(), p.ID, m.ID, base); len(list) != 0 {
 				t.Errorf("sessions outlived the organization")
+			}
+		}},
+		{"members/locked_read_by_id_or_external_id", func(t *testing.T, s store.Store) {
+			// GetOrgMemberForUpdate finds a member by ID or external ID, an
+			// ID match first, as GetOrgMember does; another organization's
+			// member is not found.
+			f := newFixtures(t, s)
+			p := f.project()
+			o, other := f.org(p.ID, "a"), f.org(p.ID, "b")
+			a, b := f.member(o, "a@example.com"), f.member(o, "b@example.com")
+			b.ExternalID = a.ID // an external ID that is another member's ID
+			if err := s.UpdateMember(ctx(), b); err != nil {
+				t.Fatal(err)
+			}
+			c := f.member(o, "c@example.com")
+			c.ExternalID = "ext-c"
+			if err := s.UpdateMember(ctx(), c); err != nil {
+				t.Fatal(err)
+			}
+			err := s.Tx(ctx(), func(q store.Queries) error {
+				for ref, want := range map[string]string{a.ID: a.ID, "ext-c": c.ID, c.ID: c.ID} {
+					got, err := q.GetOrgMemberForUpdate(ctx(), p.ID, o.ID, ref)
+					if err != nil || got.ID != want {
+						return fmt.Errorf("ref %s: got %v %v, want %s", ref, got, err, want)
+					}
+				}
+				if _, err := q.GetOrgMemberForUpdate(ctx(), p.ID, other.ID, a.ID); !errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("another organization's member: %v", err)
+				}
+				if _, err := q.GetOrgMemberForUpdate(ctx(), p.ID, o.ID, "nobody"); !errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("unknown ref: %v", err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
 			}
 		}},
 		{"members/locked_update_rollback", func(t *testing.T, s store.Store) {
