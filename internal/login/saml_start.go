@@ -34,6 +34,7 @@ func (s *Service) startSAML(ctx context.Context, rt *route, req *store.SSOReques
 	redirect, err := saml.RedirectURL(saml.AuthnRequestParams{
 		ID: req.ID, IssueInstant: s.Now(), SPEntityID: run.SPEntityID, ACSURL: run.RequestACSURL,
 		Destination: run.IDPSSOURL, NameIDFormat: run.NameIDFormat, SigningKey: run.SigningKey,
+		Deflaters: &s.deflaters,
 	})
 	if err != nil {
 		return nil, apierr.Internal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/seamsso/seam/internal/members"
 	"github.com/seamsso/seam/internal/oidc"
 	"github.com/seamsso/seam/internal/projects"
+	"github.com/seamsso/seam/internal/saml"
 	"github.com/seamsso/seam/internal/sessions"
 	"github.com/seamsso/seam/internal/sso"
 	"github.com/seamsso/seam/internal/store"
@@ -55,6 +56,8 @@ type Service struct {
 	// AttemptsKept bounds the login attempts kept per connection; zero
 	// means DefaultAttemptsKept.
 	AttemptsKept int
+	// deflaters compresses AuthnRequests (the zero value is ready).
+	deflaters saml.Deflaters
 }
 
 // Purge deletes expired login state and old login attempts. Every replica

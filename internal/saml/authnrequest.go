@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beevik/etree"
@@ -67,6 +68,41 @@ type AuthnRequestParams struct {
 	RelayState string
 	// SigningKey is the connection's signing key (RSA, at least 2048 bits).
 	SigningKey *rsa.PrivateKey
+	// Deflaters, when set, lends the DEFLATE compressor; nil makes one.
+	Deflaters *Deflaters
+}
+
+// Deflaters keeps DEFLATE compressors for reuse. A new compressor
+// allocates about 800 KB of tables, which cost more CPU (allocation,
+// clearing, garbage collection) than signing half an AuthnRequest; a
+// reused one is reset in tens of microseconds and gives the same bytes.
+// The zero value is ready to use; it is safe for concurrent use.
+type Deflaters struct{ pool sync.Pool }
+
+// compress appends the DEFLATE (BestCompression) of src to dst.
+func (d *Deflaters) compress(dst *bytes.Buffer, src []byte) error {
+	var w *flate.Writer
+	if d != nil {
+		w, _ = d.pool.Get().(*flate.Writer)
+	}
+	if w == nil {
+		var err error
+		if w, err = flate.NewWriter(dst, flate.BestCompression); err != nil {
+			return err
+		}
+	} else {
+		w.Reset(dst)
+	}
+	if _, err := w.Write(src); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	if d != nil {
+		d.pool.Put(w)
+	}
+	return nil
 }
 
 // RedirectURL returns the HTTP-Redirect binding URL for p: the AuthnRequest
@@ -84,14 +120,7 @@ func RedirectURL(p AuthnRequestParams) (string, error) {
 		return "", err
 	}
 	var compressed bytes.Buffer
-	w, err := flate.NewWriter(&compressed, flate.BestCompression)
-	if err != nil {
-		return "", err
-	}
-	if _, err := w.Write(xmlBytes); err != nil {
-		return "", err
-	}
-	if err := w.Close(); err != nil {
+	if err := p.Deflaters.compress(&compressed, xmlBytes); err != nil {
 		return "", err
 	}
 

@@ -211,3 +211,33 @@ func TestNewRequestID(t *testing.T) {
 		t.Error("short read accepted")
 	}
 }
+
+// TestRedirectURLReusedDeflater checks that a compressor lent by
+// Deflaters, used before for other requests, gives the URL a new one
+// gives (the signature is deterministic, so the URLs compare whole).
+func TestRedirectURLReusedDeflater(t *testing.T) {
+	k := mustKeys(t)
+	var d Deflaters
+	for i, mut := range []func(*AuthnRequestParams){
+		func(p *AuthnRequestParams) {},
+		func(p *AuthnRequestParams) { p.NameIDFormat, p.RelayState = "", "" },
+		func(p *AuthnRequestParams) { p.ID = "_" + strings.Repeat("ab", 20) },
+		func(p *AuthnRequestParams) {},
+	} {
+		p := testAuthnParams(k)
+		mut(&p)
+		want, err := RedirectURL(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.Deflaters = &d
+		got, err := RedirectURL(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Fatalf("request %d: with a reused compressor\n%s\nwith a new one\n%s", i, got, want)
+		}
+		decodeSAMLRequest(t, got)
+	}
+}
