@@ -1,9 +1,11 @@
 package sso
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/rsa"
 	"crypto/x509"
 	"fmt"
 	"testing"
@@ -86,5 +88,47 @@ func TestSAMLRuntimeFromCache(t *testing.T) {
 	}
 	if len(c.Certificates) != 1 || !c.Certificates[0].Equal(two) || c.IDPEntityID != "https://idp.example/two" {
 		t.Fatalf("after the update: %+v", c)
+	}
+}
+
+// TestUnsealKeyByContent: a sealed key is opened and parsed once and then
+// taken from the cache; another sealed key (a rotation) is opened anew,
+// and sealed bytes presented for another connection or key ID are opened
+// with that AAD, so they fail as they did without the cache.
+func TestUnsealKeyByContent(t *testing.T) {
+	sealer, err := keys.NewSealer(bytes.Repeat([]byte{7}, keys.MasterKeySize), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{Sealer: sealer}
+	seal := func(connID, keyID string) (*rsa.PrivateKey, string) {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sealed, err := sealer.Seal([]byte(keys.EncodePKCS1PrivateKeyPEM(k)), sealAAD(connID, keyID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return k, sealed
+	}
+	one, sealedOne := seal("conn-a", "key-1")
+	a, err := s.unsealKey("conn-a", "key-1", sealedOne)
+	if err != nil || !a.Equal(one) {
+		t.Fatalf("first unseal = %v", err)
+	}
+	b, err := s.unsealKey("conn-a", "key-1", sealedOne)
+	if err != nil || b != a || s.privateKeys.Len() != 1 {
+		t.Fatalf("second unseal: %v, same key %v, %d entries", err, b == a, s.privateKeys.Len())
+	}
+	two, sealedTwo := seal("conn-a", "key-2")
+	if c, err := s.unsealKey("conn-a", "key-2", sealedTwo); err != nil || !c.Equal(two) {
+		t.Fatalf("rotated key: %v", err)
+	}
+	if _, err := s.unsealKey("conn-b", "key-1", sealedOne); err == nil {
+		t.Fatal("a key sealed for another connection was opened")
+	}
+	if _, err := s.unsealKey("conn-a", "key-2", sealedOne); err == nil {
+		t.Fatal("a key sealed under another key ID was opened")
 	}
 }

@@ -6,6 +6,7 @@ package sso
 
 import (
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"io"
@@ -60,6 +61,9 @@ type Service struct {
 	// runtimes caches decoded SAML configurations by content (zero value
 	// ready; see runtime_cache.go).
 	runtimes digestcache.Cache[*samlDecoded]
+	// privateKeys caches parsed SP private keys by a digest of their
+	// sealed form (zero value ready; see unsealKey).
+	privateKeys digestcache.Cache[*rsa.PrivateKey]
 }
 
 // CallbackURL is the ACS URL, SAML audience and OIDC redirect URL of a
