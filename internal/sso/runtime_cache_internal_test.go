@@ -132,3 +132,24 @@ func TestUnsealKeyByContent(t *testing.T) {
 		t.Fatal("a key sealed under another key ID was opened")
 	}
 }
+
+// TestImplicitRolesReadsTheStoredKeys: ImplicitRoles decodes only the
+// role keys of samlConfig and externalConfig; it must find what they store.
+func TestImplicitRolesReadsTheStoredKeys(t *testing.T) {
+	roles := []RoleAssignment{{RoleID: "admin"}}
+	groups := []GroupRoleAssignment{{RoleID: "eng-role", Group: "eng"}}
+	saml := &samlConfig{IDPEntityID: "https://idp.example", ConnectionRoles: roles, GroupRoles: groups}
+	ext := &externalConfig{ConnectionRoles: roles, GroupRoles: groups}
+	for _, c := range []*store.Connection{
+		{ID: "saml-1", Kind: store.KindSAML, Config: saml.encode()},
+		{ID: "ext-1", Kind: store.KindExternal, Config: ext.encode()},
+	} {
+		conn, grp, err := ImplicitRoles(c)
+		if err != nil || fmt.Sprint(conn) != "[admin]" || fmt.Sprint(grp) != fmt.Sprint(groups) {
+			t.Errorf("%s: %v %v %v", c.Kind, conn, grp, err)
+		}
+	}
+	if conn, grp, err := ImplicitRoles(&store.Connection{Kind: store.KindOIDC, Config: []byte(`{"connection_roles":[{"role_id":"x"}]}`)}); conn != nil || grp != nil || err != nil {
+		t.Errorf("OIDC: %v %v %v", conn, grp, err)
+	}
+}
