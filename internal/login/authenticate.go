@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net/http"
 
 	"github.com/seamsso/seam/internal/apierr"
 	"github.com/seamsso/seam/internal/bearer"
@@ -61,7 +62,60 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err := s.Sessions.CheckGrant(ctx, p, grant); err != nil {
 		return nil, err
 	}
-	tok, err := s.Store.ConsumeSSOToken(ctx, p.ID, bearer.Hash(in.SSOToken), s.Now())
+	pending, err := s.Sessions.Prepare(ctx, p, grant)
+	if err != nil {
+		return nil, err
+	}
+	// One transaction uses the token up, links the member (created,
+	// updated or found, with its event and a relink's record) and stores
+	// the session: one commit. A refusal decided in it (PKCE, a deleted
+	// organization or connection, the linking rule, JIT) commits too, so
+	// the token stays used up, as it always was; a database error rolls
+	// everything back. The session JWT is signed after the commit.
+	hash := bearer.Hash(in.SSOToken)
+	var out *Authenticated
+	for attempt := 1; ; attempt++ {
+		var refused error
+		err = s.Store.Tx(ctx, func(q store.Queries) error {
+			a, err := s.authenticateIn(ctx, q, p, in, hash, pending)
+			if err != nil && apierr.As(err).Status < http.StatusInternalServerError {
+				refused = err
+				return nil
+			}
+			out = a
+			return err
+		})
+		if refused != nil {
+			if err != nil { // the commit failed: the refusal stands, the token is used up on its own
+				_, _ = s.Store.ConsumeSSOToken(ctx, p.ID, hash, s.Now())
+			}
+			return nil, refused
+		}
+		// A concurrent login of the same identity created the member or
+		// registration first; the next attempt finds it.
+		if errors.Is(err, members.ErrLinkRace) && attempt < 3 {
+			continue
+		}
+		if errors.Is(err, members.ErrLinkRace) {
+			return nil, apierr.Internal(err)
+		}
+		if err != nil {
+			return nil, err
+		}
+		break
+	}
+	// The signing key is settled after the commit (sessions.PendingGrant).
+	issued, err := pending.Issue(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out.Session = issued
+	return out, nil
+}
+
+// authenticateIn is Authenticate's work in its transaction q.
+func (s *Service) authenticateIn(ctx context.Context, q store.Queries, p *store.Project, in AuthenticateParams, hash []byte, pending *sessions.PendingGrant) (*Authenticated, error) {
+	tok, err := q.ConsumeSSOToken(ctx, p.ID, hash, s.Now())
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, tokenNotFound()
 	}
@@ -76,7 +130,7 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	if err := json.Unmarshal(tok.Identity, &id); err != nil {
 		return nil, apierr.Internal(err)
 	}
-	org, err := s.Store.GetOrganization(ctx, p.ID, tok.OrganizationID)
+	org, err := q.GetOrganization(ctx, p.ID, tok.OrganizationID)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, apierr.NotFound("organization_not_found", "The organization of this login no longer exists.")
 	}
@@ -85,42 +139,18 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	}
 	// The connection may have been deleted since the callback (deleting a
 	// source connection also deletes External connections using it).
-	conn, err := s.Store.GetConnection(ctx, p.ID, id.ConnectionID)
+	conn, err := q.GetConnection(ctx, p.ID, id.ConnectionID)
 	if err != nil || conn.OrganizationID != org.ID {
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, apierr.Internal(err)
 		}
 		return nil, apierr.NotFound("sso_connection_not_found", "The SSO connection of this login was deleted after the IdP answered; start the login again.")
 	}
-	policy, err := s.linkPolicy(ctx, conn, &id)
+	policy, err := s.linkPolicy(ctx, q, conn, &id)
 	if err != nil {
 		return nil, err
 	}
-	kind := store.KindSAML
-	if id.Kind == "oidc" {
-		kind = store.KindOIDC
-	}
-	// The member's link (created, updated or found), its event, a relink's
-	// record and the session are written in one transaction: one commit.
-	// The session JWT is signed after it.
-	pending, err := s.Sessions.Prepare(ctx, p, org, grant)
-	if err != nil {
-		return nil, err
-	}
-	relink := s.recordRelink(conn, &id, policy, in.RequestID)
-	link, err := s.Members.LinkSSO(ctx, p, org, id.member(policy), jitAllowed(org, id.ConnectionID), func(ctx context.Context, q store.Queries, l *members.SSOLink) error {
-		if err := relink(ctx, q, l); err != nil {
-			return err
-		}
-		if l.View == nil {
-			v, err := s.Members.View(ctx, q, org, l.Member)
-			if err != nil {
-				return err
-			}
-			l.View = v
-		}
-		return pending.Write(ctx, q, l.Member, sessions.SSOFactor(kind, l.Registration, s.Now()), l.View.Roles)
-	})
+	link, err := s.Members.LinkSSOIn(ctx, q, p, org, id.member(policy), jitAllowed(org, id.ConnectionID))
 	var refusal *linking.Refusal
 	switch {
 	case errors.Is(err, members.ErrNoMember):
@@ -131,13 +161,24 @@ func (s *Service) Authenticate(ctx context.Context, p *store.Project, in Authent
 	case err != nil:
 		return nil, err
 	}
-	s.step(ctx, "login authenticate: member linked and session stored", org.ID, conn.ID,
-		slog.String("member_id", link.Member.ID), slog.Bool("created", link.Created()))
-	issued, err := pending.Issue()
-	if err != nil {
+	if err := s.recordRelink(conn, &id, policy, in.RequestID)(ctx, q, link); err != nil {
 		return nil, err
 	}
-	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), Session: issued, View: link.View}, nil
+	if link.View == nil {
+		if link.View, err = s.Members.View(ctx, q, org, link.Member); err != nil {
+			return nil, err
+		}
+	}
+	kind := store.KindSAML
+	if id.Kind == "oidc" {
+		kind = store.KindOIDC
+	}
+	if err := pending.Write(ctx, q, org, link.Member, sessions.SSOFactor(kind, link.Registration, s.Now()), link.View.Roles); err != nil {
+		return nil, err
+	}
+	s.step(ctx, "login authenticate: member linked and session stored", org.ID, conn.ID,
+		slog.String("member_id", link.Member.ID), slog.Bool("created", link.Created()))
+	return &Authenticated{Org: org, Member: link.Member, Created: link.Created(), View: link.View}, nil
 }
 
 // recordRelink stores a relink as a login attempt of the connection the

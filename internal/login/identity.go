@@ -48,10 +48,10 @@ func (id *identity) member(policy linking.Policy) members.SSOIdentity {
 // linkPolicy reads the identity-linking policy of the connection that
 // verified the identity: conn itself (already loaded by the caller), or for
 // an External connection its source.
-func (s *Service) linkPolicy(ctx context.Context, conn *store.Connection, id *identity) (linking.Policy, error) {
+func (s *Service) linkPolicy(ctx context.Context, q store.Queries, conn *store.Connection, id *identity) (linking.Policy, error) {
 	c, err := conn, error(nil)
 	if id.VerifiedBy != conn.ID {
-		c, err = s.Store.GetConnection(ctx, conn.ProjectID, id.VerifiedBy)
+		c, err = q.GetConnection(ctx, conn.ProjectID, id.VerifiedBy)
 	}
 	if errors.Is(err, store.ErrNotFound) {
 		return linking.Policy{}, apierr.NotFound("sso_connection_not_found", "The SSO connection of this login was deleted after the IdP answered; start the login again.")

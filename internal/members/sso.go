@@ -243,6 +243,21 @@ func (s *Service) LinkSSO(ctx context.Context, p *store.Project, org *store.Orga
 	return out, err
 }
 
+// LinkSSOIn is LinkSSO in the caller's transaction q, once: when it
+// returns ErrLinkRace (a concurrent login of the same identity created the
+// member or registration first, which on PostgreSQL aborts q) the caller
+// rolls back and runs its transaction again, which then finds them.
+func (s *Service) LinkSSOIn(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
+	if err := id.check(); err != nil {
+		return nil, err
+	}
+	return s.link(ctx, q, p, org, id, allowJIT)
+}
+
+// ErrLinkRace is LinkSSOIn's report of a concurrent link of the same
+// identity.
+var ErrLinkRace = errRace
+
 var errRace = errors.New("members: concurrent SSO link")
 
 func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool) (*SSOLink, error) {

@@ -59,36 +59,42 @@ func (s *Service) Create(ctx context.Context, p *store.Project, org *store.Organ
 // session, or, when g names an existing session of the same member, that
 // session with the factor added and its lifetime reset to the duration.
 func (s *Service) Grant(ctx context.Context, p *store.Project, org *store.Organization, m *store.Member, g Grant) (*Issued, error) {
-	pg, err := s.Prepare(ctx, p, org, g)
+	pg, err := s.Prepare(ctx, p, g)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Store.Tx(ctx, func(q store.Queries) error { return pg.Write(ctx, q, m, g.Factor, nil) }); err != nil {
+	// The key is settled outside the session transaction: creating it may
+	// lose a race, which must not abort the session write.
+	if err := pg.settleKey(ctx); err != nil {
 		return nil, err
 	}
-	return pg.Issue()
+	if err := s.Store.Tx(ctx, func(q store.Queries) error { return pg.Write(ctx, q, org, m, g.Factor, nil) }); err != nil {
+		return nil, err
+	}
+	return pg.Issue(ctx)
 }
 
 // PendingGrant is a Grant in three steps, so that a caller can write the
 // session in a transaction of its own (an SSO login writes it with the
 // member's link: one commit): Prepare before the transaction, Write in
-// it, Issue after the commit.
+// it, Issue after the commit. Issue settles the project's signing key
+// (creating the first one), outside the transaction: creating it may lose
+// a race, which must not abort the session write, and a request refused
+// before Write creates nothing.
 type PendingGrant struct {
 	s       *Service
 	p       *store.Project
 	org     *store.Organization
 	g       Grant
 	minutes int
-	key     sessionjwt.SigningKey
+	key     *sessionjwt.SigningKey
 	attrs   []byte
 	m       *store.Member
 	out     *Issued
 }
 
-// Prepare checks g and settles the project's signing key. The key is
-// settled outside the session transaction: creating it may lose a race,
-// which must not abort the session write.
-func (s *Service) Prepare(ctx context.Context, p *store.Project, org *store.Organization, g Grant) (*PendingGrant, error) {
+// Prepare checks g; it reads and writes nothing.
+func (s *Service) Prepare(ctx context.Context, p *store.Project, g Grant) (*PendingGrant, error) {
 	minutes := g.DurationMinutes
 	if minutes == 0 {
 		minutes = DefaultDurationMinutes
@@ -96,22 +102,31 @@ func (s *Service) Prepare(ctx context.Context, p *store.Project, org *store.Orga
 	if err := validateDuration(minutes); err != nil {
 		return nil, err
 	}
-	ks, err := s.signingKeys(ctx, p)
-	if err != nil {
-		return nil, err
-	}
 	attrs, err := json.Marshal(g.Attributes)
 	if err != nil {
 		return nil, apierr.Internal(err)
 	}
-	return &PendingGrant{s: s, p: p, org: org, g: g, minutes: minutes, key: ks[0], attrs: attrs}, nil
+	return &PendingGrant{s: s, p: p, g: g, minutes: minutes, attrs: attrs}, nil
 }
 
-// Write stores the session of member m, who proved factor, through q (a
-// transaction). memberRoles are m's roles when the caller has just
+// settleKey reads (or creates) the project's current signing key.
+func (pg *PendingGrant) settleKey(ctx context.Context) error {
+	if pg.key != nil {
+		return nil
+	}
+	ks, err := pg.s.signingKeys(ctx, pg.p)
+	if err != nil {
+		return err
+	}
+	pg.key = &ks[0]
+	return nil
+}
+
+// Write stores the session of member m of org, who proved factor, through
+// q (a transaction). memberRoles are m's roles when the caller has just
 // computed them in the same transaction; nil loads them through q.
-func (pg *PendingGrant) Write(ctx context.Context, q store.Queries, m *store.Member, factor Factor, memberRoles []members.MemberRole) error {
-	s, p, org, g := pg.s, pg.p, pg.org, pg.g
+func (pg *PendingGrant) Write(ctx context.Context, q store.Queries, org *store.Organization, m *store.Member, factor Factor, memberRoles []members.MemberRole) error {
+	s, p, g := pg.s, pg.p, pg.g
 	if m.ProjectID != p.ID || m.OrganizationID != org.ID || org.ProjectID != p.ID {
 		return apierr.Internal(errors.New("sessions: member, organization and project do not belong together"))
 	}
@@ -186,17 +201,20 @@ func (pg *PendingGrant) Write(ctx context.Context, q store.Queries, m *store.Mem
 			return err
 		}
 	}
-	pg.m, pg.out = m, out
+	pg.org, pg.m, pg.out = org, m, out
 	return nil
 }
 
 // Issue signs the session JWT of a session Write stored (call it after
 // the transaction committed).
-func (pg *PendingGrant) Issue() (*Issued, error) {
+func (pg *PendingGrant) Issue(ctx context.Context) (*Issued, error) {
 	if pg.out == nil {
 		return nil, apierr.Internal(errors.New("sessions: Issue before Write"))
 	}
-	jwt, err := pg.s.mint(pg.key, pg.p, pg.org, pg.m, pg.out.Session, pg.out.Roles)
+	if err := pg.settleKey(ctx); err != nil {
+		return nil, err
+	}
+	jwt, err := pg.s.mint(*pg.key, pg.p, pg.org, pg.m, pg.out.Session, pg.out.Roles)
 	if err != nil {
 		return nil, err
 	}
