@@ -109,15 +109,24 @@ func (s *Service) Prepare(ctx context.Context, p *store.Project, g Grant) (*Pend
 	return &PendingGrant{s: s, p: p, g: g, minutes: minutes, attrs: attrs}, nil
 }
 
-// settleKey reads (or creates) the project's current signing key.
+// settleKey reads (or creates) the project's current signing key. A key
+// set read at most keySetTTL ago (the memo sessions.authenticate uses)
+// names only published keys, so its newest signs, unless it is due for
+// rotation: then the set is read, and the key replaced, as always.
 func (pg *PendingGrant) settleKey(ctx context.Context) error {
 	if pg.key != nil {
 		return nil
 	}
-	ks, err := pg.s.signingKeys(ctx, pg.p)
+	s, now := pg.s, pg.s.Now()
+	if ks, ok := s.sets.get(pg.p.ID, now); ok && len(ks) > 0 && now.Sub(ks[0].CreatedAt) < s.rotation() {
+		pg.key = &ks[0]
+		return nil
+	}
+	ks, err := s.signingKeys(ctx, pg.p)
 	if err != nil {
 		return err
 	}
+	s.sets.put(pg.p.ID, ks, now)
 	pg.key = &ks[0]
 	return nil
 }

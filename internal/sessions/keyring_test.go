@@ -265,3 +265,32 @@ func TestGrantValidation(t *testing.T) {
 		t.Errorf("JWKS of an unknown project: %v", err)
 	}
 }
+
+// TestGrantRotatesThroughTheRememberedSet: a grant signs with the newest
+// key of a key set read less than a second ago, but not when that key is
+// due for rotation: then the set is read and the key replaced at once.
+func TestGrantRotatesThroughTheRememberedSet(t *testing.T) {
+	for _, backend := range testdb.Backends {
+		t.Run(backend, func(t *testing.T) {
+			w := newWorld(t, backend)
+			ctx := context.Background()
+			_, _, jwt1, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.clock.advance(24*time.Hour - 500*time.Millisecond)
+			_, _, jwt2, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil)
+			if err != nil || kidOf(t, jwt2) != kidOf(t, jwt1) {
+				t.Fatalf("before the rotation age: %v, kid %s then %s", err, kidOf(t, jwt1), kidOf(t, jwt2))
+			}
+			w.clock.advance(600 * time.Millisecond) // the set is 0.6 s old, its key 24 h 0.1 s
+			_, _, jwt3, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil)
+			if err != nil || kidOf(t, jwt3) == kidOf(t, jwt1) {
+				t.Fatalf("a key due for rotation signed from the remembered set: %v", err)
+			}
+			if got := w.kids(t); len(got) != 2 || got[0] != kidOf(t, jwt3) {
+				t.Fatalf("published keys after the rotation = %v", got)
+			}
+		})
+	}
+}
