@@ -150,7 +150,7 @@ func (s *Service) authenticateIn(ctx context.Context, q store.Queries, p *store.
 	if err != nil {
 		return nil, err
 	}
-	link, err := s.Members.LinkSSOIn(ctx, q, p, org, id.member(policy), jitAllowed(org, id.ConnectionID))
+	link, err := s.Members.LinkSSOIn(ctx, q, p, org, conn, id.member(policy), jitAllowed(org, id.ConnectionID))
 	var refusal *linking.Refusal
 	switch {
 	case errors.Is(err, members.ErrNoMember):

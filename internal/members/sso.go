@@ -247,11 +247,12 @@ func (s *Service) LinkSSO(ctx context.Context, p *store.Project, org *store.Orga
 // returns ErrLinkRace (a concurrent login of the same identity created the
 // member or registration first, which on PostgreSQL aborts q) the caller
 // rolls back and runs its transaction again, which then finds them.
-func (s *Service) LinkSSOIn(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
+// conn is id's connection as the caller read it through q.
+func (s *Service) LinkSSOIn(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, conn *store.Connection, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
 	if err := id.check(); err != nil {
 		return nil, err
 	}
-	return s.link(ctx, q, p, org, id, allowJIT)
+	return s.linkThrough(ctx, q, p, org, conn, id, allowJIT)
 }
 
 // ErrLinkRace is LinkSSOIn's report of a concurrent link of the same
@@ -262,7 +263,14 @@ var errRace = errors.New("members: concurrent SSO link")
 
 func (s *Service) link(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
 	c, err := q.GetConnection(ctx, p.ID, id.ConnectionID)
-	if err != nil || c.OrganizationID != org.ID {
+	if err != nil {
+		c = nil
+	}
+	return s.linkThrough(ctx, q, p, org, c, id, allowJIT)
+}
+
+func (s *Service) linkThrough(ctx context.Context, q store.Queries, p *store.Project, org *store.Organization, c *store.Connection, id SSOIdentity, allowJIT bool) (*SSOLink, error) {
+	if c == nil || c.ID != id.ConnectionID || c.ProjectID != p.ID || c.OrganizationID != org.ID {
 		return nil, apierr.Internal(errors.New("members: SSO identity's connection is not a connection of the organization"))
 	}
 	res, err := s.ResolveSSO(ctx, q, org, id, allowJIT)
