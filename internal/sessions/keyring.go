@@ -248,8 +248,9 @@ type RotatedKey struct {
 
 // RotateSigningKey replaces the project's signing key now, as the schedule
 // (KeyRotation) would: the new key signs every session JWT issued from now
-// on, on every replica (they read the key set from the database), and the
-// replaced key stays in the JWKS and verifies for the grace period, so
+// on, on every replica (they read the key set from the database at most a
+// second before they sign; this replica forgets the set it remembers), and
+// the replaced key stays in the JWKS and verifies for the grace period, so
 // JWTs issued before remain valid until they expire.
 func (s *Service) RotateSigningKey(ctx context.Context, p *store.Project) (*RotatedKey, error) {
 	rows, err := s.Store.ListSessionSigningKeys(ctx, p.ID)
@@ -267,6 +268,7 @@ func (s *Service) RotateSigningKey(ctx context.Context, p *store.Project) (*Rota
 		}
 		return nil, err
 	}
+	s.sets.drop(p.ID)
 	rows, err = s.Store.ListSessionSigningKeys(ctx, p.ID)
 	if err != nil {
 		return nil, apierr.Internal(err)

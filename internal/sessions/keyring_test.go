@@ -294,3 +294,21 @@ func TestGrantRotatesThroughTheRememberedSet(t *testing.T) {
 		})
 	}
 }
+
+// TestRotateSigningKeySignsAtOnceHere: after RotateSigningKey the same
+// service signs with the new key at once, though it remembered the old set.
+func TestRotateSigningKeySignsAtOnceHere(t *testing.T) {
+	w := newWorld(t, testdb.Backends[0])
+	ctx := context.Background()
+	if _, _, _, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil); err != nil {
+		t.Fatal(err)
+	}
+	rotated, err := w.svc.RotateSigningKey(ctx, w.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, jwt, err := w.svc.Create(ctx, w.p, w.org, w.m, sessions.OperatorFactor(w.clock.now()), 60, nil)
+	if err != nil || kidOf(t, jwt) != rotated.KID {
+		t.Fatalf("after the rotation: %v, signed by %s, want %s", err, kidOf(t, jwt), rotated.KID)
+	}
+}

@@ -129,6 +129,13 @@ func (m *keySetMemo) get(projectID string, now time.Time) ([]sessionjwt.SigningK
 	return e.keys, true
 }
 
+// drop forgets a project's set (after this replica changed it).
+func (m *keySetMemo) drop(projectID string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.sets, projectID)
+}
+
 func (m *keySetMemo) put(projectID string, ks []sessionjwt.SigningKey, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
