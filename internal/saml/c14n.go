@@ -256,58 +256,39 @@ func appendQName(out []byte, prefix, local string) []byte {
 }
 
 // appendEscapedText escapes text as Canonical XML 1.0 (section 2.3) does.
-func appendEscapedText(out []byte, s string) []byte {
-	// The prefix that needs no escaping is appended whole.
-	i := 0
-	for i < len(s) && s[i] != '&' && s[i] != '<' && s[i] != '>' && s[i] != '\r' {
-		i++
-	}
-	out = append(out, s[:i]...)
-	s = s[i:]
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '&':
-			out = append(out, "&amp;"...)
-		case '<':
-			out = append(out, "&lt;"...)
-		case '>':
-			out = append(out, "&gt;"...)
-		case '\r':
-			out = append(out, "&#xD;"...)
-		default:
-			out = append(out, c)
-		}
-	}
-	return out
-}
+func appendEscapedText(out []byte, s string) []byte { return appendEscaped(out, s, false) }
 
 // appendEscapedAttr escapes an attribute value as Canonical XML 1.0 does.
-func appendEscapedAttr(out []byte, s string) []byte {
-	// The prefix that needs no escaping is appended whole (any byte up to
-	// '\r' ends it, to be looked at below).
-	i := 0
-	for i < len(s) && s[i] != '&' && s[i] != '<' && s[i] != '"' && s[i] > '\r' {
-		i++
-	}
-	out = append(out, s[:i]...)
-	s = s[i:]
+func appendEscapedAttr(out []byte, s string) []byte { return appendEscaped(out, s, true) }
+
+// appendEscaped appends s with the replacements Canonical XML 1.0 makes in
+// text (attr false) or in an attribute value (attr true); the runs between
+// them are appended whole.
+func appendEscaped(out []byte, s string, attr bool) []byte {
+	start := 0
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '&':
-			out = append(out, "&amp;"...)
-		case '<':
-			out = append(out, "&lt;"...)
-		case '"':
-			out = append(out, "&quot;"...)
-		case '\t':
-			out = append(out, "&#x9;"...)
-		case '\n':
-			out = append(out, "&#xA;"...)
-		case '\r':
-			out = append(out, "&#xD;"...)
+		var r string
+		switch c := s[i]; {
+		case c == '&':
+			r = "&amp;"
+		case c == '<':
+			r = "&lt;"
+		case c == '\r':
+			r = "&#xD;"
+		case c == '>' && !attr:
+			r = "&gt;"
+		case c == '"' && attr:
+			r = "&quot;"
+		case c == '\t' && attr:
+			r = "&#x9;"
+		case c == '\n' && attr:
+			r = "&#xA;"
 		default:
-			out = append(out, c)
+			continue
 		}
+		out = append(out, s[start:i]...)
+		out = append(out, r...)
+		start = i + 1
 	}
-	return out
+	return append(out, s[start:]...)
 }
