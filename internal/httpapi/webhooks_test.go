@@ -739,3 +739,52 @@ func TestDispatcherWorksOffABacklogWithoutWaiting(t *testing.T) {
 		}
 	})
 }
+
+// cancelOnTx is a store whose n-th transaction cancels the dispatcher's
+// context as it starts: Seam starting to stop at that moment.
+type cancelOnTx struct {
+	store.Store
+	n      *atomic.Int32
+	at     int32
+	cancel context.CancelFunc
+}
+
+func (s cancelOnTx) Tx(ctx context.Context, fn func(store.Queries) error) error {
+	if s.n.Add(1) == s.at {
+		s.cancel()
+	}
+	return s.Store.Tx(ctx, fn)
+}
+
+// TestStopDuringAFailedAttemptStoresIt: when Seam starts stopping just
+// after an endpoint answered with an error, the attempt is still stored and
+// the delivery's lease released; it does not wait out the lease after the
+// restart (holding back every later event of its object with it).
+func TestStopDuringAFailedAttemptStoresIt(t *testing.T) {
+	apptest.ForEachBackend(t, func(t *testing.T, backend string) {
+		e := apptest.New(t, backend, allowLoopback)
+		rcv := newReceiver(t, e.Clock.Now)
+		rcv.status.Store(http.StatusServiceUnavailable)
+		createEndpoint(e, rcv)
+		e.CreateOrg("Acme", "acme")
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		d := *e.App.Dispatcher
+		// A step's transactions: the fan-out (1), then storing the failed
+		// attempt (2), which is where the stop comes.
+		d.Store = cancelOnTx{Store: e.App.Store, n: new(atomic.Int32), at: 2, cancel: cancel}
+		if _, err := d.Step(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if ctx.Err() == nil {
+			t.Fatal("the step never stored an attempt: the test did not stop it there")
+		}
+		var leased, attempts int
+		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_deliveries WHERE status = 'pending' AND locked_until > $1`,
+			e.Clock.Now().UTC().Format("2006-01-02T15:04:05.000000Z")).Scan(&leased)
+		_ = e.App.Store.DB().QueryRow(`SELECT COUNT(*) FROM webhook_attempts WHERE status_code = 503`).Scan(&attempts)
+		if leased != 0 || attempts == 0 {
+			t.Fatalf("after a stop during a failed attempt: %d deliveries still leased, %d attempts stored", leased, attempts)
+		}
+	})
+}

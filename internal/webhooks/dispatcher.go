@@ -345,7 +345,12 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 		// step loaded it, so there is nothing to reset and no row to lock.
 		return a, nil
 	}
-	return nil, d.finish(ctx, o, del, a, !ok)
+	// The attempt was made: its outcome is stored even when Seam starts
+	// stopping now. With ctx the write could fail on the cancellation and
+	// leave the delivery under this step's lease, so that it (and, by the
+	// per-object order, every later event of its object) waited out the
+	// lease after the restart.
+	return nil, d.finish(context.WithoutCancel(ctx), o, del, a, !ok)
 }
 
 // errorOutcome types a request that got no HTTP answer, in words safe to
