@@ -309,10 +309,10 @@ func (d *Dispatcher) deliver(ctx context.Context, o Options, ep *store.WebhookEn
 	switch {
 	case ep == nil || ev == nil: // deleted meanwhile (retention, or the endpoint)
 		del.Status, a.Outcome, a.Error = store.DeliveryFailed, "gone", "the event or the endpoint no longer exists"
-		return nil, d.finish(ctx, o, del, a, false)
+		return nil, d.finish(context.WithoutCancel(ctx), o, del, a, false)
 	case !ep.Enabled:
 		del.Status, a.Outcome, a.Error = store.DeliveryFailed, "endpoint_disabled", "the endpoint is disabled; replay after enabling it"
-		return nil, d.finish(ctx, o, del, a, false)
+		return nil, d.finish(context.WithoutCancel(ctx), o, del, a, false)
 	}
 	start := time.Now() // latency is wall time, whatever the injected clock says
 	code, err := d.send(ctx, o, ep, ev)
