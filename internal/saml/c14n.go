@@ -40,6 +40,10 @@ type excC14N struct {
 	// inclusive holds the PrefixList prefixes ("" for #default).
 	inclusive []string
 	skip      *etree.Element
+	// at, when set, is an element whose rendered declarations (its own and
+	// its output ancestors') are kept in atScope as its start tag is written.
+	at      *etree.Element
+	atScope []nsBinding
 	// scratch buffers reused across elements.
 	decls []nsBinding
 	attrs []c14nAttr
@@ -70,6 +74,30 @@ const c14nFlushAt = 512
 // writeExclusiveC14N writes the exclusive canonical form of el in its
 // document, without skip, to w.
 func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string) error {
+	return newExcC14N(w, skip, prefixList).run(el)
+}
+
+// exclusiveScopeAt returns the namespace bindings in effect at at, a
+// descendant of el, in the exclusive canonical form of el: the ones a
+// signature over that form covers. Declarations in the document that the
+// form leaves out (no signed name uses them) are not among them.
+func exclusiveScopeAt(el, at *etree.Element, prefixList string) (map[string]string, error) {
+	c := newExcC14N(io.Discard, nil, prefixList)
+	c.at = at
+	if err := c.run(el); err != nil {
+		return nil, err
+	}
+	scope := map[string]string{}
+	for _, b := range c.atScope {
+		scope[b.prefix] = b.uri // later bindings shadow earlier ones
+	}
+	if scope[""] == "" {
+		delete(scope, "") // xmlns="" undoes a default namespace: none
+	}
+	return scope, nil
+}
+
+func newExcC14N(w io.Writer, skip *etree.Element, prefixList string) *excC14N {
 	c := &excC14N{skip: skip, w: w, out: make([]byte, 0, 2*c14nFlushAt)}
 	for _, p := range strings.Fields(prefixList) {
 		if p == "#default" {
@@ -77,6 +105,11 @@ func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string)
 		}
 		c.inclusive = append(c.inclusive, p)
 	}
+	return c
+}
+
+// run writes the canonical form of el in its document to the writer.
+func (c *excC14N) run(el *etree.Element) error {
 	// The declarations on el's ancestors, outermost first, so that inner
 	// ones shadow outer ones as lookup searches from the end.
 	var ancestors []*etree.Element
@@ -96,7 +129,7 @@ func writeExclusiveC14N(w io.Writer, el, skip *etree.Element, prefixList string)
 	if err := c.element(el); err != nil {
 		return err
 	}
-	_, err := w.Write(c.out)
+	_, err := c.w.Write(c.out)
 	return err
 }
 
@@ -139,14 +172,14 @@ func (c *excC14N) element(el *etree.Element) error {
 		if !bound && !utilized {
 			return
 		}
-		prev, _ := lookup(c.rendered, prefix)
+		prev, done := lookup(c.rendered, prefix)
 		if prefix == "" {
 			// xmlns="" is written only to undo a default namespace an
 			// output ancestor wrote.
 			if uri == prev {
 				return
 			}
-		} else if _, done := lookup(c.rendered, prefix); done && uri == prev {
+		} else if done && uri == prev {
 			return
 		}
 		c.decls = append(c.decls, nsBinding{prefix, uri})
@@ -206,6 +239,9 @@ func (c *excC14N) element(el *etree.Element) error {
 		}
 		c.out = appendEscapedAttr(c.out, d.uri)
 		c.out = append(c.out, '"')
+	}
+	if el == c.at {
+		c.atScope = slices.Clone(c.rendered)
 	}
 	for _, a := range c.attrs {
 		c.out = append(c.out, ' ')

@@ -3,6 +3,7 @@ package saml
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -289,4 +290,40 @@ func readerView(el *etree.Element) string {
 	}
 	walk(el)
 	return b.String()
+}
+
+// TestExclusiveScopeAtIsWhatTheFormSigns: the bindings in effect at an
+// element in the exclusive canonical form are the ones a signed name uses
+// (or the PrefixList names) on it and its ancestors; a declaration no signed
+// name uses is not among them, whatever it binds. These are what a signed
+// Response lends an encrypted assertion's plaintext.
+func TestExclusiveScopeAtIsWhatTheFormSigns(t *testing.T) {
+	doc := `<samlp:Response xmlns:samlp="urn:p" xmlns:saml="urn:a" xmlns:xsi="urn:rebound" xmlns:extra="urn:e" ID="_r">` +
+		`<saml:EncryptedAssertion><x:Data xmlns:x="urn:x"/></saml:EncryptedAssertion></samlp:Response>`
+	root, rej := parseUntrusted([]byte(doc), responseLimits(), nil)
+	if rej != nil {
+		t.Fatal(rej)
+	}
+	enc := root.ChildElements()[0]
+	for _, c := range []struct {
+		prefixList string
+		want       map[string]string
+	}{
+		{"", map[string]string{"samlp": "urn:p", "saml": "urn:a"}},
+		{"xsi #default", map[string]string{"samlp": "urn:p", "saml": "urn:a", "xsi": "urn:rebound"}},
+	} {
+		got, err := exclusiveScopeAt(root, enc, c.prefixList)
+		if err != nil || !maps.Equal(got, c.want) {
+			t.Errorf("PrefixList %q: %v, %v; want %v", c.prefixList, got, err, c.want)
+		}
+	}
+	// The inclusive methods sign every namespace in scope.
+	got, rej := signedScopeAt(root, enc, &reference{c14n: algC14N10})
+	if rej != nil || len(got) != 4 {
+		t.Errorf("inclusive: %v, %v", got, rej)
+	}
+	got, rej = signedScopeAt(root, enc, &reference{c14n: algExcC14N})
+	if rej != nil || got["xsi"] != "" || got["extra"] != "" || got["saml"] != "urn:a" {
+		t.Errorf("exclusive: %v, %v", got, rej)
+	}
 }

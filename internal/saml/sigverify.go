@@ -44,21 +44,21 @@ import (
 // IdP that lets its signing certificate expire must rotate it, and Seam
 // reports exactly that rather than silently trusting a key the IdP itself
 // declared retired.
-func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Element, string, *Rejection) {
+func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Element, string, *reference, *Rejection) {
 	id := attrValue(el, "ID")
 	info, rej := checkSignature(sig, id, t.Algorithms)
 	if rej != nil {
-		return nil, "", rej
+		return nil, "", nil, rej
 	}
 	candidates, rej := selectCertificates(info, t, facts)
 	if rej != nil {
-		return nil, "", rej
+		return nil, "", nil, rej
 	}
 	facts.SignatureMethod = info.method
 
 	signedInfo, err := canonicalDigest(info.hash, info.signedInfo, nil, info.c14n, info.c14nPrefixes)
 	if err != nil {
-		return nil, "", reject(ReasonSignatureInvalid, "SignedInfo could not be canonicalized")
+		return nil, "", nil, reject(ReasonSignatureInvalid, "SignedInfo could not be canonicalized")
 	}
 	var signer *x509.Certificate
 	for _, cert := range candidates {
@@ -68,23 +68,40 @@ func verifyEnveloped(el, sig *etree.Element, t *Trust, facts *Facts) (*etree.Ele
 		}
 	}
 	if signer == nil {
-		return nil, "", reject(ReasonSignatureInvalid,
+		return nil, "", nil, reject(ReasonSignatureInvalid,
 			fmt.Sprintf("the %s signature does not verify with the connection's verification certificate(s)", clean(el.Tag)))
 	}
 
 	ref := info.ref
 	digest, err := canonicalDigest(ref.hash, el, sig, ref.c14n, ref.prefixes) // sig left out: the enveloped-signature transform
 	if err != nil {
-		return nil, "", reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
+		return nil, "", nil, reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
 	}
 	if subtle.ConstantTimeCompare(digest, ref.digest) != 1 {
-		return nil, "", reject(ReasonSignatureInvalid, fmt.Sprintf(
+		return nil, "", nil, reject(ReasonSignatureInvalid, fmt.Sprintf(
 			"the %s signature verifies but its digest does not match the element: the content was changed after it was signed", clean(el.Tag)))
 	}
 	el.RemoveChildAt(sig.Index())
 	fp := Fingerprint(signer.Raw)
 	facts.CertificateFingerprint = fp
-	return el, fp, nil
+	return el, fp, ref, nil
+}
+
+// signedScopeAt returns the namespace bindings in effect at at, inside
+// el, that el's verified signature covers (ref is its Reference). With
+// exclusive canonicalization those are only the declarations the canonical
+// form writes, for prefixes some signed name uses or the PrefixList names:
+// others in the document were not signed and may have been added or
+// rebound. The inclusive methods write every namespace in scope.
+func signedScopeAt(el, at *etree.Element, ref *reference) (map[string]string, *Rejection) {
+	if ref.c14n != algExcC14N {
+		return inScopeNamespaces(at), nil
+	}
+	scope, err := exclusiveScopeAt(el, at, ref.prefixes)
+	if err != nil {
+		return nil, reject(ReasonSignatureInvalid, "the signed element could not be canonicalized")
+	}
+	return scope, nil
 }
 
 // canonicalDigest hashes the canonical form of el without skip; the

@@ -72,12 +72,14 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 	out := &Assertion{ResponseID: parts.id}
 	response := parts.root
 	var assertion, encrypted *etree.Element
+	var responseRef *reference // the Response signature's Reference, when it is signed
 
 	if parts.signature != nil {
-		verified, fp, rej := verifyEnveloped(parts.root, parts.signature, t, facts)
+		verified, fp, ref, rej := verifyEnveloped(parts.root, parts.signature, t, facts)
 		if rej != nil {
 			return fail(rej)
 		}
+		responseRef = ref
 		out.ResponseSigned, out.CertificateFingerprint = true, fp
 		response = verified
 		assertion, encrypted, rej = assertionOf(verified)
@@ -87,7 +89,7 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 		if assertion != nil && parts.assertionSig != nil {
 			// The Response signature already covers this assertion; its own
 			// signature must verify too, and then it names the certificate.
-			_, fp, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts)
+			_, fp, _, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts)
 			if rej != nil {
 				return fail(rej)
 			}
@@ -98,7 +100,7 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 		case parts.assertion != nil && parts.assertionSig == nil:
 			return fail(reject(ReasonSignatureMissing, "neither the Response nor the Assertion is signed"))
 		case parts.assertion != nil:
-			verified, fp, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts)
+			verified, fp, _, rej := verifyEnveloped(parts.assertion, parts.assertionSig, t, facts)
 			if rej != nil {
 				return fail(rej)
 			}
@@ -111,7 +113,17 @@ func verifyResponse(encoded []byte, t *Trust) (*Assertion, *Rejection) {
 
 	if encrypted != nil {
 		out.Encrypted = true
-		plain, signed, fp, rej := openEncrypted(encrypted, parts.ids, out.ResponseSigned, t, facts)
+		// The plaintext may use prefixes declared outside it. When the
+		// Response is signed, only declarations its signature covers count:
+		// with exclusive canonicalization an unused declaration on the
+		// Response is not signed and could have been added or rebound.
+		inherited := inScopeNamespaces(encrypted)
+		if responseRef != nil {
+			if inherited, rej = signedScopeAt(response, encrypted, responseRef); rej != nil {
+				return fail(rej)
+			}
+		}
+		plain, signed, fp, rej := openEncrypted(encrypted, inherited, parts.ids, out.ResponseSigned, t, facts)
 		if rej != nil {
 			return fail(rej)
 		}
@@ -161,7 +173,7 @@ func assertionOf(response *etree.Element) (assertion, encrypted *etree.Element, 
 // only exception is a well-formed assertion that carries no signature at all,
 // reported as encrypted_assertion_unsigned; both map to the same client
 // error_type.
-func openEncrypted(enc *etree.Element, outerIDs map[string]struct{}, responseSigned bool, t *Trust, facts *Facts) (*etree.Element, bool, string, *Rejection) {
+func openEncrypted(enc *etree.Element, inherited map[string]string, outerIDs map[string]struct{}, responseSigned bool, t *Trust, facts *Facts) (*etree.Element, bool, string, *Rejection) {
 	plaintext, rej := decryptAssertion(enc, t.DecryptionKeys)
 	if rej != nil {
 		return nil, false, "", rej
@@ -172,7 +184,7 @@ func openEncrypted(enc *etree.Element, outerIDs map[string]struct{}, responseSig
 		}
 		return decryptFailed()
 	}
-	root, rej := parseUntrusted(plaintext, responseLimits(), inScopeNamespaces(enc))
+	root, rej := parseUntrusted(plaintext, responseLimits(), inherited)
 	if rej != nil {
 		return nil, false, "", opaque(rej)
 	}
@@ -213,7 +225,7 @@ func openEncrypted(enc *etree.Element, outerIDs map[string]struct{}, responseSig
 		return nil, false, "", reject(ReasonEncryptedAssertionUnsigned,
 			"the decrypted assertion is not signed and the Response is not signed either")
 	}
-	verified, fp, rej := verifyEnveloped(root, sig, t, facts)
+	verified, fp, _, rej := verifyEnveloped(root, sig, t, facts)
 	if rej != nil {
 		return nil, false, "", opaque(rej)
 	}
